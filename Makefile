@@ -1,0 +1,30 @@
+# The README's commands. `make serve` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+PORT ?= 8000
+STAMP = $(VENV)/.installed-stamp
+
+.PHONY: install serve test lint check bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)  ## serve the API on http://localhost:$(PORT) with the built-in factors
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py "api:create_app()"
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The Flask shell around lca: parse and validate requests, call the core, render responses.
+
+``create_app(config=None)`` builds the app; nothing is built at import time. The factor sets are
+loaded and validated once, when the app is created.
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Mapping
+from pathlib import Path
+
+import flask_smorest
+from flask import Flask, Response
+from flask_smorest.spec import prepare_response
+from swagger_ui_bundle import swagger_ui_path
+from werkzeug.exceptions import HTTPException
+
+from api import errors
+from api.schemas import ProblemSchema
+from lca.factors import load_all
+
+DEFAULTS: Mapping[str, object] = {
+    "API_TITLE": "lca — life-cycle footprint of large language models",
+    "API_VERSION": "1.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    "LCA_FACTORS_DIR": None,
+}
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest's Api with problem+json errors, documented as such."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        return errors.http_error(error)
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, errors.PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, errors.PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
+    from api import requests
+    from api.resources import estimates, factors, health
+
+    app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.json.sort_keys = False  # keep the documented order of the response
+    root = app.config["LCA_FACTORS_DIR"]
+    sets = load_all(Path(root) if root else None)
+    app.extensions["lca.factor_sets"] = sets
+    app.extensions["lca.default_version"] = sorted(sets)[-1]
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    for module in (estimates, factors, health):
+        api.register_blueprint(module.blp)
+    requests.register(app)
+    errors.register(app)
+    return app
+
+
+DESCRIPTION = """What does a large language model cost the planet — to train, per request, and
+over its whole life? Post a model profile; get energy (kWh), greenhouse gases (kgCO2e), water
+consumption (L), abiotic resource depletion (kg Sb eq) and primary energy (MJ), with every factor's
+source and year, every default applied, and coded warnings. Errors are application/problem+json."""

@@ -1,0 +1,101 @@
+"""The one place that turns errors into application/problem+json responses (RFC 9457).
+
+Every error body has ``type``, ``title``, ``status`` and ``detail``; validation errors add
+``errors``, a list of ``{"field": "training.duration", "message": "..."}``. Nothing of the
+server's internals (stack traces, paths, versions) ever reaches a response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from lca.errors import LcaError, ProfileError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:lca:problem:"
+log = logging.getLogger("lca.api")
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict] | None = None,
+            kind: str | None = None, headers: Mapping[str, str] | None = None) -> Response:
+    """A problem+json response."""
+    body: dict = {"type": TYPE_PREFIX + (kind or title.lower().replace(" ", "-")),
+                  "title": title, "status": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages: object, prefix: str = "") -> list[dict]:
+    """marshmallow's nested error messages as a flat list of {field, message}."""
+    if isinstance(messages, Mapping):
+        out = []
+        for key, value in messages.items():
+            path = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+            out.extend(flatten_messages(value, path))
+        return out
+    if isinstance(messages, (list, tuple)):
+        if all(isinstance(m, str) for m in messages):
+            return [{"field": prefix, "message": m} for m in messages]
+        out = []
+        for item in messages:
+            out.extend(flatten_messages(item, prefix))
+        return out
+    return [{"field": prefix, "message": str(messages)}]
+
+
+def invalid_profile(errors: list[dict], detail: str | None = None) -> Response:
+    """422 for a profile with wrong fields."""
+    return problem(422, "Invalid profile",
+                   detail or f"{len(errors)} field(s) of the request are invalid; see errors",
+                   errors=errors, kind="invalid-profile")
+
+
+def http_error(error: HTTPException) -> Response:
+    """Problem for a werkzeug HTTP error, including flask-smorest's validation aborts."""
+    data = getattr(error, "data", None) or {}
+    if error.code == 422 and "messages" in data:
+        messages = data["messages"]
+        if isinstance(messages, Mapping) and set(messages) <= {"json", "query", "view_args"}:
+            messages = {k: v for loc in messages.values() for k, v in _items(loc)}
+        return invalid_profile(flatten_messages(messages))
+    headers = {}
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    detail = data.get("message") or error.description or error.name
+    return problem(error.code or 500, error.name, detail, headers=headers,
+                   errors=data.get("errors"))
+
+
+def _items(loc: object) -> list[tuple[str, object]]:
+    if isinstance(loc, Mapping):
+        return list(loc.items())
+    return [("", loc)]
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on ``app`` (flask-smorest's HTTP handler is replaced in api.Api)."""
+
+    @app.errorhandler(ProfileError)
+    def _profile_error(error: ProfileError) -> Response:
+        return invalid_profile(error.errors)
+
+    @app.errorhandler(LcaError)
+    def _lca_error(error: LcaError) -> Response:
+        log.warning("lca error: %s", error)
+        return problem(422, "Unprocessable request", str(error), kind="unprocessable")
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unexpected error")
+        return problem(500, "Internal Server Error", "the server failed to handle this request; "
+                       "it has been logged", kind="internal-error")

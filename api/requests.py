@@ -1,0 +1,61 @@
+"""Request hygiene: JSON content type, strict JSON parsing once per request, request ids."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import flask_smorest
+from flask import Flask, Request, Response, g, request
+from webargs.flaskparser import FlaskParser
+
+from api.errors import problem
+
+_JSON_TYPES = ("application/json",)
+
+
+def is_json(mimetype: str) -> bool:
+    """Whether a request's media type is JSON (application/json or any +json)."""
+    return mimetype in _JSON_TYPES or mimetype.endswith("+json")
+
+
+class Parser(FlaskParser):
+    """webargs parser that reuses the body parsed (and checked) in before_request."""
+
+    def _raw_load_json(self, req: Request) -> object:
+        return g.get("lca_body")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest Blueprint whose arguments come from the body parsed in before_request."""
+
+    ARGUMENTS_PARSER = Parser()
+
+
+def register(app: Flask) -> None:
+    """Install the before/after hooks on ``app``."""
+
+    @app.before_request
+    def _read_body() -> Response | None:
+        g.request_id = (request.headers.get("X-Request-ID") or "")[:128] or uuid.uuid4().hex
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if not is_json(request.mimetype):
+            return problem(415, "Unsupported Media Type",
+                           "send the body as application/json", kind="unsupported-media-type")
+        raw = request.get_data(cache=True)
+        try:
+            g.lca_body = json.loads(raw)
+        except RecursionError:
+            return problem(400, "Bad Request", "JSON nested too deeply", kind="unreadable-json")
+        except (ValueError, UnicodeDecodeError) as exc:
+            where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+            return problem(400, "Bad Request", f"the body is not valid JSON{where}",
+                           kind="unreadable-json")
+        return None
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response

@@ -1,0 +1,48 @@
+"""POST /v1/estimates: one model profile in, one estimate out."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify
+from flask.views import MethodView
+
+from api.requests import Blueprint
+from api.schemas import EstimateSchema, ProfileSchema
+from lca.estimate import estimate
+from lca.factors import FactorSet
+
+blp = Blueprint("estimates", __name__, url_prefix="/v1",
+                description="Footprint of a model: training, per request and over its life.")
+
+EXAMPLE = {
+    "name": "llama-3.1-70b, H100, France",
+    "model": "llama-3.1-70b",
+    "training": {"hardware": "nvidia-h100-sxm", "accelerator_hours": "7000000 h",
+                 "location": "USA", "datacenter": "meta"},
+    "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA", "input_tokens": 1000,
+                  "output_tokens": 400, "requests_per_day": 1e6, "duration": "18 month"},
+}
+
+
+def default_factors() -> FactorSet:
+    """The factor set used when a profile pins none."""
+    app = current_app
+    return app.extensions["lca.factor_sets"][app.extensions["lca.default_version"]]
+
+
+@blp.route("/estimates")
+class Estimates(MethodView):
+    @blp.arguments(ProfileSchema, example=EXAMPLE)
+    @blp.response(200, EstimateSchema)
+    @blp.alt_response(422, description="Invalid profile: every wrong field is listed",
+                      success=False)
+    @blp.alt_response(400, description="Unreadable JSON", success=False)
+    @blp.alt_response(413, description="Body over the size limit", success=False)
+    @blp.alt_response(415, description="Body is not JSON", success=False)
+    def post(self, profile: dict) -> Response:
+        """Estimate one model profile.
+
+        Quantities are numbers in the field's canonical unit or strings with a unit
+        ("700 W", "30 day"). Omitted fields take documented defaults, each listed in
+        `assumptions`; every factor used is listed with its source and year in `factors_used`.
+        """
+        return jsonify(estimate(profile, default_factors()))

@@ -1,0 +1,73 @@
+"""GET /v1/factors and /v1/factors/<table>: the factor sets and their rows with sources."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask.views import MethodView
+
+from api.requests import Blueprint
+from api.schemas import FactorQuerySchema
+from lca.factors import Factor, FactorSet
+
+blp = Blueprint("factors", __name__, url_prefix="/v1",
+                description="Factor sets: every value with its unit, source and year.")
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
+
+
+def _sets() -> dict[str, FactorSet]:
+    return current_app.extensions["lca.factor_sets"]
+
+
+def _factor(factor: Factor) -> dict:
+    out = {"value": factor.value, "unit": factor.unit, "source": factor.source,
+           "year": factor.year}
+    if factor.low is not None:
+        out["low"], out["high"] = factor.low, factor.high
+    if factor.note:
+        out["note"] = factor.note
+    if factor.alternatives:
+        out["alternatives"] = [_factor(a) for a in factor.alternatives]
+    return out
+
+
+def table_rows(fs: FactorSet, table: str) -> list[dict]:
+    """Rows of ``table`` as plain data."""
+    if table == "regions":
+        return [dict(r.__dict__) for r in fs.regions.values()]
+    t = fs.tables[table]
+    return [{"key": key, "label": t.labels.get(key, key),
+             "attributes": {a: _factor(v) for a, v in attrs.items()}}
+            for key, attrs in t.rows.items()]
+
+
+@blp.route("/factors")
+class FactorSets(MethodView):
+    @blp.response(200)
+    def get(self) -> dict:
+        """List factor-set versions and their tables."""
+        sets = _sets()
+        default = current_app.extensions["lca.default_version"]
+        return {"default": default, "versions": [
+            {"version": v, "released": fs.released, "description": fs.description,
+             "tables": {name: {"rows": len(table_rows(fs, name)),
+                               "url": url_for("factors.FactorTable", table=name, version=v)}
+                        for name in TABLES}}
+            for v, fs in sorted(sets.items())]}
+
+
+@blp.route("/factors/<string:table>")
+class FactorTable(MethodView):
+    @blp.arguments(FactorQuerySchema, location="query")
+    @blp.response(200)
+    @blp.alt_response(404, description="Unknown table or version", success=False)
+    def get(self, query: dict, table: str) -> dict:
+        """Rows of one table (zones, regions, hardware, datacenters, models, constants)."""
+        from flask_smorest import abort
+
+        sets = _sets()
+        version = query.get("version") or current_app.extensions["lca.default_version"]
+        if version not in sets:
+            abort(404, message=f"unknown factor set '{version}'; available: {sorted(sets)}")
+        if table not in TABLES:
+            abort(404, message=f"unknown table; one of {', '.join(TABLES)}")
+        return {"version": version, "table": table, "rows": table_rows(sets[version], table)}

@@ -1,0 +1,274 @@
+"""marshmallow schemas: the request contract (validated) and the response contract (documented).
+
+Numeric inputs are built from ``lca.fields`` so that a unit, a bound or a description is stated
+once; a Quantity field reads numbers and unit strings through the same parser as the core.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields as f
+from marshmallow import validate
+
+from lca.errors import FieldError
+from lca.fields import (
+    DATACENTER,
+    ENERGY_SCOPES,
+    GRID,
+    INDICATORS,
+    INFERENCE,
+    MODEL,
+    PRECISIONS,
+    TOP,
+    TRAINING,
+    Spec,
+)
+from lca.units import MAX_STRING_LENGTH
+
+ID = {"validate": validate.Length(min=1, max=64)}
+
+
+class Quantity(f.Field):
+    """A number in the field's canonical unit, or a string "<number> <unit>" (``"700 W"``)."""
+
+    def __init__(self, spec: Spec, **kwargs: object) -> None:
+        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, or a "
+                       f"string with a unit. Accepted range {spec.describe_range()}.")
+        super().__init__(metadata={"description": description, "x-unit": spec.unit}, **kwargs)
+        self.spec = spec
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> float:
+        try:
+            return self.spec.read(value, attr or "")
+        except FieldError as exc:
+            raise ma.ValidationError(exc.message) from None
+
+
+class IdOrObject(f.Field):
+    """An identifier string, or an object read by ``schema`` (``"model": "llama-3.1-70b"``)."""
+
+    def __init__(self, schema: type[ma.Schema], what: str, **kwargs: object) -> None:
+        super().__init__(metadata={"description": f"{what} id, or an object"}, **kwargs)
+        self.schema = schema
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> object:
+        if isinstance(value, str):
+            if not 1 <= len(value) <= 64:
+                raise ma.ValidationError("expected an id of 1 to 64 characters")
+            return value
+        if isinstance(value, dict):
+            return self.schema().load(value)
+        raise ma.ValidationError("expected an id string or an object")
+
+
+class Uncertainty(f.Field):
+    """``false`` (skip), ``true`` (defaults) or ``{"samples": n, "seed": s}``."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> object:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, dict):
+            return UncertaintySchema().load(value)
+        raise ma.ValidationError("expected false, true or {\"samples\": n, \"seed\": s}")
+
+
+def _quantities(specs: dict[str, Spec]) -> dict[str, f.Field]:
+    return {name: Quantity(spec) for name, spec in specs.items()}
+
+
+def _schema(name: str, fields: dict[str, f.Field], doc: str) -> type[ma.Schema]:
+    schema = ma.Schema.from_dict(fields, name=name)
+    schema.__doc__ = doc
+    return schema
+
+
+GridSchema = _schema("Grid", _quantities(GRID),
+                     "Per-kWh factors of the electricity used; each overrides the zone's.")
+DatacenterSchema = _schema("Datacenter", {
+    "profile": f.String(metadata={"description": "data-centre profile id (GET "
+                                                 "/v1/factors/datacenters)"}, **ID),
+    **_quantities(DATACENTER),
+}, "A data-centre profile, field by field overridable.")
+ModelSchema = _schema("Model", {
+    "preset": f.String(metadata={"description": "model preset id (GET /v1/factors/models)"},
+                       **ID),
+    "precision": f.String(validate=validate.OneOf(PRECISIONS)),
+    **_quantities(MODEL),
+}, "The model: a preset, or its size; explicit fields override the preset's.")
+
+
+def _site_fields() -> dict[str, f.Field]:
+    return {
+        "hardware": f.String(metadata={"description": "hardware id (GET /v1/factors/hardware)"},
+                             **ID),
+        "location": f.String(metadata={"description": "zone (ISO 3166-1 alpha-3, WOR) or "
+                                                      "provider:region"}, **ID),
+        "grid": f.Nested(GridSchema),
+        "datacenter": IdOrObject(DatacenterSchema, "data-centre profile"),
+        "energy_scope": f.String(validate=validate.OneOf(ENERGY_SCOPES), metadata={
+            "description": "whether a measured energy is IT energy or facility energy"}),
+    }
+
+
+TrainingSchema = _schema("Training", {
+    **_site_fields(),
+    "precision": f.String(validate=validate.OneOf(PRECISIONS)),
+    **_quantities(TRAINING),
+}, "How the model was trained; the most measured input given decides the path.")
+InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE)},
+                          "How the model is served, and for how many requests.")
+UncertaintySchema = _schema("UncertaintyOptions", {
+    "samples": f.Integer(strict=True, validate=validate.Range(100, 100_000)),
+    "seed": f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1)),
+}, "Monte Carlo options.")
+
+ProfileSchema = _schema("Profile", {
+    "name": f.String(validate=validate.Length(max=200)),
+    "factors_version": f.String(metadata={"description": "pin a factor set (GET /v1/factors)"},
+                                **ID),
+    "model": IdOrObject(ModelSchema, "model preset", required=True),
+    "training": f.Nested(TrainingSchema),
+    "inference": f.Nested(InferenceSchema),
+    **_quantities(TOP),
+    "uncertainty": Uncertainty(metadata={"description": "false skips the Monte Carlo"}),
+    "units": f.Dict(keys=f.String(validate=validate.OneOf(INDICATORS)),
+                    values=f.String(validate=validate.Length(max=MAX_STRING_LENGTH)),
+                    metadata={"description": "display units by indicator, e.g. {\"gwp\": \"g\"}"}),
+}, "A model profile: the model, how it was trained and how it is served.")
+
+
+# ---- responses (documentation of what lca.estimate returns) ----
+
+class QuantitySchema(ma.Schema):
+    """A figure with its unit; low and high (5th and 95th percentiles) when computed."""
+
+    value = f.Float(allow_none=True, required=True)
+    unit = f.String(required=True)
+    low = f.Float(allow_none=True)
+    high = f.Float(allow_none=True)
+
+
+def _indicators(name: str, keys: tuple[str, ...], doc: str) -> type[ma.Schema]:
+    return _schema(name, {k: f.Nested(QuantitySchema, required=True) for k in keys}, doc)
+
+
+Indicators = _indicators("Indicators", INDICATORS, "energy kWh, gwp kgCO2e, water L, "
+                         "adpe kg Sb eq, pe MJ (or the display units asked for)")
+EmbodiedIndicators = _indicators("EmbodiedIndicators", INDICATORS[1:],
+                                 "manufacturing impacts allocated by time share")
+WaterParts = _indicators("WaterParts", ("onsite", "offsite", "manufacturing"),
+                         "water consumption by origin: cooling on site, electricity "
+                         "generation, hardware manufacturing")
+Shares = _schema("Shares", {k: f.Float(allow_none=True) for k in INDICATORS},
+                 "share of the lifecycle total, 0 to 1")
+
+
+class TrainingResultSchema(ma.Schema):
+    path = f.String(required=True, metadata={"description": "which input the hours and energy "
+                                                            "came from"})
+    accelerator_hours = f.Nested(QuantitySchema, required=True)
+    it_energy = f.Nested(QuantitySchema, required=True)
+    compute = f.Nested(QuantitySchema)
+    impacts = f.Nested(Indicators, required=True)
+    operational = f.Nested(Indicators, required=True)
+    embodied = f.Nested(EmbodiedIndicators, required=True)
+    water = f.Nested(WaterParts, required=True)
+
+
+class ReplicaSchema(ma.Schema):
+    accelerators = f.Float(allow_none=True)
+    batch_size = f.Float(allow_none=True)
+    max_batch_size = f.Float(allow_none=True)
+    prefill_seconds = f.Nested(QuantitySchema)
+    decode_step_seconds = f.Nested(QuantitySchema)
+    busy_seconds_per_request = f.Nested(QuantitySchema)
+    idle_seconds_per_request = f.Nested(QuantitySchema)
+    weight_bytes = f.Nested(QuantitySchema)
+    kv_cache_bytes_per_token = f.Nested(QuantitySchema)
+
+
+class InferenceResultSchema(ma.Schema):
+    path = f.String(required=True)
+    replica = f.Nested(ReplicaSchema, required=True)
+    per_request = f.Nested(Indicators, required=True)
+    per_output_token = f.Nested(Indicators, required=True)
+    operational = f.Nested(Indicators, required=True)
+    embodied = f.Nested(EmbodiedIndicators, required=True)
+    water = f.Nested(WaterParts, required=True)
+    requests = f.Float()
+    total = f.Nested(Indicators)
+
+
+class LifecycleSchema(ma.Schema):
+    total = f.Nested(Indicators)
+    per_request = f.Nested(Indicators)
+    shares = f.Dict(keys=f.String(), values=f.Nested(Shares))
+    breakeven_requests = f.Nested(Shares, required=True)
+
+
+class FactorUsedSchema(ma.Schema):
+    key = f.String(required=True)
+    value = f.Raw(required=True)
+    unit = f.String(required=True)
+    source = f.String(required=True)
+    year = f.Integer(allow_none=True, required=True)
+    low = f.Float()
+    high = f.Float()
+
+
+class AssumptionSchema(ma.Schema):
+    field = f.String(required=True)
+    value = f.Raw(required=True)
+    why = f.String(required=True)
+
+
+class WarningSchema(ma.Schema):
+    code = f.String(required=True)
+    message = f.String(required=True)
+
+
+class VersionsSchema(ma.Schema):
+    method = f.String(required=True)
+    factors = f.String(required=True)
+
+
+class EstimateSchema(ma.Schema):
+    """One estimate: training, inference and lifecycle, with everything that produced it."""
+
+    name = f.String(allow_none=True)
+    versions = f.Nested(VersionsSchema, required=True)
+    training = f.Nested(TrainingResultSchema)
+    inference = f.Nested(InferenceResultSchema)
+    lifecycle = f.Nested(LifecycleSchema)
+    factors_used = f.List(f.Nested(FactorUsedSchema), required=True)
+    assumptions = f.List(f.Nested(AssumptionSchema), required=True)
+    warnings = f.List(f.Nested(WarningSchema), required=True)
+
+
+class FieldErrorSchema(ma.Schema):
+    field = f.String(required=True, metadata={"description": "dotted path of the field"})
+    message = f.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    """application/problem+json (RFC 9457)."""
+
+    type = f.String(required=True)
+    title = f.String(required=True)
+    status = f.Integer(required=True)
+    detail = f.String(required=True)
+    errors = f.List(f.Nested(FieldErrorSchema))
+
+
+class HealthSchema(ma.Schema):
+    status = f.String(required=True)
+    factors = f.String(required=True, metadata={"description": "default factor-set version"})
+    versions = f.List(f.String(), required=True)
+    method = f.String(required=True)
+
+
+class FactorQuerySchema(ma.Schema):
+    version = f.String(metadata={"description": "factor-set version (default: newest)"}, **ID)

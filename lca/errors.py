@@ -1,0 +1,38 @@
+"""Errors raised by the lca core.
+
+Each error also inherits the builtin it refines (as pint's errors do), so a caller that does not
+know lca can still catch ValueError or LookupError.
+"""
+
+from __future__ import annotations
+
+
+class LcaError(Exception):
+    """Base of every error lca raises on purpose."""
+
+
+class FieldError(LcaError, ValueError):
+    """One input field is wrong: ``field`` is its dotted path, ``message`` says what and why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class ProfileError(LcaError, ValueError):
+    """A profile has one or more wrong fields; ``errors`` lists them as {field, message}."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        self.errors = errors
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        super().__init__(f"invalid profile: {summary}{more}")
+
+
+class FactorDataError(LcaError, RuntimeError):
+    """A factor table is missing, malformed or inconsistent; raised while loading at start-up."""
+
+
+class UnknownFactorSetError(LcaError, LookupError):
+    """A requested factor-set version does not exist."""

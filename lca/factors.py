@@ -1,0 +1,303 @@
+"""Factor sets: the versioned tables of emission, water, resource and hardware factors.
+
+This module is the only place lca reads files. A factor set is a folder ``factors/<version>/``
+holding a ``manifest.json`` (the version string and the schema of each table) and one CSV per
+table. Every value is converted to its canonical unit once, here, and carries its source and year.
+The grammar of the tables is documented in ``factors/README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from lca.errors import FactorDataError, UnknownFactorSetError
+from lca.units import conversion_factor
+
+LONG_COLUMNS = ["key", "label", "attribute", "value", "unit", "low", "high", "default",
+                "source", "year", "note"]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One value of a table in its canonical unit, with provenance and alternatives."""
+
+    table: str
+    key: str
+    attribute: str
+    value: float
+    unit: str
+    source: str
+    year: int
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+    alternatives: tuple[Factor, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """Dotted reference used in ``factors_used`` (``zones.FRA.gwp``)."""
+        if self.table == "constants":
+            return f"constants.{self.key}"
+        return f"{self.table}.{self.key}.{self.attribute}"
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        """Low and high bounds: explicit ones, else the span of the candidates, else the value."""
+        values = [self.value] + [a.value for a in self.alternatives]
+        low = self.low if self.low is not None else min(values)
+        high = self.high if self.high is not None else max(values)
+        return low, high
+
+    def describe(self) -> dict:
+        """The factor as it appears in an estimate's ``factors_used``."""
+        out = {"key": self.ref, "value": self.value, "unit": self.unit,
+               "source": self.source, "year": self.year}
+        if self.low is not None or self.alternatives:
+            out["low"], out["high"] = self.spread
+        return out
+
+
+@dataclass(frozen=True)
+class Region:
+    """A cloud region mapped to a grid zone and a data-centre profile."""
+
+    region: str
+    provider: str
+    label: str
+    zone: str
+    datacenter: str
+    source: str
+    year: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A long-format table: key -> attribute -> Factor, plus display labels."""
+
+    name: str
+    describes: str
+    rows: Mapping[str, Mapping[str, Factor]]
+    labels: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class FactorSet:
+    """A released, immutable set of factor tables identified by ``version``."""
+
+    version: str
+    released: str
+    description: str
+    tables: Mapping[str, Table]
+    regions: Mapping[str, Region]
+    defaults: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, table: str, key: str, attribute: str) -> Factor | None:
+        """The factor at (table, key, attribute), or None when the table has no such value."""
+        return self.tables[table].rows.get(key, {}).get(attribute)
+
+    def constant(self, name: str) -> Factor:
+        """The method constant ``name`` (KeyError if the set lacks it, which the loader forbids)."""
+        return self.tables["constants"].rows[name]["value"]
+
+    def has(self, table: str, key: str) -> bool:
+        """Whether ``key`` is a row of ``table`` (zones, hardware, datacenters, models)."""
+        return key in self.tables[table].rows
+
+
+def default_root() -> Path:
+    """Folder holding the factor-set versions: $LCA_FACTORS_DIR, else ``factors/`` of this repo."""
+    env = os.environ.get("LCA_FACTORS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "factors"
+
+
+def available_versions(root: Path | None = None) -> list[str]:
+    """Versions found under ``root``, oldest first (folder names sort as release order)."""
+    root = root or default_root()
+    if not root.is_dir():
+        raise FactorDataError(f"factor folder {root} does not exist")
+    return sorted(p.parent.name for p in root.glob("*/manifest.json"))
+
+
+@lru_cache(maxsize=8)
+def load_factor_set(root: Path | None = None, version: str | None = None) -> FactorSet:
+    """Load and validate one factor set, the newest when ``version`` is None (cached)."""
+    root = root or default_root()
+    versions = available_versions(root)
+    if not versions:
+        raise FactorDataError(f"no factor set (no */manifest.json) under {root}")
+    version = version or versions[-1]
+    if version not in versions:
+        raise UnknownFactorSetError(f"unknown factor set '{version}'; available: {versions}")
+    folder = root / version
+    manifest = _read_manifest(folder)
+    tables: dict[str, Table] = {}
+    regions: dict[str, Region] = {}
+    for name, spec in manifest["tables"].items():
+        path = folder / spec["file"]
+        if spec.get("format") == "wide":
+            regions = _read_regions(path, spec)
+        else:
+            tables[name] = _read_long(path, name, spec)
+    factor_set = FactorSet(
+        version=manifest["version"], released=manifest.get("released", ""),
+        description=manifest.get("description", ""),
+        tables=MappingProxyType(tables), regions=MappingProxyType(regions),
+        defaults=MappingProxyType(dict(manifest.get("defaults", {}))),
+    )
+    _check_references(factor_set, folder)
+    return factor_set
+
+
+def load_all(root: Path | None = None) -> dict[str, FactorSet]:
+    """Every factor set under ``root`` by version, each validated."""
+    return {v: load_factor_set(root, v) for v in available_versions(root)}
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise FactorDataError(f"{folder}/manifest.json: {exc}") from exc
+    if manifest.get("version") != folder.name:
+        raise FactorDataError(
+            f"{folder}/manifest.json: version {manifest.get('version')!r} != folder name")
+    for required in ("zones", "hardware", "datacenters", "models", "constants", "regions"):
+        if required not in manifest.get("tables", {}):
+            raise FactorDataError(f"{folder}/manifest.json: table '{required}' missing")
+    return manifest
+
+
+def _rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames != columns:
+                raise FactorDataError(f"{path}: header {reader.fieldnames} != {columns}")
+            return [(i + 2, row) for i, row in enumerate(reader)]
+    except OSError as exc:
+        raise FactorDataError(f"{path}: {exc}") from exc
+
+
+def _number(text: str, where: str, column: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise FactorDataError(f"{where}: {column} '{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise FactorDataError(f"{where}: {column} '{text}' is not finite")
+    return value
+
+
+def _year(text: str, where: str) -> int:
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        raise FactorDataError(f"{where}: year '{text}' is not a year")
+    return int(text)
+
+
+def _read_long(path: Path, name: str, spec: dict) -> Table:
+    attributes: dict[str, dict] = spec["attributes"]
+    constant_units: dict[str, str] = spec.get("keys", {})
+    candidates: dict[tuple[str, str], list[tuple[bool, Factor]]] = {}
+    labels: dict[str, str] = {}
+    for line, row in _rows(path, LONG_COLUMNS):
+        where = f"{path.name}:{line}"
+        key, attribute = row["key"].strip(), row["attribute"].strip()
+        if not key:
+            raise FactorDataError(f"{where}: empty key")
+        if attribute not in attributes:
+            raise FactorDataError(f"{where}: unknown attribute '{attribute}' for table {name}")
+        canonical = attributes[attribute]["unit"]
+        if canonical == "from-row":
+            if key not in constant_units:
+                raise FactorDataError(f"{where}: constant '{key}' is not declared in the manifest")
+            canonical = constant_units[key]
+        if not row["source"].strip():
+            raise FactorDataError(f"{where}: source is empty")
+        if labels.setdefault(key, row["label"].strip()) != row["label"].strip():
+            raise FactorDataError(f"{where}: label differs from the first row of '{key}'")
+        try:
+            scale = conversion_factor(row["unit"].strip() or "dimensionless", canonical)
+        except ValueError as exc:
+            raise FactorDataError(f"{where}: unit '{row['unit']}': {exc}") from None
+        value = _number(row["value"], where, "value") * scale
+        low = _number(row["low"], where, "low") * scale if row["low"].strip() else None
+        high = _number(row["high"], where, "high") * scale if row["high"].strip() else None
+        if (low is None) != (high is None):  # a one-sided range: the value is the other bound
+            low = value if low is None else low
+            high = value if high is None else high
+        if low is not None and not low <= value <= high:
+            raise FactorDataError(f"{where}: low <= value <= high does not hold")
+        default = row["default"].strip().lower()
+        if default not in ("yes", "no"):
+            raise FactorDataError(f"{where}: default must be yes or no, got '{row['default']}'")
+        factor = Factor(table=name, key=key, attribute=attribute, value=value, unit=canonical,
+                        source=row["source"].strip(), year=_year(row["year"].strip(), where),
+                        low=low, high=high, note=row["note"].strip())
+        candidates.setdefault((key, attribute), []).append((default == "yes", factor))
+
+    rows: dict[str, dict[str, Factor]] = {}
+    for (key, attribute), options in candidates.items():
+        chosen = [f for is_default, f in options if is_default]
+        if len(chosen) != 1:
+            raise FactorDataError(
+                f"{path.name}: {key}.{attribute} has {len(chosen)} rows marked default=yes, need 1")
+        others = tuple(f for is_default, f in options if not is_default)
+        rows.setdefault(key, {})[attribute] = _with_alternatives(chosen[0], others)
+    for key, values in rows.items():
+        missing = [a for a, s in attributes.items() if s.get("required") and a not in values]
+        if missing:
+            raise FactorDataError(f"{path.name}: '{key}' lacks required {missing}")
+    missing_constants = sorted(set(constant_units) - set(rows))
+    if missing_constants:
+        raise FactorDataError(f"{path.name}: constants missing: {missing_constants}")
+    return Table(name=name, describes=spec.get("describes", ""),
+                 rows=MappingProxyType({k: MappingProxyType(v) for k, v in rows.items()}),
+                 labels=MappingProxyType(labels))
+
+
+def _with_alternatives(chosen: Factor, others: tuple[Factor, ...]) -> Factor:
+    return Factor(**{**chosen.__dict__, "alternatives": others})
+
+
+def _read_regions(path: Path, spec: dict) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for line, row in _rows(path, spec["columns"]):
+        where = f"{path.name}:{line}"
+        region = row["region"].strip()
+        if region in regions:
+            raise FactorDataError(f"{where}: duplicate region '{region}'")
+        if ":" not in region or not row["source"].strip():
+            raise FactorDataError(f"{where}: region must be provider:name and have a source")
+        regions[region] = Region(
+            region=region, provider=row["provider"].strip(), label=row["label"].strip(),
+            zone=row["zone"].strip(), datacenter=row["datacenter"].strip(),
+            source=row["source"].strip(), year=_year(row["year"].strip(), where),
+            note=row["note"].strip())
+    return regions
+
+
+def _check_references(fs: FactorSet, folder: Path) -> None:
+    for region in fs.regions.values():
+        if not fs.has("zones", region.zone):
+            raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown zone "
+                                  f"'{region.zone}'")
+        if region.datacenter and not fs.has("datacenters", region.datacenter):
+            raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown "
+                                  f"datacenter '{region.datacenter}'")
+    for table, name in (("hardware", "hardware"), ("datacenters", "datacenter"),
+                        ("zones", "zone")):
+        key = fs.defaults.get(name)
+        if not key or not fs.has(table, key):
+            raise FactorDataError(f"{folder.name}/manifest.json: default {name} '{key}' unknown")
+    for key, values in fs.tables["models"].rows.items():
+        if values["active_parameters"].value > values["parameters"].value:
+            raise FactorDataError(f"models.csv: {key} has more active than total parameters")

@@ -1,0 +1,40 @@
+"""Lifecycle: training plus a deployment's inference, per request and in shares.
+
+Method: method.md "Lifecycle"; the three reporting indicators of the Mistral AI / Carbone 4 /
+ADEME study (training impacts, marginal impact of one request, inference share) read off these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lca.types import Array
+
+
+def request_volume(requests_per_day: Array, duration_hours: Array) -> Array:
+    """Requests served over a deployment of ``duration_hours`` at ``requests_per_day``."""
+    return requests_per_day * duration_hours / 24.0
+
+
+def lifecycle_total(training: Array, per_request: Array, requests: Array) -> Array:
+    """Training plus ``requests`` inferences."""
+    return training + per_request * requests
+
+
+def amortised_per_request(training: Array, per_request: Array, requests: Array) -> Array:
+    """Impact of one request with training spread over ``requests``."""
+    return training / requests + per_request
+
+
+def shares(training: Array, total: Array) -> tuple[Array, Array]:
+    """Training and inference shares of a lifecycle total (0 to 1; NaN for a zero total)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        training_share = np.where(total > 0, training / np.where(total > 0, total, 1.0), np.nan)
+    return training_share, 1.0 - training_share
+
+
+def breakeven_requests(training: Array, per_request: Array) -> Array:
+    """Requests after which inference has cost as much as training (inf if a request costs 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(per_request > 0, training / np.where(per_request > 0, per_request, 1.0),
+                        np.inf)
