@@ -17,7 +17,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
 from api import errors
-from api.schemas import ProblemSchema
+from api.schemas import ProblemSchema, openapi_attributes
 from lca.factors import load_all
 
 DEFAULTS: Mapping[str, object] = {
@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.extensions["lca.factor_sets"] = sets
     app.extensions["lca.default_version"] = sorted(sets)[-1]
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
+    api.ma_plugin.converter.add_attribute_function(openapi_attributes)
     for module in (estimates, factors, health):
         api.register_blueprint(module.blp)
     requests.register(app)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 import flask_smorest
 from flask import Flask, Request, Response, g, request
 from webargs.flaskparser import FlaskParser
 
-from api.errors import problem
+from api.errors import PROBLEM_JSON, problem
+from api.schemas import ProblemSchema
 
 _JSON_TYPES = ("application/json",)
 
@@ -26,10 +28,28 @@ class Parser(FlaskParser):
         return g.get("lca_body")
 
 
+PROBLEMS = {
+    400: "Unreadable JSON (syntax, encoding or nesting depth)",
+    404: "No such resource",
+    413: "Body over the size limit",
+    415: "Body is not application/json",
+    422: "Invalid input: every wrong field is listed in `errors`",
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest Blueprint whose arguments come from the body parsed in before_request."""
 
     ARGUMENTS_PARSER = Parser()
+
+    def problems(self, *codes: int) -> Callable:
+        """Document the problem+json responses ``codes`` of a view."""
+        def decorate(view: Callable) -> Callable:
+            for code in codes:
+                view = self.alt_response(code, schema=ProblemSchema, description=PROBLEMS[code],
+                                         content_type=PROBLEM_JSON, success=False)(view)
+            return view
+        return decorate
 
 
 def register(app: Flask) -> None:

@@ -162,6 +162,10 @@ EmbodiedIndicators = _indicators("EmbodiedIndicators", INDICATORS[1:],
 WaterParts = _indicators("WaterParts", ("onsite", "offsite", "manufacturing"),
                          "water consumption by origin: cooling on site, electricity "
                          "generation, hardware manufacturing")
+EnergyBreakdown = _indicators("EnergyBreakdown", ("accelerators", "host", "idle", "overhead"),
+                              "facility energy of one request by where it is drawn: busy "
+                              "accelerators, their host servers, idle provisioned capacity, and "
+                              "data-centre overhead (PUE); null parts when energy was measured")
 Shares = _schema("Shares", {k: f.Float(allow_none=True) for k in INDICATORS},
                  "share of the lifecycle total, 0 to 1")
 
@@ -198,6 +202,7 @@ class InferenceResultSchema(ma.Schema):
     operational = f.Nested(Indicators, required=True)
     embodied = f.Nested(EmbodiedIndicators, required=True)
     water = f.Nested(WaterParts, required=True)
+    energy_breakdown = f.Nested(EnergyBreakdown, required=True)
     requests = f.Float()
     total = f.Nested(Indicators)
 
@@ -272,3 +277,21 @@ class HealthSchema(ma.Schema):
 
 class FactorQuerySchema(ma.Schema):
     version = f.String(metadata={"description": "factor-set version (default: newest)"}, **ID)
+
+
+def openapi_attributes(converter: object, field: f.Field, **kwargs: object) -> dict:
+    """apispec attribute function: the OpenAPI shape of this module's custom fields."""
+    if isinstance(field, Quantity):
+        spec = field.spec
+        number: dict = {"type": "number", "minimum": spec.low, "maximum": spec.high}
+        if spec.low_open:
+            number["exclusiveMinimum"] = True
+        return {"oneOf": [number, {"type": "string", "maxLength": MAX_STRING_LENGTH,
+                                   "example": f"1 {spec.unit}"}]}
+    if isinstance(field, IdOrObject):
+        ref = converter.resolve_nested_schema(field.schema)
+        return {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 64}, ref]}
+    if isinstance(field, Uncertainty):
+        ref = converter.resolve_nested_schema(UncertaintySchema)
+        return {"oneOf": [{"type": "boolean"}, ref]}
+    return {}

@@ -84,10 +84,14 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     busy = np.where(path == inf.MEASURED_THROUGHPUT, x["i_output"] / x["i_throughput"],
                     inf.replica_seconds_per_request(prefill, step, x["i_output"], batch))
     idle = inf.idle_seconds(busy, x["i_fleet_util"])
-    modelled = inf.request_it_energy(busy, inf.replica_power(n, x["i_busy_power"]), idle,
-                                     inf.replica_power(n, x["i_idle_power"]))
+    parts = {
+        "accelerators": inf.energy_kwh(busy, inf.replica_power(n, x["i_accel_power"])),
+        "host": inf.energy_kwh(busy, inf.replica_power(n, x["i_host_power"])),
+        "idle": inf.energy_kwh(idle, inf.replica_power(n, x["i_idle_power"])),
+    }
     measured = (path == inf.MEASURED_ENERGY_PER_REQUEST) | (path == inf.MEASURED_ENERGY_PER_TOKEN)
-    it_energy = np.where(measured, x["i_energy_given"], modelled)
+    it_energy = np.where(measured, x["i_energy_given"],
+                         parts["accelerators"] + parts["host"] + parts["idle"])
     op = operational_impacts(it_energy, x["i_pue"], x["i_wue"], _grid(x, "i_"))
     per_accel = {k: x[f"i_emb_{k}"] for k in EMBODIED_INDICATORS}
     emb = embodied_impacts(per_accel, n * (busy + idle) / 3600.0, x["lifetime_h"])
@@ -103,6 +107,9 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         "inference.it_energy": it_energy,
     }
     _phase(out, "inference", op, emb)
+    for name, part in parts.items():  # unknown when the energy was measured as a whole
+        out[f"inference.energy_breakdown.{name}"] = np.where(measured, np.nan, part)
+    out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy
     requests = x["i_requests"]
     for k in INDICATORS:
         per_request = out[f"inference.impacts.{k}"]
@@ -216,6 +223,10 @@ def render(resolved: Resolved, out: Mapping[str, Array],
             "water": {p.removeprefix("water_"): _quantity(out[f"inference.water.{p}"], "water",
                                                           units, bounds, f"inference.water.{p}")
                       for p in WATER_PARTS},
+            "energy_breakdown": {
+                p: _quantity(out[f"inference.energy_breakdown.{p}"], "energy", units, bounds,
+                             f"inference.energy_breakdown.{p}")
+                for p in ("accelerators", "host", "idle", "overhead")},
         }
         requests = _number(out["inference.requests"])
         if requests is not None:

@@ -98,7 +98,6 @@ def idle_seconds(busy_seconds: Array, fleet_utilization: Array) -> Array:
     return busy_seconds * (1.0 - fleet_utilization) / fleet_utilization
 
 
-def request_it_energy(busy_seconds: Array, busy_power: Array, idle_time: Array, idle_power: Array
-                      ) -> Array:
-    """IT energy of one request (kWh): busy time at busy power plus its idle share at idle power."""
-    return (busy_seconds * busy_power + idle_time * idle_power) / 3.6e6
+def energy_kwh(seconds: Array, power: Array) -> Array:
+    """Energy (kWh) of drawing ``power`` W for ``seconds`` s."""
+    return seconds * power / 3.6e6

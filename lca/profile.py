@@ -448,11 +448,12 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     x["i_accelerators"] = q["accelerators"] if q["accelerators"] is not None else NAN
     tdp = r.value("hardware", hardware, "tdp")
     host = r.value("hardware", hardware, "host_power")
-    if q["power_per_accelerator"] is not None:
-        x["i_busy_power"] = q["power_per_accelerator"]
+    if q["power_per_accelerator"] is not None:  # measured, host share included
+        x["i_accel_power"], x["i_host_power"] = q["power_per_accelerator"], 0.0
     else:
-        x["i_busy_power"] = float(tr.accelerator_power(tdp, r.constant("load_factor_inference"),
-                                                       host))
+        x["i_accel_power"] = float(tr.accelerator_power(
+            tdp, r.constant("load_factor_inference"), 0.0))
+        x["i_host_power"] = host
     x["i_idle_power"] = (tdp * r.constant("idle_power_fraction")
                          + host * r.constant("host_idle_fraction"))
     for name in ("prefill_efficiency", "decode_bandwidth_efficiency", "memory_usable_fraction",

@@ -33,11 +33,7 @@ def default_factors() -> FactorSet:
 class Estimates(MethodView):
     @blp.arguments(ProfileSchema, example=EXAMPLE)
     @blp.response(200, EstimateSchema)
-    @blp.alt_response(422, description="Invalid profile: every wrong field is listed",
-                      success=False)
-    @blp.alt_response(400, description="Unreadable JSON", success=False)
-    @blp.alt_response(413, description="Body over the size limit", success=False)
-    @blp.alt_response(415, description="Body is not JSON", success=False)
+    @blp.problems(400, 413, 415, 422)
     def post(self, profile: dict) -> Response:
         """Estimate one model profile.
 

@@ -59,7 +59,7 @@ class FactorSets(MethodView):
 class FactorTable(MethodView):
     @blp.arguments(FactorQuerySchema, location="query")
     @blp.response(200)
-    @blp.alt_response(404, description="Unknown table or version", success=False)
+    @blp.problems(404, 422)
     def get(self, query: dict, table: str) -> dict:
         """Rows of one table (zones, regions, hardware, datacenters, models, constants)."""
         from flask_smorest import abort

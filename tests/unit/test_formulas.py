@@ -103,7 +103,8 @@ def test_kv_cache_bytes_per_token_for_llama_3_70b_shape():
 def test_request_energy_adds_the_idle_share_of_a_partly_used_fleet():
     idle = inference.idle_seconds(1.0, 0.25)
     assert idle == pytest.approx(3.0)
-    assert inference.request_it_energy(1.0, 3.6e6, idle, 1.2e6) == pytest.approx(1.0 + 3.6 / 3.6)
+    busy = inference.energy_kwh(1.0, 3.6e6)
+    assert busy + inference.energy_kwh(idle, 1.2e6) == pytest.approx(2.0)
 
 
 def test_lifecycle_shares_and_breakeven():

@@ -1,0 +1,106 @@
+"""Every error path answers application/problem+json with a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, response.data[:500]
+    assert response.mimetype == PROBLEM
+    body = response.json
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["status"] == status
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "/work/" not in text and ".py" not in text
+    return body
+
+
+def fields(body: dict) -> dict[str, str]:
+    return {e["field"]: e["message"] for e in body.get("errors", [])}
+
+
+@pytest.mark.parametrize(("payload", "field", "fragment"), [
+    ({"model": "llama-3.1-70b", "training": {"duration": "3 kg", "accelerator_count": 8}},
+     "training.duration", "expected a time"),
+    ({"model": {"parameters": float("nan")}, "inference": {}}, "model.parameters", "finite"),
+    ({"model": {"parameters": -7}, "inference": {}}, "model.parameters", "range"),
+    ({"model": {"parameters": 1e30}, "inference": {}}, "model.parameters", "range"),
+    ({"model": "llama-3.1-70b", "inference": {"batch_size": "9**9**9"}}, "inference.batch_size",
+     "expected a number"),
+    ({"model": "llama-3.1-70b", "inference": {"output_tokens": True}},
+     "inference.output_tokens", "expected"),
+    ({"model": "llama-3.1-70b", "inference": {"ouput_tokens": 5}}, "inference.ouput_tokens",
+     "nknown field"),
+    ({"model": "llama-3.1-70b", "inference": {"location": "ATLANTIS"}}, "inference.location",
+     "unknown"),
+    ({"model": "gpt-17", "inference": {}}, "model.preset", "unknown model preset"),
+    ({"model": "llama-3.1-70b", "inference": {"hardware": "abacus"}}, "inference.hardware",
+     "unknown hardware"),
+    ({"model": "llama-3.1-70b", "inference": {}, "units": {"gwp": "W"}}, "units.gwp", "expected"),
+    ({"model": "llama-3.1-70b", "inference": {}, "uncertainty": "yes"}, "uncertainty", "expected"),
+    ({"model": "llama-3.1-70b"}, "", "training section"),
+    ({"inference": {}}, "model", "required"),
+    ({"model": "llama-3.1-70b", "inference": []}, "inference", "nvalid"),
+])
+def test_invalid_profiles_are_422_naming_the_field(client, payload, field, fragment):
+    body = assert_problem(client.post("/v1/estimates", json=payload), 422)
+    errors = fields(body)
+    assert field in errors, errors
+    assert fragment in errors[field]
+
+
+def test_a_json_array_body_is_422(client):
+    assert_problem(client.post("/v1/estimates", json=[1, 2]), 422)
+
+
+@pytest.mark.parametrize("data", [b"{bad", b"", b"\xff\xfe", b"[" * 100_000, b'{"a": 1e999999}'])
+def test_unreadable_json_is_400_or_422(client, data):
+    response = client.post("/v1/estimates", data=data, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert_problem(response, response.status_code)
+
+
+def test_non_json_content_type_is_415(client):
+    assert_problem(client.post("/v1/estimates", data="model=x",
+                               content_type="application/x-www-form-urlencoded"), 415)
+
+
+def test_body_over_the_limit_is_413(client, app):
+    big = b'{"name": "' + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 10) + b'"}'
+    assert_problem(client.post("/v1/estimates", data=big, content_type="application/json"), 413)
+
+
+def test_unknown_route_is_404(client):
+    assert_problem(client.get("/v1/nothing-here"), 404)
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.get("/v1/estimates")
+    assert_problem(response, 405)
+    assert "POST" in response.headers["Allow"]
+
+
+def test_unknown_factor_table_and_version_are_404(client):
+    assert_problem(client.get("/v1/factors/unicorns"), 404)
+    assert_problem(client.get("/v1/factors/zones?version=1999.9"), 404)
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_internals(app, monkeypatch):
+    import api.resources.estimates as view
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internal detail at /work/main/lca/x.py")
+
+    monkeypatch.setattr(view, "estimate", boom)
+    response = app.test_client().post("/v1/estimates", json={"model": "gpt-3", "inference": {}})
+    body = assert_problem(response, 500)
+    assert "secret" not in body["detail"]
+
+
+def test_request_id_is_echoed_or_generated(client):
+    echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["X-Request-ID"] == "abc-123"
+    assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
