@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,8 @@ from types import MappingProxyType
 from lca.errors import FactorDataError, UnknownFactorSetError
 from lca.units import conversion_factor
 
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_YEAR = re.compile(r"^[12]\d{3}$")
 LONG_COLUMNS = ["key", "label", "attribute", "value", "unit", "low", "high", "default",
                 "source", "year", "note"]
 
@@ -124,7 +127,13 @@ def available_versions(root: Path | None = None) -> list[str]:
     root = root or default_root()
     if not root.is_dir():
         raise FactorDataError(f"factor folder {root} does not exist")
-    return sorted(p.parent.name for p in root.glob("*/manifest.json"))
+    return sorted((p.parent.name for p in root.glob("*/manifest.json")), key=_release_order)
+
+
+def _release_order(version: str) -> list[tuple[int, object]]:
+    """Sort key that orders 2026.9 before 2026.10 (numbers compare as numbers)."""
+    return [(0, int(part)) if part.isdigit() else (1, part)
+            for part in re.split(r"(\d+)", version) if part]
 
 
 @lru_cache(maxsize=8)
@@ -182,23 +191,32 @@ def _rows(path: Path, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
             reader = csv.DictReader(handle)
             if reader.fieldnames != columns:
                 raise FactorDataError(f"{path}: header {reader.fieldnames} != {columns}")
-            return [(i + 2, row) for i, row in enumerate(reader)]
+            rows = []
+            for row in reader:
+                if None in row or None in row.values():
+                    raise FactorDataError(f"{path.name}:{reader.line_num}: row has "
+                                          f"{'more' if None in row else 'fewer'} fields than "
+                                          "the header")
+                rows.append((reader.line_num, row))
+            return rows
     except OSError as exc:
         raise FactorDataError(f"{path}: {exc}") from exc
 
 
 def _number(text: str, where: str, column: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise FactorDataError(f"{where}: {column} '{text}' is not a number") from None
-    if not math.isfinite(value):
+    text = text.strip()
+    if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity"):
         raise FactorDataError(f"{where}: {column} '{text}' is not finite")
+    if not _NUMBER.match(text):
+        raise FactorDataError(f"{where}: {column} '{text}' is not a number")
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise FactorDataError(f"{where}: {column} '{text}' is not a finite, non-negative number")
     return value
 
 
 def _year(text: str, where: str) -> int:
-    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+    if not _YEAR.match(text) or not 1900 <= int(text) <= 2100:
         raise FactorDataError(f"{where}: year '{text}' is not a year")
     return int(text)
 
@@ -222,6 +240,8 @@ def _read_long(path: Path, name: str, spec: dict) -> Table:
             canonical = constant_units[key]
         if not row["source"].strip():
             raise FactorDataError(f"{where}: source is empty")
+        if not row["label"].strip():
+            raise FactorDataError(f"{where}: label is empty")
         if labels.setdefault(key, row["label"].strip()) != row["label"].strip():
             raise FactorDataError(f"{where}: label differs from the first row of '{key}'")
         try:
@@ -242,7 +262,10 @@ def _read_long(path: Path, name: str, spec: dict) -> Table:
         factor = Factor(table=name, key=key, attribute=attribute, value=value, unit=canonical,
                         source=row["source"].strip(), year=_year(row["year"].strip(), where),
                         low=low, high=high, note=row["note"].strip())
-        candidates.setdefault((key, attribute), []).append((default == "yes", factor))
+        options = candidates.setdefault((key, attribute), [])
+        if any(f.source == factor.source for _, f in options):
+            raise FactorDataError(f"{where}: {key}.{attribute} repeats the source of another row")
+        options.append((default == "yes", factor))
 
     rows: dict[str, dict[str, Factor]] = {}
     for (key, attribute), options in candidates.items():
@@ -277,6 +300,9 @@ def _read_regions(path: Path, spec: dict) -> dict[str, Region]:
             raise FactorDataError(f"{where}: duplicate region '{region}'")
         if ":" not in region or not row["source"].strip():
             raise FactorDataError(f"{where}: region must be provider:name and have a source")
+        if region.split(":", 1)[0] != row["provider"].strip():
+            raise FactorDataError(f"{where}: provider '{row['provider']}' does not match "
+                                  f"'{region}'")
         regions[region] = Region(
             region=region, provider=row["provider"].strip(), label=row["label"].strip(),
             zone=row["zone"].strip(), datacenter=row["datacenter"].strip(),
@@ -290,7 +316,7 @@ def _check_references(fs: FactorSet, folder: Path) -> None:
         if not fs.has("zones", region.zone):
             raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown zone "
                                   f"'{region.zone}'")
-        if region.datacenter and not fs.has("datacenters", region.datacenter):
+        if not fs.has("datacenters", region.datacenter):
             raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown "
                                   f"datacenter '{region.datacenter}'")
     for table, name in (("hardware", "hardware"), ("datacenters", "datacenter"),
