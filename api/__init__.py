@@ -56,7 +56,7 @@ class Api(flask_smorest.Api):
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
     from api import requests
-    from api.resources import estimates, factors, health
+    from api.resources import comparisons, estimates, factors, health
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
@@ -68,7 +68,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.extensions["lca.default_version"] = sorted(sets)[-1]
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.ma_plugin.converter.add_attribute_function(openapi_attributes)
-    for module in (estimates, factors, health):
+    for module in (estimates, comparisons, factors, health):
         api.register_blueprint(module.blp)
     requests.register(app)
     errors.register(app)

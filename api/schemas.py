@@ -275,6 +275,80 @@ class HealthSchema(ma.Schema):
     method = f.String(required=True)
 
 
+class ProfileList(f.Field):
+    """A list of profiles, each checked by the core (so one bad profile fails only itself)."""
+
+    def __init__(self, low: int, high: int, **kwargs: object) -> None:
+        super().__init__(metadata={"description": f"{low} to {high} profiles"}, **kwargs)
+        self.low, self.high = low, high
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> list:
+        if not isinstance(value, list):
+            raise ma.ValidationError("expected a list of profiles")
+        if not self.low <= len(value) <= self.high:
+            raise ma.ValidationError(f"expected {self.low} to {self.high} profiles, got "
+                                     f"{len(value)}")
+        return value
+
+
+class BatchRequestSchema(ma.Schema):
+    """Many profiles to estimate at once."""
+
+    profiles = ProfileList(1, 10_000, required=True)
+    view = f.String(load_default="full", validate=validate.OneOf(("full", "summary")),
+                    metadata={"description": "summary drops factors_used and assumptions from "
+                                             "each estimate (a full estimate is about 10 kB)"})
+
+
+class BatchItemSchema(ma.Schema):
+    index = f.Integer(required=True)
+    estimate = f.Nested(EstimateSchema)
+    error = f.Nested(ProblemSchema)
+
+
+class BatchResponseSchema(ma.Schema):
+    """One entry per profile, in order: its estimate, or its own error."""
+
+    results = f.List(f.Nested(BatchItemSchema), required=True)
+
+
+class ComparisonRequestSchema(ma.Schema):
+    """Scenarios to compare: a list, or a base profile and the fields to vary."""
+
+    scenarios = ProfileList(2, 100)
+    base = f.Dict(metadata={"description": "a profile to sweep (with vary)"})
+    vary = f.Dict(keys=f.String(validate=validate.Length(max=64)), values=f.List(f.Raw()),
+                  metadata={"description": "field path -> values; the cartesian product is "
+                                           "compared (at most 100 combinations)"})
+    baseline = f.Raw(load_default=0, metadata={"description": "index or name of the baseline "
+                                                              "scenario"})
+
+
+class IndicatorComparisonSchema(ma.Schema):
+    unit = f.String(required=True)
+    values = f.List(f.Float(allow_none=True), required=True)
+    deltas = f.List(f.Float(allow_none=True), required=True)
+    relative_deltas = f.List(f.Float(allow_none=True), required=True)
+    ranks = f.List(f.Integer(allow_none=True), required=True,
+                   metadata={"description": "1 = lowest footprint; ties share a rank"})
+    best = f.Integer(allow_none=True, required=True)
+
+
+class BaselineSchema(ma.Schema):
+    index = f.Integer(required=True)
+    name = f.String(allow_none=True, required=True)
+
+
+class ComparisonSchema(ma.Schema):
+    """Every estimate, and per block and indicator the comparison against the baseline."""
+
+    baseline = f.Nested(BaselineSchema, required=True)
+    estimates = f.List(f.Nested(EstimateSchema), required=True)
+    comparison = f.Dict(keys=f.String(), values=f.Dict(
+        keys=f.String(), values=f.Nested(IndicatorComparisonSchema)), required=True)
+
+
 class FactorQuerySchema(ma.Schema):
     version = f.String(metadata={"description": "factor-set version (default: newest)"}, **ID)
 
@@ -291,6 +365,9 @@ def openapi_attributes(converter: object, field: f.Field, **kwargs: object) -> d
     if isinstance(field, IdOrObject):
         ref = converter.resolve_nested_schema(field.schema)
         return {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 64}, ref]}
+    if isinstance(field, ProfileList):
+        ref = converter.resolve_nested_schema(ProfileSchema)
+        return {"type": "array", "items": ref, "minItems": field.low, "maxItems": field.high}
     if isinstance(field, Uncertainty):
         ref = converter.resolve_nested_schema(UncertaintySchema)
         return {"oneOf": [{"type": "boolean"}, ref]}

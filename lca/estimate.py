@@ -7,14 +7,12 @@ the same shape. ``render`` turns one set of outputs into the response of design/
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-
-import numpy as np
 
 from lca import inference as inf
 from lca import lifecycle as lc
 from lca import training as tr
+from lca import xp
 from lca.embodied import embodied_impacts
 from lca.factors import FactorSet
 from lca.operational import operational_impacts
@@ -46,7 +44,7 @@ def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[st
 def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Training accelerator-hours, IT energy and impacts from resolved inputs (module doc)."""
     path = x["t_path"]
-    compute = np.where(np.isnan(x["t_compute"]),
+    compute = xp.where(xp.isnan(x["t_compute"]),
                        tr.training_compute(x["active"], x["t_tokens"],
                                            x["t_flops_per_param_token"]),
                        x["t_compute"])
@@ -67,11 +65,11 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     weights = inf.weight_bytes(x["params"], x["bytes_per_param"])
     sized = inf.replica_accelerators(weights, x["i_weight_memory_overhead"], x["i_memory"],
                                      x["i_memory_usable_fraction"])
-    n = np.where(np.isnan(x["i_accelerators"]), sized, x["i_accelerators"])
+    n = xp.where(xp.isnan(x["i_accelerators"]), sized, x["i_accelerators"])
     context = inf.mean_context(x["i_input"], x["i_output"])
     cap = inf.max_batch(n, x["i_memory"], x["i_memory_usable_fraction"], weights,
                         x["kv_per_token"], context)
-    batch = np.minimum(x["i_batch"], cap)
+    batch = xp.minimum(x["i_batch"], cap)
     flops_pt = x["i_inference_flops_per_parameter_token"]
     prefill = inf.prefill_seconds(x["active"], x["i_input"], flops_pt, n, x["i_peak"],
                                   x["i_prefill_efficiency"])
@@ -81,7 +79,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                                    x["i_decode_bandwidth_efficiency"], x["i_peak"],
                                    x["i_prefill_efficiency"])
     path = x["i_path"]
-    busy = np.where(path == inf.MEASURED_THROUGHPUT, x["i_output"] / x["i_throughput"],
+    busy = xp.where(path == inf.MEASURED_THROUGHPUT, x["i_output"] / x["i_throughput"],
                     inf.replica_seconds_per_request(prefill, step, x["i_output"], batch))
     idle = inf.idle_seconds(busy, x["i_fleet_util"])
     parts = {
@@ -90,7 +88,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         "idle": inf.energy_kwh(idle, inf.replica_power(n, x["i_idle_power"])),
     }
     measured = (path == inf.MEASURED_ENERGY_PER_REQUEST) | (path == inf.MEASURED_ENERGY_PER_TOKEN)
-    it_energy = np.where(measured, x["i_energy_given"],
+    it_energy = xp.where(measured, x["i_energy_given"],
                          parts["accelerators"] + parts["host"] + parts["idle"])
     op = operational_impacts(it_energy, x["i_pue"], x["i_wue"], _grid(x, "i_"))
     per_accel = {k: x[f"i_emb_{k}"] for k in EMBODIED_INDICATORS}
@@ -103,12 +101,12 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         "inference.replica.busy_seconds_per_request": busy,
         "inference.replica.idle_seconds_per_request": idle,
         "inference.replica.weight_bytes": weights,
-        "inference.replica.kv_cache_bytes_per_token": x["kv_per_token"] * np.ones_like(busy),
+        "inference.replica.kv_cache_bytes_per_token": x["kv_per_token"],
         "inference.it_energy": it_energy,
     }
     _phase(out, "inference", op, emb)
     for name, part in parts.items():  # unknown when the energy was measured as a whole
-        out[f"inference.energy_breakdown.{name}"] = np.where(measured, np.nan, part)
+        out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
     out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy
     requests = x["i_requests"]
     for k in INDICATORS:
@@ -147,72 +145,74 @@ def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
     return out
 
 
-_SECONDARY_UNITS = {"accelerator_hours": "h", "it_energy": "kWh", "compute": "FLOP",
-                    "prefill_seconds": "s", "decode_step_seconds": "s",
-                    "busy_seconds_per_request": "s", "idle_seconds_per_request": "s",
-                    "weight_bytes": "byte", "kv_cache_bytes_per_token": "byte/token"}
+_REPLICA = (("prefill_seconds", "s"), ("decode_step_seconds", "s"),
+            ("busy_seconds_per_request", "s"), ("idle_seconds_per_request", "s"),
+            ("weight_bytes", "byte"), ("kv_cache_bytes_per_token", "byte/token"))
+_BREAKDOWN = ("accelerators", "host", "idle", "overhead")
+_CANONICAL_SCALES = {k: (unit, 1.0) for k, unit in CANONICAL_UNITS.items()}
 
 
-def _number(value: Array) -> float | None:
+def _finite(value: Array) -> float | None:
     value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _quantity(value: Array, indicator: str, units: Mapping[str, str],
-              bounds: Mapping[str, tuple[Array, Array]] | None = None, key: str = "") -> dict:
-    canonical = CANONICAL_UNITS[indicator]
-    unit = units.get(indicator, canonical)
-    scale = 1.0 if unit == canonical else convert(1.0, canonical, unit)
-    number = _number(value)
-    out = {"value": None if number is None else number * scale, "unit": unit}
-    if bounds and key in bounds:
-        low, high = bounds[key]
-        out["low"] = None if _number(low) is None else float(low) * scale
-        out["high"] = None if _number(high) is None else float(high) * scale
-    return out
+    return value if value - value == 0.0 else None  # False for NaN and infinities
 
 
 def render(resolved: Resolved, out: Mapping[str, Array],
            bounds: Mapping[str, tuple[Array, Array]] | None = None) -> dict:
     """The estimate response (design/api.md) for one profile's outputs.
 
-    ``bounds`` maps output keys to (low, high) from the Monte Carlo, when it ran.
+    ``bounds`` maps output keys to (low, high) from the Monte Carlo, when it ran. Quantities are
+    expressed in the profile's display units, if it asked for any.
     """
-    units = resolved.units
+    scales = _CANONICAL_SCALES
+    if resolved.units:
+        scales = {k: (u, 1.0) if k not in resolved.units
+                  else (resolved.units[k], convert(1.0, u, resolved.units[k]))
+                  for k, u in CANONICAL_UNITS.items()}
     warnings = list(resolved.warnings)
 
-    def block(prefix: str, indicators: tuple[str, ...] = INDICATORS) -> dict:
-        return {k: _quantity(out[f"{prefix}.{k}"], k, units, bounds, f"{prefix}.{k}")
-                for k in indicators}
+    def quantity(key: str, indicator: str) -> dict:
+        unit, scale = scales[indicator]
+        value = _finite(out[key])
+        q = {"value": None if value is None else value * scale, "unit": unit}
+        if bounds is not None and key in bounds:
+            low, high = _finite(bounds[key][0]), _finite(bounds[key][1])
+            q["low"] = None if low is None else low * scale
+            q["high"] = None if high is None else high * scale
+        return q
 
     def plain(key: str, unit: str) -> dict:
-        q = {"value": _number(out[key]), "unit": unit}
-        if bounds and key in bounds:
-            q["low"], q["high"] = _number(bounds[key][0]), _number(bounds[key][1])
+        q = {"value": _finite(out[key]), "unit": unit}
+        if bounds is not None and key in bounds:
+            q["low"], q["high"] = _finite(bounds[key][0]), _finite(bounds[key][1])
         return q
+
+    def block(prefix: str, indicators: tuple[str, ...] = INDICATORS) -> dict:
+        return {k: quantity(f"{prefix}.{k}", k) for k in indicators}
+
+    def water(phase: str) -> dict:
+        return {p.removeprefix("water_"): quantity(f"{phase}.water.{p}", "water")
+                for p in WATER_PARTS}
 
     result: dict = {"name": resolved.name,
                     "versions": {"method": METHOD_VERSION, "factors": resolved.factors.version}}
     if resolved.has_training:
-        result["training"] = {
+        training = {
             "path": resolved.training_path,
             "accelerator_hours": plain("training.accelerator_hours", "h"),
-            "it_energy": _quantity(out["training.it_energy"], "energy", units, bounds,
-                                   "training.it_energy"),
+            "it_energy": quantity("training.it_energy", "energy"),
             "impacts": block("training.impacts"),
             "operational": block("training.operational"),
             "embodied": block("training.embodied", EMBODIED_INDICATORS),
-            "water": {p.removeprefix("water_"): _quantity(out[f"training.water.{p}"], "water",
-                                                          units, bounds, f"training.water.{p}")
-                      for p in WATER_PARTS},
+            "water": water("training"),
         }
         if resolved.training_path == "compute":
-            result["training"]["compute"] = plain("training.compute", "FLOP")
+            training["compute"] = plain("training.compute", "FLOP")
+        result["training"] = training
     if resolved.has_inference:
-        replica = {k.split(".")[-1]: plain(k, _SECONDARY_UNITS.get(k.split(".")[-1], "1"))
-                   for k in out if k.startswith("inference.replica.")}
-        for k in ("accelerators", "batch_size", "max_batch_size"):
-            replica[k] = _number(out[f"inference.replica.{k}"])
+        replica: dict = {k: _finite(out[f"inference.replica.{k}"])
+                         for k in ("accelerators", "batch_size", "max_batch_size")}
+        replica.update((k, plain(f"inference.replica.{k}", unit)) for k, unit in _REPLICA)
         inference = {
             "path": resolved.inference_path,
             "replica": replica,
@@ -220,38 +220,34 @@ def render(resolved: Resolved, out: Mapping[str, Array],
             "per_output_token": block("inference.per_output_token"),
             "operational": block("inference.operational"),
             "embodied": block("inference.embodied", EMBODIED_INDICATORS),
-            "water": {p.removeprefix("water_"): _quantity(out[f"inference.water.{p}"], "water",
-                                                          units, bounds, f"inference.water.{p}")
-                      for p in WATER_PARTS},
-            "energy_breakdown": {
-                p: _quantity(out[f"inference.energy_breakdown.{p}"], "energy", units, bounds,
-                             f"inference.energy_breakdown.{p}")
-                for p in ("accelerators", "host", "idle", "overhead")},
+            "water": water("inference"),
+            "energy_breakdown": {p: quantity(f"inference.energy_breakdown.{p}", "energy")
+                                 for p in _BREAKDOWN},
         }
-        requests = _number(out["inference.requests"])
+        requests = _finite(out["inference.requests"])
         if requests is not None:
             inference["requests"] = requests
             inference["total"] = block("inference.total")
         else:
             warnings.append({"code": "no-volume", "message": "inference: no requests (or "
                              "requests_per_day with duration) given, so no deployment total"})
-        if float(out["inference.replica.batch_size"]) < float(
-                np.min(resolved.inputs.get("i_batch", math.inf))):
+        if float(out["inference.replica.batch_size"]) < resolved.inputs["i_batch"]:
             warnings.append({"code": "batch-capped", "message": "inference: the batch size was "
                              "lowered to what the replica's memory holds beside the weights"})
         result["inference"] = inference
     if resolved.has_training and resolved.has_inference:
         life: dict = {"breakeven_requests": {
-            k: _number(out[f"lifecycle.breakeven_requests.{k}"]) for k in INDICATORS}}
-        if _number(out["lifecycle.requests"]) is not None:
+            k: _finite(out[f"lifecycle.breakeven_requests.{k}"]) for k in INDICATORS}}
+        if _finite(out["lifecycle.requests"]) is not None:
             life["total"] = block("lifecycle.total")
             life["per_request"] = block("lifecycle.per_request")
             life["shares"] = {
-                phase: {k: _number(out[f"lifecycle.shares.{phase}.{k}"]) for k in INDICATORS}
+                phase: {k: _finite(out[f"lifecycle.shares.{phase}.{k}"]) for k in INDICATORS}
                 for phase in ("training", "inference")}
         result["lifecycle"] = life
-    result["factors_used"] = list(resolved.factors_used.values())
-    result["assumptions"] = resolved.assumptions
+    # copies: the records are shared with the section cache of lca.profile
+    result["factors_used"] = [dict(f) for f in resolved.factors_used.values()]
+    result["assumptions"] = [dict(a) for a in resolved.assumptions]
     result["warnings"] = warnings
     return result
 

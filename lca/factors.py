@@ -9,6 +9,7 @@ The grammar of the tables is documented in ``factors/README.md``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -43,13 +44,19 @@ class Factor:
     high: float | None = None
     note: str = ""
     alternatives: tuple[Factor, ...] = ()
+    ref: str = field(init=False, compare=False)
+    record: Mapping[str, object] = field(init=False, compare=False, repr=False)
 
-    @property
-    def ref(self) -> str:
-        """Dotted reference used in ``factors_used`` (``zones.FRA.gwp``)."""
-        if self.table == "constants":
-            return f"constants.{self.key}"
-        return f"{self.table}.{self.key}.{self.attribute}"
+    def __post_init__(self) -> None:
+        # Precomputed once at load: estimates list these records on every request.
+        ref = (f"constants.{self.key}" if self.table == "constants"
+               else f"{self.table}.{self.key}.{self.attribute}")
+        object.__setattr__(self, "ref", ref)
+        record = {"key": ref, "value": self.value, "unit": self.unit, "source": self.source,
+                  "year": self.year}
+        if self.low is not None or self.alternatives:
+            record["low"], record["high"] = self.spread
+        object.__setattr__(self, "record", MappingProxyType(record))
 
     @property
     def spread(self) -> tuple[float, float]:
@@ -60,12 +67,8 @@ class Factor:
         return low, high
 
     def describe(self) -> dict:
-        """The factor as it appears in an estimate's ``factors_used``."""
-        out = {"key": self.ref, "value": self.value, "unit": self.unit,
-               "source": self.source, "year": self.year}
-        if self.low is not None or self.alternatives:
-            out["low"], out["high"] = self.spread
-        return out
+        """The factor as it appears in an estimate's ``factors_used`` (a fresh dict)."""
+        return dict(self.record)
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,7 @@ def _read_long(path: Path, name: str, spec: dict) -> Table:
 
 
 def _with_alternatives(chosen: Factor, others: tuple[Factor, ...]) -> Factor:
-    return Factor(**{**chosen.__dict__, "alternatives": others})
+    return dataclasses.replace(chosen, alternatives=others)
 
 
 def _read_regions(path: Path, spec: dict) -> dict[str, Region]:

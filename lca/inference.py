@@ -9,8 +9,7 @@ power of two for tensor parallelism). The efficiency constants are sourced facto
 
 from __future__ import annotations
 
-import numpy as np
-
+from lca import xp
 from lca.types import Array
 
 ROOFLINE, MEASURED_ENERGY_PER_REQUEST, MEASURED_ENERGY_PER_TOKEN, MEASURED_THROUGHPUT = 1, 2, 3, 4
@@ -30,15 +29,15 @@ def weight_bytes(parameters: Array, bytes_per_parameter: Array) -> Array:
 def replica_accelerators(weights: Array, overhead: Array, memory: Array, usable: Array) -> Array:
     """Accelerators in one replica: enough usable memory for weights x overhead, rounded up to a
     power of two (tensor-parallel degrees are powers of two)."""
-    needed = np.ceil(weights * overhead / (memory * usable))
-    return np.exp2(np.ceil(np.log2(np.maximum(needed, 1.0))))
+    needed = xp.ceil(weights * overhead / (memory * usable))
+    return xp.exp2(xp.ceil(xp.log2(xp.maximum(needed, 1.0))))
 
 
 def kv_bytes_per_token_estimate(parameters: Array, coefficient: Array, kv_bytes_per_value: Array,
                                 fitted_bytes_per_value: Array = 2.0) -> Array:
     """KV-cache bytes per token when the attention shape is unknown: coefficient x sqrt(params),
     scaled from the 16-bit cache the coefficient was fitted on."""
-    return coefficient * np.sqrt(parameters) * kv_bytes_per_value / fitted_bytes_per_value
+    return coefficient * xp.sqrt(parameters) * kv_bytes_per_value / fitted_bytes_per_value
 
 
 def kv_bytes_per_token(layers: Array, kv_heads: Array, head_dim: Array, kv_bytes_per_value: Array
@@ -56,7 +55,7 @@ def max_batch(accelerators: Array, memory: Array, usable: Array, weights: Array,
               kv_per_token: Array, context: Array) -> Array:
     """Largest batch whose KV caches fit beside the weights in the replica's usable memory."""
     free = accelerators * memory * usable - weights
-    return np.maximum(np.floor(free / (kv_per_token * context)), 1.0)
+    return xp.maximum(xp.floor(free / (kv_per_token * context)), 1.0)
 
 
 def weight_read_fraction(parameters: Array, active_parameters: Array, batch: Array) -> Array:
@@ -79,7 +78,7 @@ def decode_step_seconds(bytes_read: Array, step_flops: Array, accelerators: Arra
     """Replica time (s) of one decode step: the slower of its memory traffic and its compute."""
     memory_time = bytes_read / (accelerators * bandwidth * bandwidth_efficiency)
     compute_time = step_flops / (accelerators * peak_flops * compute_efficiency)
-    return np.maximum(memory_time, compute_time)
+    return xp.maximum(memory_time, compute_time)
 
 
 def replica_seconds_per_request(prefill: Array, step: Array, output_tokens: Array, batch: Array

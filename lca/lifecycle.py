@@ -6,8 +6,7 @@ ADEME study (training impacts, marginal impact of one request, inference share) 
 
 from __future__ import annotations
 
-import numpy as np
-
+from lca import xp
 from lca.types import Array
 
 
@@ -28,13 +27,12 @@ def amortised_per_request(training: Array, per_request: Array, requests: Array) 
 
 def shares(training: Array, total: Array) -> tuple[Array, Array]:
     """Training and inference shares of a lifecycle total (0 to 1; NaN for a zero total)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        training_share = np.where(total > 0, training / np.where(total > 0, total, 1.0), np.nan)
+    positive = total > 0
+    training_share = xp.where(positive, training / xp.where(positive, total, 1.0), xp.nan)
     return training_share, 1.0 - training_share
 
 
 def breakeven_requests(training: Array, per_request: Array) -> Array:
     """Requests after which inference has cost as much as training (inf if a request costs 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(per_request > 0, training / np.where(per_request > 0, per_request, 1.0),
-                        np.inf)
+    positive = per_request > 0
+    return xp.where(positive, training / xp.where(positive, per_request, 1.0), xp.inf)

@@ -9,7 +9,7 @@ applied (``assumptions``), every factor it used with source and year (``factors_
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lca import inference as inf
@@ -110,7 +110,7 @@ class _Reader:
     def factor(self, table: str, key: str, attribute: str) -> Factor | None:
         found = self.fs.get(table, key, attribute)
         if found is not None:
-            self.used[found.ref] = found.describe()
+            self.used[found.ref] = found.record
         return found
 
     def value(self, table: str, key: str, attribute: str) -> float:
@@ -121,7 +121,7 @@ class _Reader:
 
     def constant(self, name: str) -> float:
         found = self.fs.constant(name)
-        self.used[found.ref] = found.describe()
+        self.used[found.ref] = found.record
         return found.value
 
     def choice(self, raw: Mapping, key: str, options: tuple[str, ...], path: str) -> str | None:
@@ -162,7 +162,7 @@ def resolve(profile: object, factors: FactorSet | None = None) -> Resolved:
         name = None
 
     x: dict[str, float] = {}
-    _read_model(r, top.get("model"), x)
+    _read_part(r, "model", top.get("model"), x, _read_model)
     lifetime = r.quantity(top, "hardware_lifetime", TOP["hardware_lifetime"], "")
     if lifetime is None:
         lifetime = r.constant("hardware_lifetime")
@@ -174,8 +174,12 @@ def resolve(profile: object, factors: FactorSet | None = None) -> Resolved:
     has_inference = top.get("inference") is not None
     if not has_training and not has_inference:
         r.error("", "give a training section, an inference section, or both")
-    training_path = _read_training(r, top.get("training"), x) if has_training else None
-    inference_path = _read_inference(r, top.get("inference"), x) if has_inference else None
+    training_path = inference_path = None
+    if has_training:
+        training_path = _read_part(r, "training", top["training"], x, _read_training)
+    if has_inference:
+        inference_path = _read_part(r, "inference", top["inference"], x, _read_inference,
+                                    x.get("precision_code"))
     units = _read_units(r, top.get("units"))
     uncertainty = _read_uncertainty(r, top.get("uncertainty"))
     if r.errors:
@@ -185,6 +189,70 @@ def resolve(profile: object, factors: FactorSet | None = None) -> Resolved:
                     inference_path=inference_path, assumptions=r.assumptions,
                     factors_used=r.used, warnings=r.warnings, units=units,
                     uncertainty=uncertainty)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What reading one section produced, kept for the next profile with the same section."""
+
+    inputs: dict[str, float]
+    assumptions: tuple[dict, ...]
+    used: dict[str, dict]
+    warnings: tuple[dict, ...]
+    path: str | None
+
+
+_PARTS: dict[tuple, _Part] = {}
+_MAX_PARTS = 4096
+
+
+class _UnfreezableError(Exception):
+    pass
+
+
+def _freeze(value: object) -> object:
+    """A hashable image of a JSON value that tells 1, 1.0 and True apart."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple(sorted((k, _freeze(v)) for k, v in value.items())))
+    if kind is list or kind is tuple:
+        return (list, tuple(_freeze(v) for v in value))
+    if kind in (str, float, int, bool) or value is None:
+        return (kind, value)
+    raise _UnfreezableError
+
+
+def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
+               reader: Callable[[_Reader, object, dict[str, float]], str | None],
+               precision: float | None = None) -> str | None:
+    """Read one section with ``reader``, reusing the result for an identical section.
+
+    Sections repeat across requests and within a batch or a sweep (same model, same site), and
+    reading one is pure given the factor set, so an identical section is read once.
+    """
+    try:
+        key = (r.fs.version, kind, precision, _freeze(raw))
+        part = _PARTS.get(key)
+    except (_UnfreezableError, TypeError):
+        key, part = None, None
+    if part is None:
+        sub = _Reader(r.fs)
+        sub_x: dict[str, float] = {} if precision is None else {"precision_code": precision}
+        path = reader(sub, raw, sub_x)
+        if sub.errors:
+            r.errors.extend(sub.errors)
+            return None
+        part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings), path)
+        if key is not None:
+            if len(_PARTS) >= _MAX_PARTS:
+                _PARTS.clear()
+            _PARTS[key] = part
+    x.update(part.inputs)
+    r.assumptions.extend(part.assumptions)
+    r.used.update(part.used)
+    for warning in part.warnings:
+        r.warn(warning["code"], warning["message"])
+    return part.path
 
 
 def _factor_set(profile: Mapping, factors: FactorSet | None) -> FactorSet:

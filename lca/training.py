@@ -7,8 +7,7 @@ Paths are numbered in order of preference; ``PATHS[code]`` is the name the estim
 
 from __future__ import annotations
 
-import numpy as np
-
+from lca import xp
 from lca.types import Array
 
 MEASURED_ENERGY, ACCELERATOR_HOURS, COUNT_X_DURATION, COMPUTE = 1, 2, 3, 4
@@ -50,8 +49,8 @@ def accelerator_hours(path: Array, hours_given: Array, it_energy_given: Array, c
     """
     from_compute = compute_hours(compute, flops_per_accelerator)
     from_energy = hours_from_energy(it_energy_given, power)
-    hours = np.where(path == COMPUTE, from_compute,
-                     np.where(np.isnan(hours_given), from_energy, hours_given))
+    hours = xp.where(path == COMPUTE, from_compute,
+                     xp.where(xp.isnan(hours_given), from_energy, hours_given))
     return hours * overhead
 
 
@@ -61,4 +60,4 @@ def it_energy(path: Array, it_energy_given: Array, hours: Array, power: Array, o
 
     ``hours`` already includes the overhead; a measured energy is scaled by it here.
     """
-    return np.where(path == MEASURED_ENERGY, it_energy_given * overhead, hours * power / 1000.0)
+    return xp.where(path == MEASURED_ENERGY, it_energy_given * overhead, hours * power / 1000.0)

@@ -6,7 +6,8 @@ from flask import Response, current_app, jsonify
 from flask.views import MethodView
 
 from api.requests import Blueprint
-from api.schemas import EstimateSchema, ProfileSchema
+from api.schemas import BatchRequestSchema, BatchResponseSchema, EstimateSchema, ProfileSchema
+from lca.batch import estimate_batch
 from lca.estimate import estimate
 from lca.factors import FactorSet
 
@@ -42,3 +43,30 @@ class Estimates(MethodView):
         `assumptions`; every factor used is listed with its source and year in `factors_used`.
         """
         return jsonify(estimate(profile, default_factors()))
+
+
+BATCH_EXAMPLE = {"profiles": [
+    {"model": "llama-3.1-8b", "inference": {"location": "FRA", "requests": 1e6}},
+    {"model": "llama-3.1-70b", "inference": {"location": "USA", "requests": 1e6}},
+    {"model": "llama-3.1-70b", "inference": {"batch_size": "many"}},
+], "view": "summary"}
+
+
+@blp.route("/estimates/batch")
+class EstimateBatch(MethodView):
+    @blp.arguments(BatchRequestSchema, example=BATCH_EXAMPLE)
+    @blp.response(200, BatchResponseSchema)
+    @blp.problems(400, 413, 415, 422)
+    def post(self, body: dict) -> Response:
+        """Estimate up to 10,000 profiles at once.
+
+        Results come in the order of the profiles; an invalid profile gets its own `error`
+        entry (problem object with the field errors) and does not fail the others. The
+        arithmetic runs once over arrays for the whole batch.
+        """
+        results = estimate_batch(body["profiles"], default_factors())
+        if body["view"] == "summary":
+            for item in results:
+                if "estimate" in item:
+                    del item["estimate"]["factors_used"], item["estimate"]["assumptions"]
+        return jsonify({"results": results})

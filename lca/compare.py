@@ -1,0 +1,154 @@
+"""Scenarios side by side: every estimate, and per indicator the deltas against a baseline.
+
+A comparison is a batch (lca.batch) plus, for ``inference.per_request``, ``training.impacts``
+and ``lifecycle.total``, each scenario's value in canonical units, its absolute and relative
+delta against the baseline, its rank (1 = lowest footprint; ties share a rank) and the best one.
+A sweep expands a base profile over ``vary`` (field path -> values) into the cartesian product.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+
+from lca.batch import calculate_many, error_entry
+from lca.errors import ProfileError
+from lca.estimate import render
+from lca.factors import FactorSet
+from lca.fields import SECTION_KEYS
+from lca.types import CANONICAL_UNITS, INDICATORS
+
+MIN_SCENARIOS, MAX_SCENARIOS = 2, 100
+BLOCKS = {"inference.per_request": "inference.impacts", "training.impacts": "training.impacts",
+          "lifecycle.total": "lifecycle.total"}
+
+
+def expand_sweep(base: Mapping, vary: Mapping[str, Sequence]) -> list[dict]:
+    """Profiles for every combination of ``vary``'s values applied to ``base``, each named.
+
+    Raises ProfileError naming ``vary.<path>`` for an unknown path or an empty list, and ``vary``
+    when the product exceeds MAX_SCENARIOS.
+    """
+    errors = []
+    if not isinstance(vary, Mapping) or not vary:
+        raise ProfileError([{"field": "vary", "message": "expected an object of field path -> "
+                                                         "list of values"}])
+    for path, values in vary.items():
+        parts = str(path).split(".")
+        known = parts[0] in SECTION_KEYS[""] and (
+            len(parts) == 1 or (parts[0] in SECTION_KEYS and len(parts) == 2
+                                and parts[1] in SECTION_KEYS[parts[0]])
+            or (len(parts) == 3 and parts[1] in ("grid", "datacenter")
+                and parts[2] in SECTION_KEYS[parts[1]]))
+        if not known:
+            errors.append({"field": f"vary.{path}", "message": "not a profile field path"})
+        elif not isinstance(values, list) or not values:
+            errors.append({"field": f"vary.{path}", "message": "expected a non-empty list"})
+    if errors:
+        raise ProfileError(errors)
+    count = math.prod(len(v) for v in vary.values())
+    if count > MAX_SCENARIOS:
+        raise ProfileError([{"field": "vary", "message": f"{count} combinations; at most "
+                                                         f"{MAX_SCENARIOS} scenarios"}])
+    base_name = base.get("name") if isinstance(base.get("name"), str) else None
+    profiles = []
+    for combination in itertools.product(*vary.values()):
+        profile = copy.deepcopy(dict(base))
+        labels = []
+        for path, value in zip(vary, combination, strict=True):
+            _set(profile, path.split("."), value)
+            labels.append(f"{path}={value}")
+        profile["name"] = ", ".join(([base_name] if base_name else []) + labels)[:200]
+        profiles.append(profile)
+    return profiles
+
+
+def _set(profile: dict, parts: list[str], value: object) -> None:
+    node = profile
+    for part in parts[:-1]:
+        child = node.get(part)
+        if isinstance(child, str) and part == "model":
+            child = {"preset": child}
+        elif isinstance(child, str) and part == "datacenter":
+            child = {"profile": child}
+        elif not isinstance(child, dict):
+            child = {}
+        node[part] = child
+        node = child
+    node[parts[-1]] = value
+
+
+def baseline_index(scenarios: Sequence[Mapping], baseline: object) -> int:
+    """The baseline's index: an index into ``scenarios`` or the name of one of them."""
+    if isinstance(baseline, bool):
+        pass
+    elif isinstance(baseline, int) and 0 <= baseline < len(scenarios):
+        return baseline
+    elif isinstance(baseline, str):
+        for i, scenario in enumerate(scenarios):
+            if isinstance(scenario, Mapping) and scenario.get("name") == baseline:
+                return i
+    raise ProfileError([{"field": "baseline", "message": "expected the index or the name of a "
+                                                         "scenario"}])
+
+
+def ranks(values: Sequence[float | None]) -> list[int | None]:
+    """Competition ranks, 1 for the lowest value; equal values share a rank; None is unranked."""
+    present = sorted(v for v in values if v is not None)
+    return [None if v is None else present.index(v) + 1 for v in values]
+
+
+def compare(scenarios: Sequence[object], baseline: object = 0,
+            factors: FactorSet | None = None) -> dict:
+    """Estimate every scenario and compare each indicator against the baseline (module doc).
+
+    Raises ProfileError (fields prefixed ``scenarios[i].``) if any scenario is invalid, since a
+    comparison with a hole in it would mislead.
+    """
+    if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
+        raise ProfileError([{"field": "scenarios", "message": f"expected {MIN_SCENARIOS} to "
+                                                              f"{MAX_SCENARIOS} profiles"}])
+    base = baseline_index(scenarios, baseline)
+    outcomes = calculate_many(scenarios, factors)
+    errors = [{"field": f"scenarios[{o.index}].{e['field']}".rstrip("."), "message": e["message"]}
+              for o in outcomes if o.error is not None for e in error_entry(o.error)["errors"]]
+    if errors:
+        raise ProfileError(errors)
+    comparison: dict = {}
+    for block, prefix in BLOCKS.items():
+        entries = {}
+        for indicator in INDICATORS:
+            key = f"{prefix}.{indicator}"
+            values = [_value(o.outputs.get(key)) for o in outcomes]
+            if all(v is None for v in values):
+                continue
+            entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator])
+        if entries:
+            comparison[block] = entries
+    return {
+        "baseline": {"index": base, "name": outcomes[base].resolved.name},
+        "estimates": [render(o.resolved, o.outputs) for o in outcomes],
+        "comparison": comparison,
+    }
+
+
+def _value(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _indicator(values: list[float | None], base: int, unit: str) -> dict:
+    reference = values[base]
+    deltas, relative = [], []
+    for v in values:
+        if v is None or reference is None:
+            deltas.append(None)
+            relative.append(None)
+        else:
+            deltas.append(v - reference)
+            relative.append((v - reference) / reference if reference else None)
+    order = ranks(values)
+    best = min((i for i, r in enumerate(order) if r == 1), default=None)
+    return {"unit": unit, "values": values, "deltas": deltas, "relative_deltas": relative,
+            "ranks": order, "best": best}

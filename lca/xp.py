@@ -1,0 +1,68 @@
+"""Element-wise helpers that take floats or numpy arrays alike.
+
+The formulas run on one estimate (plain floats), on a batch or on Monte Carlo samples (arrays).
+numpy's functions cost about a microsecond each on a scalar, which would dominate a single
+estimate, so these dispatch: arrays go to numpy, plain numbers to ``math``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lca.types import Array
+
+nan = math.nan
+inf = math.inf
+
+
+def _arrays(*values: object) -> bool:
+    return any(isinstance(v, np.ndarray) for v in values)
+
+
+def where(condition: object, if_true: Array, if_false: Array) -> Array:
+    """``if_true`` where ``condition`` holds, else ``if_false`` (numpy.where for arrays)."""
+    if _arrays(condition, if_true, if_false):
+        return np.where(condition, if_true, if_false)
+    return if_true if condition else if_false
+
+
+def isnan(value: Array) -> object:
+    """Whether ``value`` is NaN (element-wise)."""
+    return np.isnan(value) if isinstance(value, np.ndarray) else math.isnan(value)
+
+
+def maximum(a: Array, b: Array) -> Array:
+    """Element-wise maximum (NaN-propagating for arrays)."""
+    return np.maximum(a, b) if _arrays(a, b) else max(a, b)
+
+
+def minimum(a: Array, b: Array) -> Array:
+    """Element-wise minimum."""
+    return np.minimum(a, b) if _arrays(a, b) else min(a, b)
+
+
+def ceil(value: Array) -> Array:
+    """Element-wise ceiling, as floats."""
+    return np.ceil(value) if isinstance(value, np.ndarray) else float(math.ceil(value))
+
+
+def floor(value: Array) -> Array:
+    """Element-wise floor, as floats."""
+    return np.floor(value) if isinstance(value, np.ndarray) else float(math.floor(value))
+
+
+def log2(value: Array) -> Array:
+    """Element-wise base-2 logarithm."""
+    return np.log2(value) if isinstance(value, np.ndarray) else math.log2(value)
+
+
+def exp2(value: Array) -> Array:
+    """Element-wise 2 ** value."""
+    return np.exp2(value) if isinstance(value, np.ndarray) else 2.0 ** value
+
+
+def sqrt(value: Array) -> Array:
+    """Element-wise square root."""
+    return np.sqrt(value) if isinstance(value, np.ndarray) else math.sqrt(value)

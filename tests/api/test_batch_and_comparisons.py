@@ -1,0 +1,86 @@
+"""POST /v1/estimates/batch and POST /v1/comparisons through the Flask test client."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_errors import assert_problem
+from tests.api.test_openapi import _conforms
+from tests.unit.test_batch_and_compare import MIXED, assert_close
+
+
+def test_batch_returns_one_entry_per_profile_in_order_with_errors_in_place(client):
+    profiles = [MIXED[0], {"model": "llama-3.1-70b", "inference": {"batch_size": -3}}, MIXED[1]]
+    response = client.post("/v1/estimates/batch", json={"profiles": profiles})
+    assert response.status_code == 200
+    results = response.json["results"]
+    assert [r["index"] for r in results] == [0, 1, 2]
+    assert "estimate" in results[0] and "estimate" in results[2]
+    assert results[1]["error"]["errors"][0]["field"] == "inference.batch_size"
+    single = client.post("/v1/estimates", json=MIXED[0]).json
+    assert_close(single, results[0]["estimate"])
+
+
+def test_batch_summary_view_drops_the_provenance_lists(client):
+    body = client.post("/v1/estimates/batch",
+                       json={"profiles": MIXED[:2], "view": "summary"}).json
+    assert "factors_used" not in body["results"][0]["estimate"]
+    assert "warnings" in body["results"][0]["estimate"]
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"profiles": []}, "profiles"),
+    ({"profiles": {"a": 1}}, "profiles"),
+    ({"profiles": [MIXED[1]] * 10_001}, "profiles"),
+    ({}, "profiles"),
+    ({"profiles": [MIXED[1]], "view": "tiny"}, "view"),
+    ({"profiles": [MIXED[1]], "extra": 1}, "extra"),
+])
+def test_malformed_batches_are_422_naming_the_field(client, payload, field):
+    body = assert_problem(client.post("/v1/estimates/batch", json=payload), 422)
+    assert field in {e["field"] for e in body["errors"]}
+
+
+def test_comparison_of_scenarios_by_name(client):
+    scenarios = [{"name": "fr", "model": "llama-3.1-8b", "inference": {"location": "FRA"}},
+                 {"name": "us", "model": "llama-3.1-8b", "inference": {"location": "USA"}}]
+    body = client.post("/v1/comparisons", json={"scenarios": scenarios, "baseline": "us"}).json
+    gwp = body["comparison"]["inference.per_request"]["gwp"]
+    assert body["baseline"] == {"index": 1, "name": "us"}
+    assert gwp["deltas"][1] == 0.0 and gwp["deltas"][0] < 0
+    assert gwp["best"] == 0 and gwp["ranks"] == [1, 2]
+
+
+def test_sweep_comparison_expands_the_product(client):
+    body = client.post("/v1/comparisons", json={
+        "base": {"model": "llama-3.1-70b", "inference": {"requests": 1e9}},
+        "vary": {"inference.location": ["FRA", "USA", "DEU"],
+                 "inference.hardware": ["nvidia-h100-sxm", "nvidia-a100-80gb"]}}).json
+    assert len(body["estimates"]) == 6
+    assert body["estimates"][3]["name"] == ("inference.location=USA, "
+                                           "inference.hardware=nvidia-a100-80gb")
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"scenarios": [MIXED[1]]}, "scenarios"),
+    ({"scenarios": [MIXED[1]] * 101}, "scenarios"),
+    ({"scenarios": [MIXED[1], MIXED[1]], "base": MIXED[1]}, "scenarios"),
+    ({"base": MIXED[1]}, "vary"),
+    ({"base": MIXED[1], "vary": {"inference.location": ["FRA"] * 101}}, "vary"),
+    ({"base": MIXED[1], "vary": {"inference.location": ["FRA"]}}, "vary"),
+    ({"scenarios": [MIXED[1], MIXED[1]], "baseline": 7}, "baseline"),
+    ({"scenarios": [MIXED[1], {"model": "nope", "inference": {}}]}, "scenarios[1].model.preset"),
+])
+def test_bad_comparisons_are_422_naming_the_field(client, payload, field):
+    body = assert_problem(client.post("/v1/comparisons", json=payload), 422)
+    assert field in {e["field"] for e in body["errors"]}, body["errors"]
+
+
+def test_batch_and_comparison_responses_conform_to_the_openapi_document(app, client):
+    spec = app.test_client().get("/openapi.json").json
+    for path, payload in (("/v1/estimates/batch", {"profiles": [*MIXED, {"model": 1}]}),
+                          ("/v1/comparisons", {"scenarios": MIXED[:3]})):
+        body = client.post(path, json=payload).json
+        schema = spec["paths"][path]["post"]["responses"]["200"]["content"][
+            "application/json"]["schema"]
+        _conforms(spec, schema, body)
