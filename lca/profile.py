@@ -199,7 +199,7 @@ class _Part:
     assumptions: tuple[dict, ...]
     used: dict[str, dict]
     warnings: tuple[dict, ...]
-    path: str | None
+    result: object
 
 
 _PARTS: dict[tuple, _Part] = {}
@@ -222,27 +222,26 @@ def _freeze(value: object) -> object:
     raise _UnfreezableError
 
 
-def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
-               reader: Callable[[_Reader, object, dict[str, float]], str | None],
-               precision: float | None = None) -> str | None:
-    """Read one section with ``reader``, reusing the result for an identical section.
+def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
+          reader: Callable[[_Reader, dict[str, float]], object]) -> object:
+    """Run ``reader`` on a fresh reader and inputs, or reuse its result for an identical key.
 
-    Sections repeat across requests and within a batch or a sweep (same model, same site), and
-    reading one is pure given the factor set, so an identical section is read once.
+    Profile sections (and their sites and hardware) repeat across requests and within a batch
+    or a sweep, and reading one is pure given the factor set, so each is read once. Results with
+    errors are never kept, nor those of a key of None (a section that cannot be frozen).
     """
-    try:
-        key = (r.fs.version, kind, precision, _freeze(raw))
+    part = None
+    if key is not None:
+        key = (r.fs.version, *key)
         part = _PARTS.get(key)
-    except (_UnfreezableError, TypeError):
-        key, part = None, None
     if part is None:
         sub = _Reader(r.fs)
-        sub_x: dict[str, float] = {} if precision is None else {"precision_code": precision}
-        path = reader(sub, raw, sub_x)
+        sub_x: dict[str, float] = {}
+        result = reader(sub, sub_x)
         if sub.errors:
             r.errors.extend(sub.errors)
             return None
-        part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings), path)
+        part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings), result)
         if key is not None:
             if len(_PARTS) >= _MAX_PARTS:
                 _PARTS.clear()
@@ -252,7 +251,47 @@ def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
     r.used.update(part.used)
     for warning in part.warnings:
         r.warn(warning["code"], warning["message"])
-    return part.path
+    return part.result
+
+
+def _frozen(*values: object) -> tuple | None:
+    try:
+        return tuple(_freeze(v) for v in values)
+    except _UnfreezableError:
+        return None
+
+
+def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
+               reader: Callable[[_Reader, object, dict[str, float]], str | None],
+               precision: float | None = None) -> str | None:
+    """Read one whole section with ``reader`` (memoised, see _memo)."""
+    def read(sub: _Reader, sub_x: dict[str, float]) -> str | None:
+        if precision is not None:
+            sub_x["precision_code"] = precision
+        return reader(sub, raw, sub_x)
+
+    frozen = _frozen(raw)
+    return _memo(r, (kind, precision, frozen) if frozen else None, x, read)
+
+
+def _site_part(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str) -> None:
+    """_site, memoised on the location, grid and datacenter fields."""
+    frozen = _frozen(section.get("location"), section.get("grid"), section.get("datacenter"))
+    _memo(r, ("site", path, frozen) if frozen else None, x,
+          lambda sub, sub_x: _site(sub, section, path, sub_x, prefix))
+
+
+def _hardware_part(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str
+                   ) -> str | None:
+    """The hardware id with its embodied impacts into x (memoised on the hardware field)."""
+    def read(sub: _Reader, sub_x: dict[str, float]) -> str | None:
+        hardware = _hardware(sub, section, path)
+        if hardware is not None:
+            _embodied(sub, hardware, sub_x, prefix)
+        return hardware
+
+    frozen = _frozen(section.get("hardware"))
+    return _memo(r, ("hardware", path, frozen) if frozen else None, x, read)
 
 
 def _factor_set(profile: Mapping, factors: FactorSet | None) -> FactorSet:
@@ -396,13 +435,12 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     path = "training"
     t = r.section(raw, path, "training")
     q = {k: r.quantity(t, k, spec, path) for k, spec in TRAINING.items()}
-    hardware = _hardware(r, t, path)
-    _site(r, t, path, x, "t_")
+    hardware = _hardware_part(r, t, path, x, "t_")
+    _site_part(r, t, path, x, "t_")
     precision = r.choice(t, "precision", PRECISIONS, path) or "bf16"
     scope = r.choice(t, "energy_scope", ENERGY_SCOPES, path)
     if hardware is None:
         return None
-    _embodied(r, hardware, x, "t_")
 
     if q["accelerator_hours"] is not None:
         hours = q["accelerator_hours"]
@@ -488,12 +526,11 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     path = "inference"
     s = r.section(raw, path, "inference")
     q = {k: r.quantity(s, k, spec, path) for k, spec in INFERENCE.items()}
-    hardware = _hardware(r, s, path)
-    _site(r, s, path, x, "i_")
+    hardware = _hardware_part(r, s, path, x, "i_")
+    _site_part(r, s, path, x, "i_")
     scope = r.choice(s, "energy_scope", ENERGY_SCOPES, path)
     if hardware is None:
         return None
-    _embodied(r, hardware, x, "i_")
 
     for key, constant, why in (
         ("input_tokens", "default_input_tokens", "default prompt length"),

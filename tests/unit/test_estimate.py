@@ -264,3 +264,28 @@ def test_calculate_on_stacked_arrays_equals_each_scalar_estimate(fixture_factors
     for i, one in enumerate(scalar):
         for key, v in one.items():
             np.testing.assert_allclose(stacked[key][i], v, rtol=1e-12, err_msg=key)
+
+
+def test_a_repeated_profile_gives_equal_independent_results(fixture_factors):
+    first = run(BASE, fixture_factors)
+    first["assumptions"][0]["value"] = "tampered"
+    first["factors_used"][0]["value"] = -1
+    second = run(BASE, fixture_factors)
+    assert second["assumptions"][0]["value"] != "tampered"
+    assert second["factors_used"][0]["value"] != -1
+
+
+def test_sections_the_cache_cannot_freeze_are_still_read(fixture_factors):
+    class Tokens(float):
+        pass
+
+    profile = {"model": "dense-10b", "inference": {"output_tokens": Tokens(400.0)}}
+    assert run(profile, fixture_factors) == run(
+        {"model": "dense-10b", "inference": {"output_tokens": 400.0}}, fixture_factors)
+
+
+def test_an_invalid_section_is_reported_again_after_a_valid_identical_site(fixture_factors):
+    run({"model": "dense-10b", "inference": {"location": "AAA"}}, fixture_factors)
+    with pytest.raises(ProfileError):
+        run({"model": "dense-10b", "inference": {"location": "AAA", "batch_size": -1}},
+            fixture_factors)

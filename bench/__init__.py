@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures, run on demand (`make bench`), never timed tests."""
