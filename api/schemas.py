@@ -240,6 +240,29 @@ class VersionsSchema(ma.Schema):
     factors = f.String(required=True)
 
 
+class DriverSchema(ma.Schema):
+    input = f.String(required=True, metadata={"description": "factor reference or profile field"})
+    share = f.Float(required=True, metadata={"description": "share of the summed squared rank "
+                                                            "correlations"})
+    correlation = f.Float(required=True, metadata={"description": "Spearman rank correlation "
+                                                                  "with the output"})
+
+
+class DriversSchema(ma.Schema):
+    block = f.String(required=True)
+    indicators = f.Dict(keys=f.String(), values=f.List(f.Nested(DriverSchema)), required=True)
+
+
+class UncertaintyResultSchema(ma.Schema):
+    """How low and high were computed, and what drives the spread."""
+
+    samples = f.Integer(required=True)
+    seed = f.Integer(required=True)
+    percentiles = f.List(f.Float(), required=True)
+    inputs = f.Integer(required=True, metadata={"description": "uncertain inputs sampled"})
+    drivers = f.Nested(DriversSchema, required=True)
+
+
 class EstimateSchema(ma.Schema):
     """One estimate: training, inference and lifecycle, with everything that produced it."""
 
@@ -251,6 +274,7 @@ class EstimateSchema(ma.Schema):
     factors_used = f.List(f.Nested(FactorUsedSchema), required=True)
     assumptions = f.List(f.Nested(AssumptionSchema), required=True)
     warnings = f.List(f.Nested(WarningSchema), required=True)
+    uncertainty = f.Nested(UncertaintyResultSchema)
 
 
 class FieldErrorSchema(ma.Schema):
@@ -323,6 +347,9 @@ class ComparisonRequestSchema(ma.Schema):
                                            "compared (at most 100 combinations)"})
     baseline = f.Raw(load_default=0, metadata={"description": "index or name of the baseline "
                                                               "scenario"})
+    uncertainty = Uncertainty(load_default=True, metadata={
+        "description": "Monte Carlo for every scenario with one seed (common random numbers), "
+                       "giving the probability that each rank holds; false skips it"})
 
 
 class IndicatorComparisonSchema(ma.Schema):
@@ -333,6 +360,10 @@ class IndicatorComparisonSchema(ma.Schema):
     ranks = f.List(f.Integer(allow_none=True), required=True,
                    metadata={"description": "1 = lowest footprint; ties share a rank"})
     best = f.Integer(allow_none=True, required=True)
+    rank_probabilities = f.List(f.Float(allow_none=True), metadata={
+        "description": "share of Monte Carlo draws in which each scenario keeps its rank"})
+    probability_below_baseline = f.List(f.Float(allow_none=True), metadata={
+        "description": "share of draws in which each scenario is below the baseline"})
 
 
 class BaselineSchema(ma.Schema):

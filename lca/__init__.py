@@ -4,8 +4,9 @@ A pure calculation core: plain data in, plain data out. ``estimate(profile)`` re
 estimate as ``POST /v1/estimates`` with no web framework involved.
 """
 
+from lca.calculate import calculate
 from lca.errors import FactorDataError, FieldError, LcaError, ProfileError
-from lca.estimate import METHOD_VERSION, calculate, estimate, render
+from lca.estimate import METHOD_VERSION, estimate, render
 from lca.factors import FactorSet, available_versions, load_factor_set
 from lca.profile import Resolved, resolve
 

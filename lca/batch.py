@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lca.calculate import calculate
 from lca.errors import ProfileError
-from lca.estimate import calculate, render
+from lca.estimate import render_with_uncertainty
 from lca.factors import FactorSet
 from lca.profile import Resolved, resolve
 
@@ -63,7 +64,8 @@ def error_entry(error: ProfileError) -> dict:
 def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None) -> list[dict]:
     """Estimate many profiles: ``{"index", "estimate"}`` or ``{"index", "error"}`` each, in order.
 
-    Raises ValueError for more than MAX_BATCH profiles.
+    The Monte Carlo runs only for profiles that ask for it (``"uncertainty": true`` or options):
+    by default a batch gives central values. Raises ValueError for more than MAX_BATCH profiles.
     """
     if len(profiles) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} profiles per batch, got {len(profiles)}")
@@ -72,8 +74,8 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None)
         if outcome.error is not None:
             results.append({"index": outcome.index, "error": error_entry(outcome.error)})
         else:
-            results.append({"index": outcome.index,
-                            "estimate": render(outcome.resolved, outcome.outputs)})
+            results.append({"index": outcome.index, "estimate": render_with_uncertainty(
+                outcome.resolved, outcome.outputs, by_default=False)})
     return results
 
 

@@ -13,9 +13,12 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
+from lca import uncertainty as mc
 from lca.batch import calculate_many, error_entry
 from lca.errors import ProfileError
-from lca.estimate import render
+from lca.estimate import render, render_monte_carlo
 from lca.factors import FactorSet
 from lca.fields import SECTION_KEYS
 from lca.types import CANONICAL_UNITS, INDICATORS
@@ -101,9 +104,12 @@ def ranks(values: Sequence[float | None]) -> list[int | None]:
 
 
 def compare(scenarios: Sequence[object], baseline: object = 0,
-            factors: FactorSet | None = None) -> dict:
+            factors: FactorSet | None = None, uncertainty: Mapping | None = None) -> dict:
     """Estimate every scenario and compare each indicator against the baseline (module doc).
 
+    With ``uncertainty`` (Monte Carlo options; ``{}`` for the defaults), every scenario is
+    sampled with the same seed, so shared factors move together, and each indicator also gets
+    the probability that each scenario keeps its rank and that it is below the baseline.
     Raises ProfileError (fields prefixed ``scenarios[i].``) if any scenario is invalid, since a
     comparison with a hole in it would mislead.
     """
@@ -116,6 +122,11 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
               for o in outcomes if o.error is not None for e in error_entry(o.error)["errors"]]
     if errors:
         raise ProfileError(errors)
+    runs = None
+    if uncertainty is not None:
+        samples = uncertainty.get("samples", mc.DEFAULT_SAMPLES)
+        seed = uncertainty.get("seed", mc.DEFAULT_SEED)
+        runs = [mc.simulate(o.resolved, samples, seed) for o in outcomes]
     comparison: dict = {}
     for block, prefix in BLOCKS.items():
         entries = {}
@@ -125,13 +136,38 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
             if all(v is None for v in values):
                 continue
             entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator])
+            if runs is not None:
+                entries[indicator].update(_probabilities(
+                    [run.outputs.get(key) for run in runs], entries[indicator]["ranks"], base))
         if entries:
             comparison[block] = entries
+    estimates = [render(o.resolved, o.outputs) if runs is None
+                 else render_monte_carlo(o.resolved, o.outputs, run)
+                 for o, run in zip(outcomes, runs or [None] * len(outcomes), strict=True)]
     return {
         "baseline": {"index": base, "name": outcomes[base].resolved.name},
-        "estimates": [render(o.resolved, o.outputs) for o in outcomes],
+        "estimates": estimates,
         "comparison": comparison,
     }
+
+
+def _probabilities(samples: list[np.ndarray | None], central_ranks: list[int | None],
+                   base: int) -> dict:
+    """Share of Monte Carlo draws in which each scenario keeps its central rank, and in which
+    it is below the baseline (None where a scenario lacks the figure)."""
+    present = [i for i, s in enumerate(samples) if s is not None and central_ranks[i] is not None]
+    keep: list[float | None] = [None] * len(samples)
+    below: list[float | None] = [None] * len(samples)
+    if not present:
+        return {"rank_probabilities": keep, "probability_below_baseline": below}
+    matrix = np.stack([samples[i] for i in present])
+    # competition ranks per draw: 1 + how many scenarios are strictly lower
+    draw_ranks = 1 + (matrix[None, :, :] < matrix[:, None, :]).sum(axis=1)
+    for row, i in enumerate(present):
+        keep[i] = float(np.mean(draw_ranks[row] == central_ranks[i]))
+        if samples[base] is not None:
+            below[i] = float(np.mean(samples[i] < samples[base]))
+    return {"rank_probabilities": keep, "probability_below_baseline": below}
 
 
 def _value(value: float | None) -> float | None:

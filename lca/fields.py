@@ -7,12 +7,22 @@ turn typos and hostile magnitudes into a clear error, not to judge a plausible s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lca.errors import FieldError
 from lca.units import parse_quantity
 
 HOURS_PER_YEAR = 8766.0  # Julian year, as pint defines "year"
+
+
+@dataclass(frozen=True)
+class Range:
+    """A user's range for an input: uniform between low and high, triangular if a mode is given."""
+
+    low: float
+    high: float
+    mode: float | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,24 @@ class Spec:
         """The accepted range as a reader sees it."""
         left = "(" if self.low_open else "["
         return f"{left}{self.low:g}, {self.high:g}] {self.unit}"
+
+    def read_uncertain(self, raw: object, field: str) -> tuple[float, Range | None]:
+        """``raw`` read like ``read``, or a range ``{"low": .., "high": .., "value": ..}``.
+
+        A range returns its central value (``value``, else the midpoint) and the Range; a plain
+        quantity returns None as its range.
+        """
+        if not isinstance(raw, Mapping):
+            return self.read(raw, field), None
+        unknown = set(raw) - {"low", "high", "value"}
+        if unknown or "low" not in raw or "high" not in raw:
+            raise FieldError(field, "a range is {\"low\": .., \"high\": ..} with an optional "
+                             "\"value\"")
+        low, high = self.read(raw["low"], f"{field}.low"), self.read(raw["high"], f"{field}.high")
+        mode = None if raw.get("value") is None else self.read(raw["value"], f"{field}.value")
+        if not low <= high or (mode is not None and not low <= mode <= high):
+            raise FieldError(field, "a range needs low <= value <= high")
+        return (mode if mode is not None else (low + high) / 2.0), Range(low, high, mode)
 
     def read(self, raw: object, field: str) -> float:
         """``raw`` as a float in this spec's unit, within its range; FieldError otherwise."""

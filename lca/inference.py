@@ -46,6 +46,13 @@ def kv_bytes_per_token(layers: Array, kv_heads: Array, head_dim: Array, kv_bytes
     return 2.0 * layers * kv_heads * head_dim * kv_bytes_per_value
 
 
+def latent_kv_bytes_per_token(layers: Array, latent_rank: Array, rope_dim: Array,
+                              kv_bytes_per_value: Array) -> Array:
+    """KV-cache bytes per token of multi-head latent attention (DeepSeek-V2/V3): one compressed
+    latent plus one rotary key per layer."""
+    return layers * (latent_rank + rope_dim) * kv_bytes_per_value
+
+
 def mean_context(input_tokens: Array, output_tokens: Array) -> Array:
     """Average tokens held in a request's KV cache over its decode steps."""
     return input_tokens + output_tokens / 2.0

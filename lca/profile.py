@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lca import inference as inf
-from lca import lifecycle as lc
 from lca import training as tr
 from lca.errors import FieldError, ProfileError, UnknownFactorSetError
 from lca.factors import Factor, FactorSet, available_versions, load_factor_set
@@ -28,6 +27,7 @@ from lca.fields import (
     SECTION_KEYS,
     TOP,
     TRAINING,
+    Range,
     Spec,
 )
 from lca.types import CANONICAL_UNITS, EMBODIED_INDICATORS
@@ -42,6 +42,17 @@ _PEAK_BY_PRECISION = {"fp32": "peak_flops_32bit", "bf16": "peak_flops_16bit",
 
 _SINGULAR = {"models": "model preset", "hardware": "hardware", "datacenters": "data-centre profile",
              "zones": "zone"}
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How an input varies in the Monte Carlo: triangular on (low, mode, high), uniform when the
+    mode is None; ``label`` names its origin (a factor reference or a profile field)."""
+
+    label: str
+    low: float
+    mode: float | None
+    high: float
 
 
 @dataclass
@@ -60,6 +71,8 @@ class Resolved:
     warnings: list[dict] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
     uncertainty: dict | None = None
+    uncertainty_explicit: bool = False
+    spreads: dict[str, Spread] = field(default_factory=dict)
 
 
 class _Reader:
@@ -71,6 +84,8 @@ class _Reader:
         self.assumptions: list[dict] = []
         self.used: dict[str, dict] = {}
         self.warnings: list[dict] = []
+        self.spreads: dict[str, Spread] = {}
+        self.ranges: dict[str, Range] = {}
 
     def error(self, path: str, message: str) -> None:
         self.errors.append({"field": path, "message": message})
@@ -102,10 +117,35 @@ class _Reader:
             return None
         where = f"{path}.{key}" if path else key
         try:
-            return spec.read(raw[key], where)
+            value, given_range = spec.read_uncertain(raw[key], where)
         except FieldError as exc:
             self.error(exc.field, exc.message)
             return None
+        if given_range is not None:
+            self.ranges[where] = given_range
+        return value
+
+    def put_factor(self, x: dict[str, float], name: str, factor: Factor,
+                   scale: float = 1.0, vary: bool = True) -> None:
+        """x[name] = the factor's value (x scale); its spread, if any and if ``vary``, feeds the
+        Monte Carlo."""
+        self.used[factor.ref] = factor.record
+        x[name] = factor.value * scale
+        low, high = factor.spread
+        if vary and low < high:
+            self.spreads[name] = Spread(factor.ref, low * scale, factor.value * scale,
+                                        high * scale)
+        else:
+            self.spreads.pop(name, None)
+
+    def put_field(self, x: dict[str, float], name: str, value: float, where: str) -> None:
+        """x[name] = a value the profile gave at ``where``, with its range if it gave one."""
+        x[name] = value
+        given = self.ranges.get(where)
+        if given is not None and given.low < given.high:
+            self.spreads[name] = Spread(where, given.low, given.mode, given.high)
+        else:
+            self.spreads.pop(name, None)
 
     def factor(self, table: str, key: str, attribute: str) -> Factor | None:
         found = self.fs.get(table, key, attribute)
@@ -164,11 +204,12 @@ def resolve(profile: object, factors: FactorSet | None = None) -> Resolved:
     x: dict[str, float] = {}
     _read_part(r, "model", top.get("model"), x, _read_model)
     lifetime = r.quantity(top, "hardware_lifetime", TOP["hardware_lifetime"], "")
-    if lifetime is None:
-        lifetime = r.constant("hardware_lifetime")
-        r.assume("hardware_lifetime", f"{lifetime / 8766.0:g} year",
+    if lifetime is not None:
+        r.put_field(x, "lifetime_h", lifetime, "hardware_lifetime")
+    else:
+        r.put_factor(x, "lifetime_h", r.fs.constant("hardware_lifetime"))
+        r.assume("hardware_lifetime", f"{x['lifetime_h'] / 8766.0:g} year",
                  "default service life (constants.hardware_lifetime)")
-    x["lifetime_h"] = lifetime
 
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
@@ -188,7 +229,8 @@ def resolve(profile: object, factors: FactorSet | None = None) -> Resolved:
                     has_inference=has_inference, training_path=training_path,
                     inference_path=inference_path, assumptions=r.assumptions,
                     factors_used=r.used, warnings=r.warnings, units=units,
-                    uncertainty=uncertainty)
+                    uncertainty=uncertainty, spreads=r.spreads,
+                    uncertainty_explicit=top.get("uncertainty") not in (None, False))
 
 
 @dataclass(frozen=True)
@@ -199,6 +241,7 @@ class _Part:
     assumptions: tuple[dict, ...]
     used: dict[str, dict]
     warnings: tuple[dict, ...]
+    spreads: dict[str, Spread]
     result: object
 
 
@@ -241,12 +284,16 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
         if sub.errors:
             r.errors.extend(sub.errors)
             return None
-        part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings), result)
+        part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings),
+                     sub.spreads, result)
         if key is not None:
             if len(_PARTS) >= _MAX_PARTS:
                 _PARTS.clear()
             _PARTS[key] = part
     x.update(part.inputs)
+    for name in part.inputs:
+        r.spreads.pop(name, None)
+    r.spreads.update(part.spreads)
     r.assumptions.extend(part.assumptions)
     r.used.update(part.used)
     for warning in part.warnings:
@@ -310,6 +357,10 @@ def _factor_set(profile: Mapping, factors: FactorSet | None) -> FactorSet:
                            ) from None
 
 
+_MODEL_INPUTS = {"parameters": "params", "active_parameters": "active", "layers": "layers",
+                 "kv_heads": "kv_heads", "head_dim": "head_dim"}
+
+
 def _read_model(r: _Reader, raw: object, x: dict[str, float]) -> None:
     if raw is None:
         r.error("model", "required: a preset id or {\"parameters\": ...}")
@@ -317,26 +368,32 @@ def _read_model(r: _Reader, raw: object, x: dict[str, float]) -> None:
     if isinstance(raw, str):
         raw = {"preset": raw}
     model = r.section(raw, "model", "model")
-    preset: dict[str, float] = {}
+    preset: dict[str, Factor] = {}
     preset_id = r.identifier(model, "preset", "models", "model")
     if preset_id:
-        for attribute in ("parameters", "active_parameters", "layers", "kv_heads", "head_dim",
-                          "kv_lora_rank"):
+        for attribute in (*_MODEL_INPUTS, "kv_lora_rank"):
             found = r.factor("models", preset_id, attribute)
             if found is not None:
-                preset[attribute] = found.value
+                preset[attribute] = found
     given = {k: r.quantity(model, k, spec, "model") for k, spec in MODEL.items()}
-    shape = {k: v if v is not None else preset.get(k) for k, v in given.items()}
-    params, active = shape["parameters"], shape["active_parameters"]
-    if params is None:
+    for key, name in _MODEL_INPUTS.items():
+        x[name] = NAN
+        if given[key] is not None:
+            r.put_field(x, name, given[key], f"model.{key}")
+        elif key in preset:
+            r.put_factor(x, name, preset[key])
+    if math.isnan(x["params"]):
         if "preset" not in model and model.get("parameters") is None:
             r.error("model.parameters", "required when no preset is named")
         return
-    if active is None:
-        active = params
-        r.assume("model.active_parameters", params, "dense model: all parameters active")
-    if active > params:
-        r.error("model.active_parameters", f"{active:g} exceeds parameters ({params:g})")
+    if math.isnan(x["active"]):
+        x["active"] = x["params"]
+        if "params" in r.spreads:  # the same uncertain count: sampled together (same label)
+            r.spreads["active"] = r.spreads["params"]
+        r.assume("model.active_parameters", x["params"], "dense model: all parameters active")
+    if x["active"] > x["params"]:
+        r.error("model.active_parameters",
+                f"{x['active']:g} exceeds parameters ({x['params']:g})")
         return
     precision = r.choice(model, "precision", PRECISIONS, "model")
     if precision is None and model.get("precision") is None:
@@ -344,22 +401,19 @@ def _read_model(r: _Reader, raw: object, x: dict[str, float]) -> None:
         r.assume("model.precision", precision, "default serving precision")
     if precision is None:
         return
-    x.update(params=params, active=active,
-             bytes_per_param=r.constant(f"bytes_per_parameter_{precision}"))
     x["precision_code"] = float(PRECISIONS.index(precision))
-    kv_value = r.constant("kv_cache_bytes_per_value")
-    if shape["layers"] and preset.get("kv_lora_rank") and given["kv_heads"] is None:
-        # Multi-head latent attention caches one compressed latent plus a rotary key per layer.
-        x["kv_per_token"] = shape["layers"] * (preset["kv_lora_rank"] + (shape["head_dim"] or 0)
-                                               ) * kv_value
-    elif shape["layers"] and shape["kv_heads"] and shape["head_dim"]:
-        x["kv_per_token"] = float(inf.kv_bytes_per_token(shape["layers"], shape["kv_heads"],
-                                                         shape["head_dim"], kv_value))
-    else:
-        x["kv_per_token"] = float(inf.kv_bytes_per_token_estimate(
-            params, r.constant("kv_bytes_coefficient"), kv_value))
-        r.assume("model.kv_cache", f"{x['kv_per_token']:.4g} byte/token",
-                 "attention shape unknown: KV cache estimated from the parameter count")
+    r.put_factor(x, "bytes_per_param", r.fs.constant(f"bytes_per_parameter_{precision}"))
+    r.put_factor(x, "kv_value_bytes", r.fs.constant("kv_cache_bytes_per_value"))
+    x["kv_latent"] = x["kv_coefficient"] = NAN
+    if "kv_lora_rank" in preset and given["kv_heads"] is None:
+        r.put_factor(x, "kv_latent", preset["kv_lora_rank"])
+    shape_known = not math.isnan(x["layers"]) and (
+        not math.isnan(x["kv_latent"])
+        or not (math.isnan(x["kv_heads"]) or math.isnan(x["head_dim"])))
+    if not shape_known:
+        r.put_factor(x, "kv_coefficient", r.fs.constant("kv_bytes_coefficient"))
+        r.assume("model.kv_cache", "estimated from the parameter count",
+                 "attention shape unknown (give layers, kv_heads and head_dim)")
 
 
 def _site(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str) -> None:
@@ -387,9 +441,10 @@ def _site(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str
     grid = r.section(section.get("grid"), f"{path}.grid", "grid")
     for key, spec in GRID.items():
         value = r.quantity(grid, key, spec, f"{path}.grid")
-        if value is None and grid.get(key) is None:
-            value = r.value("zones", zone, key)
-        x[f"{prefix}grid_{key}"] = NAN if value is None else value
+        if value is not None:
+            r.put_field(x, f"{prefix}grid_{key}", value, f"{path}.grid.{key}")
+        elif grid.get(key) is None:
+            r.put_factor(x, f"{prefix}grid_{key}", r.factor("zones", zone, key))
 
     raw_dc = section.get("datacenter")
     if isinstance(raw_dc, str):
@@ -402,9 +457,10 @@ def _site(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str
             r.assume(f"{path}.datacenter", profile, "no data-centre profile given")
     for key, spec in DATACENTER.items():
         value = r.quantity(dc, key, spec, f"{path}.datacenter")
-        if value is None and dc.get(key) is None and profile:
-            value = r.value("datacenters", profile, key)
-        x[f"{prefix}{key}"] = NAN if value is None else value
+        if value is not None:
+            r.put_field(x, f"{prefix}{key}", value, f"{path}.datacenter.{key}")
+        elif dc.get(key) is None and profile:
+            r.put_factor(x, f"{prefix}{key}", r.factor("datacenters", profile, key))
 
 
 def _hardware(r: _Reader, section: dict, path: str) -> str | None:
@@ -415,20 +471,32 @@ def _hardware(r: _Reader, section: dict, path: str) -> str | None:
     return hardware
 
 
-def _peak_flops(r: _Reader, hardware: str, precision: str, path: str) -> float:
+def _peak_flops(r: _Reader, hardware: str, precision: str, path: str) -> Factor:
     attribute = _PEAK_BY_PRECISION[precision]
     found = r.factor("hardware", hardware, attribute)
     if found is None:
         r.warn("peak-flops-fallback", f"{path}: {hardware} has no {attribute}; its 16-bit peak "
                "is used")
-        return r.value("hardware", hardware, "peak_flops_16bit")
-    return found.value
+        return r.factor("hardware", hardware, "peak_flops_16bit")
+    return found
 
 
 def _embodied(r: _Reader, hardware: str, x: dict[str, float], prefix: str) -> None:
     for k in EMBODIED_INDICATORS:
-        x[f"{prefix}emb_{k}"] = (r.value("hardware", hardware, f"embodied_{k}")
-                                 + r.value("hardware", hardware, f"host_embodied_{k}"))
+        r.put_factor(x, f"{prefix}emb_card_{k}", r.factor("hardware", hardware, f"embodied_{k}"))
+        r.put_factor(x, f"{prefix}emb_host_{k}",
+                     r.factor("hardware", hardware, f"host_embodied_{k}"))
+
+
+def _put_given(r: _Reader, x: dict[str, float], q: dict[str, float | None], path: str,
+               prefix: str, names: dict[str, str]) -> None:
+    """User quantities into x (NaN when absent), with their ranges."""
+    for field_name, name in names.items():
+        value = q[field_name]
+        if value is None:
+            x[prefix + name] = NAN
+        else:
+            r.put_field(x, prefix + name, value, f"{path}.{field_name}")
 
 
 def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
@@ -442,25 +510,20 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     if hardware is None:
         return None
 
-    if q["accelerator_hours"] is not None:
-        hours = q["accelerator_hours"]
-    elif q["accelerator_count"] is not None and q["duration"] is not None:
-        hours = q["accelerator_count"] * q["duration"]
-    else:
-        hours = NAN
     if q["energy"] is not None:
         code = tr.MEASURED_ENERGY
     elif q["accelerator_hours"] is not None:
         code = tr.ACCELERATOR_HOURS
-    elif q["accelerator_count"] is not None or q["duration"] is not None:
-        missing = "duration" if q["duration"] is None else "accelerator_count"
-        if t.get(missing) is None and t.get("compute") is None and t.get("tokens") is None:
-            r.error(f"{path}.{missing}", "needed with "
-                    f"{'accelerator_count' if missing == 'duration' else 'duration'}")
-            return None
-        code = tr.COUNT_X_DURATION if not math.isnan(hours) else tr.COMPUTE
+    elif q["accelerator_count"] is not None and q["duration"] is not None:
+        code = tr.COUNT_X_DURATION
     elif q["compute"] is not None or q["tokens"] is not None:
         code = tr.COMPUTE
+    elif q["accelerator_count"] is not None or q["duration"] is not None:
+        missing = "duration" if q["duration"] is None else "accelerator_count"
+        if t.get(missing) is None:
+            other = "accelerator_count" if missing == "duration" else "duration"
+            r.error(f"{path}.{missing}", f"needed with {other}")
+        return None
     else:
         if not any(t.get(k) is not None for k in ("energy", "accelerator_hours",
                                                   "accelerator_count", "duration", "compute",
@@ -468,58 +531,63 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
             r.error(path, "give one of energy, accelerator_hours, accelerator_count with "
                     "duration, compute, or tokens")
         return None
-
-    if q["power_per_accelerator"] is not None:
-        power = q["power_per_accelerator"]
-    else:
-        power = float(tr.accelerator_power(r.value("hardware", hardware, "tdp"),
-                                           r.constant("load_factor_training"),
-                                           r.value("hardware", hardware, "host_power")))
-        r.assume(f"{path}.power_per_accelerator", f"{power:.4g} W",
-                 "TDP x training load factor + host-server share")
-    x["t_power"] = power
-    x["t_hours_given"] = hours
     x["t_path"] = float(code)
+    _put_given(r, x, q, path, "t_", {
+        "accelerator_hours": "hours", "accelerator_count": "count", "duration": "duration",
+        "energy": "energy", "compute": "compute", "tokens": "tokens",
+        "achieved_flops": "achieved", "power_per_accelerator": "power_measured"})
 
-    energy_it = NAN
+    r.put_factor(x, "t_tdp", r.factor("hardware", hardware, "tdp"))
+    r.put_factor(x, "t_host_power", r.factor("hardware", hardware, "host_power"))
+    r.put_factor(x, "t_load", r.fs.constant("load_factor_training"))
+    if q["power_per_accelerator"] is None:
+        r.assume(f"{path}.power_per_accelerator", "TDP x training load factor + host share",
+                 "no measured power given")
+
+    x["t_energy_facility"] = 0.0
     if code == tr.MEASURED_ENERGY:
         if scope is None and t.get("energy_scope") is None:
             scope = "it"
             r.assume(f"{path}.energy_scope", scope, "measured energy taken as IT energy")
-        energy_it = q["energy"] / x["t_pue"] if scope == "facility" else q["energy"]
-    x["t_energy_given"] = energy_it
+        x["t_energy_facility"] = 1.0 if scope == "facility" else 0.0
+        if q["accelerator_hours"] is None and (q["accelerator_count"] is None
+                                               or q["duration"] is None):
+            r.warn("hours-from-energy", "training: accelerator-hours for the embodied share are "
+                   "implied by the measured energy and the power per accelerator")
 
-    x["t_compute"] = NAN
-    x["t_tokens"] = NAN
-    x["t_flops_per_accel"] = NAN
-    x["t_flops_per_param_token"] = NAN
+    x["t_flops_pt"] = NAN
+    x["t_peak"] = x["t_util"] = NAN
     if code == tr.COMPUTE:
-        if q["compute"] is not None:
-            x["t_compute"] = q["compute"]
-        elif q["tokens"] is not None:
-            x["t_tokens"] = q["tokens"]
-            x["t_flops_per_param_token"] = r.constant("training_flops_per_parameter_token")
+        if q["compute"] is None:
+            r.put_factor(x, "t_flops_pt", r.fs.constant("training_flops_per_parameter_token"))
             r.assume(f"{path}.compute", "6 x active parameters x tokens",
                      "compute not given (Kaplan et al. 2020)")
-        else:
-            return None
-        if q["achieved_flops"] is not None:
-            x["t_flops_per_accel"] = q["achieved_flops"]
-        else:
-            utilization = q["utilization"]
-            if utilization is None:
-                utilization = r.constant("training_utilization")
-                r.assume(f"{path}.utilization", utilization, "default model FLOP utilization")
-            x["t_flops_per_accel"] = _peak_flops(r, hardware, precision, path) * utilization
+        if q["achieved_flops"] is None:
+            r.put_factor(x, "t_peak", _peak_flops(r, hardware, precision, path))
+            if q["utilization"] is not None:
+                r.put_field(x, "t_util", q["utilization"], f"{path}.utilization")
+            else:
+                r.put_factor(x, "t_util", r.fs.constant("training_utilization"))
+                r.assume(f"{path}.utilization", x["t_util"], "default model FLOP utilization")
 
-    overhead = q["overhead"]
-    if overhead is None:
-        overhead = r.constant("training_overhead")
-    x["t_overhead"] = overhead
-    if code == tr.MEASURED_ENERGY and math.isnan(hours):
-        r.warn("hours-from-energy", "training: accelerator-hours for the embodied share are "
-               "implied by the measured energy and the power per accelerator")
+    if q["overhead"] is not None:
+        r.put_field(x, "t_overhead", q["overhead"], f"{path}.overhead")
+    else:
+        # Counting experiments is a choice of scope, not an uncertainty: not sampled.
+        r.put_factor(x, "t_overhead", r.fs.constant("training_overhead"), vary=False)
     return tr.PATHS[code]
+
+
+_INFERENCE_DEFAULTS = (
+    ("input_tokens", "input", "default_input_tokens", "default prompt length"),
+    ("output_tokens", "output", "default_output_tokens", "default response length"),
+    ("batch_size", "batch", "default_batch_size", "default concurrent requests per replica"),
+    ("fleet_utilization", "fleet_util", "default_fleet_utilization",
+     "default share of capacity in use"),
+)
+_INFERENCE_CONSTANTS = ("prefill_efficiency", "decode_bandwidth_efficiency",
+                        "memory_usable_fraction", "weight_memory_overhead",
+                        "load_factor_inference", "idle_power_fraction", "host_idle_fraction")
 
 
 def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
@@ -532,67 +600,46 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     if hardware is None:
         return None
 
-    for key, constant, why in (
-        ("input_tokens", "default_input_tokens", "default prompt length"),
-        ("output_tokens", "default_output_tokens", "default response length"),
-        ("batch_size", "default_batch_size", "default concurrent requests per replica"),
-        ("fleet_utilization", "default_fleet_utilization", "default share of capacity in use"),
-    ):
-        if q[key] is None and s.get(key) is None:
-            q[key] = r.constant(constant)
-            r.assume(f"{path}.{key}", q[key], why)
-    x.update(i_input=q["input_tokens"] if q["input_tokens"] is not None else NAN,
-             i_output=q["output_tokens"] if q["output_tokens"] is not None else NAN,
-             i_batch=q["batch_size"] if q["batch_size"] is not None else NAN,
-             i_fleet_util=q["fleet_utilization"] if q["fleet_utilization"] is not None else NAN)
+    for field_name, name, constant, why in _INFERENCE_DEFAULTS:
+        if q[field_name] is not None:
+            r.put_field(x, f"i_{name}", q[field_name], f"{path}.{field_name}")
+        elif s.get(field_name) is None:
+            r.put_factor(x, f"i_{name}", r.fs.constant(constant))
+            r.assume(f"{path}.{field_name}", x[f"i_{name}"], why)
+    _put_given(r, x, q, path, "i_", {
+        "accelerators": "accelerators", "power_per_accelerator": "power_measured",
+        "energy_per_request": "energy_request", "energy_per_output_token": "energy_token",
+        "output_throughput": "throughput", "requests": "requests",
+        "requests_per_day": "requests_per_day", "duration": "duration"})
 
     precision = PRECISIONS[int(x["precision_code"])] if "precision_code" in x else "bf16"
-    x["i_peak"] = _peak_flops(r, hardware, precision, path)
-    x["i_memory"] = r.value("hardware", hardware, "memory") * 1e9
-    x["i_bandwidth"] = r.value("hardware", hardware, "memory_bandwidth") * 1e9
-    x["i_accelerators"] = q["accelerators"] if q["accelerators"] is not None else NAN
-    tdp = r.value("hardware", hardware, "tdp")
-    host = r.value("hardware", hardware, "host_power")
-    if q["power_per_accelerator"] is not None:  # measured, host share included
-        x["i_accel_power"], x["i_host_power"] = q["power_per_accelerator"], 0.0
-    else:
-        x["i_accel_power"] = float(tr.accelerator_power(
-            tdp, r.constant("load_factor_inference"), 0.0))
-        x["i_host_power"] = host
-    x["i_idle_power"] = (tdp * r.constant("idle_power_fraction")
-                         + host * r.constant("host_idle_fraction"))
-    for name in ("prefill_efficiency", "decode_bandwidth_efficiency", "memory_usable_fraction",
-                 "weight_memory_overhead", "inference_flops_per_parameter_token"):
-        x[f"i_{name}"] = r.constant(name)
+    r.put_factor(x, "i_peak", _peak_flops(r, hardware, precision, path))
+    r.put_factor(x, "i_memory", r.factor("hardware", hardware, "memory"), scale=1e9)
+    r.put_factor(x, "i_bandwidth", r.factor("hardware", hardware, "memory_bandwidth"), scale=1e9)
+    r.put_factor(x, "i_tdp", r.factor("hardware", hardware, "tdp"))
+    r.put_factor(x, "i_host_power", r.factor("hardware", hardware, "host_power"))
+    for name in _INFERENCE_CONSTANTS:
+        r.put_factor(x, f"i_{name}", r.fs.constant(name))
+    r.put_factor(x, "i_flops_pt", r.fs.constant("inference_flops_per_parameter_token"))
 
     code = inf.ROOFLINE
-    x["i_energy_given"] = NAN
-    x["i_throughput"] = NAN
+    x["i_energy_facility"] = 0.0
     if q["energy_per_request"] is not None or q["energy_per_output_token"] is not None:
-        if q["energy_per_request"] is not None:
-            code, energy = inf.MEASURED_ENERGY_PER_REQUEST, q["energy_per_request"]
-        else:
-            code = inf.MEASURED_ENERGY_PER_TOKEN
-            energy = q["energy_per_output_token"] * x["i_output"]
+        code = (inf.MEASURED_ENERGY_PER_REQUEST if q["energy_per_request"] is not None
+                else inf.MEASURED_ENERGY_PER_TOKEN)
         if scope is None and s.get("energy_scope") is None:
             scope = "it"
             r.assume(f"{path}.energy_scope", scope, "measured energy taken as IT energy")
-        x["i_energy_given"] = energy / x["i_pue"] if scope == "facility" else energy
+        x["i_energy_facility"] = 1.0 if scope == "facility" else 0.0
     elif q["output_throughput"] is not None:
         code = inf.MEASURED_THROUGHPUT
-        x["i_throughput"] = q["output_throughput"]
     x["i_path"] = float(code)
 
-    x["i_requests"] = NAN
-    if q["requests"] is not None:
-        x["i_requests"] = q["requests"]
-    elif q["requests_per_day"] is not None:
-        if q["duration"] is None:
-            if s.get("duration") is None:
-                r.error(f"{path}.duration", "needed with requests_per_day")
-            return None
-        x["i_requests"] = float(lc.request_volume(q["requests_per_day"], q["duration"]))
-    elif q["duration"] is not None:
+    if q["requests"] is None and q["requests_per_day"] is not None and q["duration"] is None:
+        if s.get("duration") is None:
+            r.error(f"{path}.duration", "needed with requests_per_day")
+        return None
+    if q["requests"] is None and q["requests_per_day"] is None and q["duration"] is not None:
         r.error(f"{path}.requests_per_day", "needed with duration (or give requests)")
     return inf.PATHS[code]
 
@@ -619,9 +666,10 @@ def _read_units(r: _Reader, raw: object) -> dict[str, str]:
 
 
 def _read_uncertainty(r: _Reader, raw: object) -> dict | None:
-    if raw is None or raw is False:
+    """Monte Carlo options: None to skip it (``false``), else samples and seed to use."""
+    if raw is False:
         return None
-    if raw is True:
+    if raw is None or raw is True:
         return {}
     if not isinstance(raw, Mapping):
         r.error("uncertainty", "expected false, true or {\"samples\": n, \"seed\": s}")

@@ -45,12 +45,16 @@ def minimum(a: Array, b: Array) -> Array:
 
 def ceil(value: Array) -> Array:
     """Element-wise ceiling, as floats."""
-    return np.ceil(value) if isinstance(value, np.ndarray) else float(math.ceil(value))
+    if isinstance(value, np.ndarray):
+        return np.ceil(value)
+    return float(math.ceil(value)) if value - value == 0.0 else value  # NaN and inf pass through
 
 
 def floor(value: Array) -> Array:
     """Element-wise floor, as floats."""
-    return np.floor(value) if isinstance(value, np.ndarray) else float(math.floor(value))
+    if isinstance(value, np.ndarray):
+        return np.floor(value)
+    return float(math.floor(value)) if value - value == 0.0 else value
 
 
 def log2(value: Array) -> Array:

@@ -33,8 +33,9 @@ class Comparisons(MethodView):
         expanded to the cartesian product). For `inference.per_request`, `training.impacts`
         and `lifecycle.total`, each indicator lists the values (canonical units), the absolute
         and relative deltas against the `baseline` (index or name), the ranks (1 = lowest) and
-        the best scenario. Any invalid scenario fails the comparison with its errors listed
-        under `scenarios[i]`.
+        the best scenario; with the Monte Carlo (on unless `"uncertainty": false`), also the
+        probability that each rank holds and that each scenario is below the baseline. Any
+        invalid scenario fails the comparison with its errors listed under `scenarios[i]`.
         """
         sweep = "base" in body or "vary" in body
         if ("scenarios" in body) == sweep:
@@ -50,4 +51,6 @@ class Comparisons(MethodView):
             if len(scenarios) < 2:
                 raise ProfileError([{"field": "vary", "message": "a sweep needs at least 2 "
                                                                  "combinations"}])
-        return jsonify(compare(scenarios, body["baseline"], default_factors()))
+        options = body["uncertainty"]
+        options = None if options is False else ({} if options is True else options)
+        return jsonify(compare(scenarios, body["baseline"], default_factors(), options))

@@ -1,0 +1,167 @@
+"""The Monte Carlo: ranges hold the central value, are reproducible, and match analytic cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lca import estimate
+from lca.compare import compare
+from lca.errors import ProfileError
+from lca.profile import Spread
+from lca.uncertainty import inverse_cdf
+
+PROFILE = {
+    "model": "llama-3.1-70b",
+    "training": {"hardware": "nvidia-h100-sxm", "accelerator_hours": "7e6 h", "location": "USA"},
+    "inference": {"location": "FRA", "requests_per_day": 1e6, "duration": "1 year"},
+}
+
+
+def quantities(node: object, path: str = ""):
+    """Every {value, unit, low, high} object of an estimate, with its path."""
+    if isinstance(node, dict):
+        if "value" in node and "unit" in node:
+            yield path, node
+        else:
+            for key, child in node.items():
+                yield from quantities(child, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from quantities(child, f"{path}[{i}]")
+
+
+def test_every_quantity_has_low_at_most_value_at_most_high():
+    result = estimate(PROFILE)
+    checked = 0
+    for path, q in quantities({k: v for k, v in result.items() if k != "factors_used"}):
+        if q["value"] is None:
+            continue
+        assert "low" in q and "high" in q, path
+        assert q["low"] <= q["value"] <= q["high"], (path, q)
+        checked += 1
+    assert checked > 60
+    assert result["lifecycle"]["total"]["gwp"]["low"] < result["lifecycle"]["total"]["gwp"][
+        "high"]
+
+
+def test_the_same_seed_gives_identical_numbers_and_another_seed_agrees_within_noise():
+    a = estimate({**PROFILE, "uncertainty": {"seed": 7, "samples": 4000}})
+    b = estimate({**PROFILE, "uncertainty": {"seed": 7, "samples": 4000}})
+    c = estimate({**PROFILE, "uncertainty": {"seed": 8, "samples": 4000}})
+    assert a == b
+    gwp_a, gwp_c = a["lifecycle"]["total"]["gwp"], c["lifecycle"]["total"]["gwp"]
+    assert (gwp_a["low"], gwp_a["high"]) != (gwp_c["low"], gwp_c["high"])
+    assert gwp_c["low"] == pytest.approx(gwp_a["low"], rel=0.05)
+    assert gwp_c["high"] == pytest.approx(gwp_a["high"], rel=0.05)
+
+
+def test_uncertainty_false_skips_the_monte_carlo():
+    result = estimate({**PROFILE, "uncertainty": False})
+    assert "uncertainty" not in result
+    assert "low" not in result["lifecycle"]["total"]["gwp"]
+
+
+def test_no_spread_when_every_input_is_fixed(fixture_factors):
+    # fixture zone AAA and data centre dc-b carry no ranges; the measured energy is fixed
+    result = estimate({"model": "dense-10b", "inference": {
+        "location": "AAA", "datacenter": "dc-b", "energy_per_request": "1 Wh",
+        "output_tokens": 100, "requests": 1000}}, fixture_factors)
+    operational = result["inference"]["operational"]
+    for q in operational.values():
+        assert q["low"] == q["value"] == q["high"]
+
+
+def _product_of_uniforms_percentile(p: float, a: float, b: float, c: float, d: float) -> float:
+    """Percentile of X*Y, X ~ U(a, b), Y ~ U(c, d), by bisection on the exact CDF."""
+    def cdf(z: float) -> float:
+        # P(XY <= z) = 1/(b-a) * integral over x of clip((z/x - c)/(d - c), 0, 1)
+        xs = np.linspace(a, b, 200_001)
+        return float(np.mean(np.clip((z / xs - c) / (d - c), 0.0, 1.0)))
+    low, high = a * c, b * d
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (mid, high) if cdf(mid) < p else (low, mid)
+    return (low + high) / 2
+
+
+def test_a_product_of_independent_uniform_factors_matches_its_analytic_interval(
+        fixture_factors):
+    # operational gwp = 1 kWh x PUE ~ U(1.1, 1.5) x grid gwp ~ U(0.1, 0.5) kg/kWh
+    result = estimate({"model": "dense-10b", "inference": {
+        "location": "AAA", "energy_per_request": "1 kWh", "output_tokens": 100,
+        "datacenter": {"profile": "dc-b", "pue": {"low": 1.1, "high": 1.5}},
+        "grid": {"gwp": {"low": 0.1, "high": 0.5}}},
+        "uncertainty": {"samples": 40_000, "seed": 1}}, fixture_factors)
+    gwp = result["inference"]["operational"]["gwp"]
+    assert gwp["value"] == pytest.approx(1.3 * 0.3)  # central value: the midpoints
+    low = _product_of_uniforms_percentile(0.05, 1.1, 1.5, 0.1, 0.5)
+    high = _product_of_uniforms_percentile(0.95, 1.1, 1.5, 0.1, 0.5)
+    # sampling error of a 5th/95th percentile with 40,000 draws is well under 1%
+    assert gwp["low"] == pytest.approx(low, rel=0.01)
+    assert gwp["high"] == pytest.approx(high, rel=0.01)
+    drivers = result["uncertainty"]["drivers"]["indicators"]["gwp"]
+    assert [d["input"] for d in drivers] == ["inference.grid.gwp", "inference.datacenter.pue"]
+    assert sum(d["share"] for d in drivers) == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_range_given_for_a_field_is_its_central_value_and_its_spread(fixture_factors):
+    narrow = estimate({"model": "dense-10b", "inference": {"batch_size": 36}}, fixture_factors)
+    ranged = estimate({"model": "dense-10b", "inference": {
+        "batch_size": {"low": 8, "high": 64}}}, fixture_factors)
+    assert ranged["inference"]["replica"]["batch_size"] == 36
+    assert (ranged["inference"]["per_request"]["energy"]["value"]
+            == narrow["inference"]["per_request"]["energy"]["value"])
+    inputs = [d["input"] for d in ranged["uncertainty"]["drivers"]["indicators"]["energy"]]
+    assert inputs[0] == "inference.batch_size"
+
+
+@pytest.mark.parametrize(("value", "fragment"), [
+    ({"low": 64, "high": 8}, "low <= value <= high"),
+    ({"low": 8}, "a range is"),
+    ({"low": 8, "high": 64, "mean": 9}, "a range is"),
+    ({"low": 8, "high": 64, "value": 100}, "low <= value <= high"),
+    ({"low": -1, "high": 64}, "outside the accepted range"),
+])
+def test_bad_ranges_are_field_errors(value, fragment):
+    with pytest.raises(ProfileError) as caught:
+        estimate({"model": "llama-3.1-8b", "inference": {"batch_size": value}})
+    assert fragment in caught.value.errors[0]["message"]
+    assert caught.value.errors[0]["field"].startswith("inference.batch_size")
+
+
+def test_durations_accept_ranges_with_units():
+    result = estimate({"model": "llama-3.1-8b", "training": {
+        "accelerator_count": 64, "duration": {"low": "20 day", "high": "30 day"}}})
+    hours = result["training"]["accelerator_hours"]
+    assert hours["value"] == pytest.approx(64 * 25 * 24)
+    assert hours["low"] < hours["value"] < hours["high"]
+
+
+@pytest.mark.parametrize("spread", [Spread("x", 1.0, 2.0, 4.0), Spread("x", 1.0, None, 4.0),
+                                    Spread("x", 1.0, 10.0, 1000.0)])
+def test_inverse_cdf_stays_in_range_and_is_monotone(spread):
+    u = np.linspace(0, 1, 1001)
+    values = inverse_cdf(u, spread)
+    assert values[0] == pytest.approx(spread.low) and values[-1] == pytest.approx(spread.high)
+    assert np.all(np.diff(values) >= 0)
+    if spread.mode is not None:
+        median_side = (spread.mode - spread.low) / (spread.high - spread.low)
+        if spread.high / spread.low <= 10:
+            assert inverse_cdf(np.array([median_side]), spread)[0] == pytest.approx(spread.mode)
+        else:
+            assert math.isfinite(values[500])
+
+
+def test_comparison_gives_the_probability_that_the_order_holds():
+    scenarios = [{"name": n, "model": "llama-3.1-70b", "inference": {"location": z}}
+                 for n, z in (("fr", "FRA"), ("pl", "POL"))]
+    result = compare(scenarios, 0, uncertainty={"samples": 2000})
+    gwp = result["comparison"]["inference.per_request"]["gwp"]
+    assert gwp["ranks"] == [1, 2]
+    assert all(0.0 <= p <= 1.0 for p in gwp["rank_probabilities"])
+    assert gwp["probability_below_baseline"][0] == 0.0
+    assert gwp["probability_below_baseline"][1] < 0.05  # Poland's coal grid: rarely below France
+    assert "uncertainty" in result["estimates"][0]
