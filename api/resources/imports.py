@@ -1,0 +1,114 @@
+"""POST /v1/imports/huggingface and /v1/imports/codecarbon: other tools' records, estimated."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response, current_app, jsonify
+from flask.views import MethodView
+from marshmallow import fields as f
+from marshmallow import validate
+
+from api.requests import Blueprint
+from api.schemas import EstimateSchema
+from lca.factors import FactorSet
+from lca.interchange import card_block, codecarbon_profile, estimate_imported, huggingface_profile
+
+blp = Blueprint("imports", __name__, url_prefix="/v1",
+                description="Measurements recorded by other tools, as a profile and its estimate.")
+
+MAX_TEXT = 2 * 1024 * 1024
+MODEL = f.Raw(metadata={"description": "the model: a preset id or {\"parameters\": ...}, as in a "
+                                       "profile; without it a placeholder size is used, which "
+                                       "changes no training figure of a measured-energy estimate"})
+
+
+class HuggingFaceImportSchema(ma.Schema):
+    """A model card, or its co2_eq_emissions block: give exactly one of the two."""
+
+    card = f.String(validate=validate.Length(max=MAX_TEXT), metadata={
+        "description": "the card's README.md text (YAML front matter between '---' lines), or "
+                       "its YAML metadata"})
+    co2_eq_emissions = f.Raw(metadata={
+        "description": "the block itself: {emissions (grams CO2e), source, training_type, "
+                       "geographical_location, hardware_used}, or a number of grams"})
+    model = MODEL
+
+    @ma.validates_schema
+    def _one_source(self, data: dict, **kwargs: object) -> None:
+        if ("card" in data) == ("co2_eq_emissions" in data):
+            raise ma.ValidationError("give either card or co2_eq_emissions", "card")
+
+
+class CodeCarbonImportSchema(ma.Schema):
+    """The text of CodeCarbon's emissions.csv."""
+
+    csv = f.String(required=True, validate=validate.Length(max=MAX_TEXT), metadata={
+        "description": "the emissions.csv text, header line included"})
+    model = MODEL
+
+
+class ImportResultSchema(ma.Schema):
+    """The profile made from the import, and its estimate (whose assumptions and warnings begin
+    with what the import assumed)."""
+
+    profile = f.Dict(required=True)
+    estimate = f.Nested(EstimateSchema, required=True)
+
+
+CARD = """---
+co2_eq_emissions:
+  emissions: 411000
+  source: CodeCarbon
+  training_type: pre-training
+  geographical_location: Germany
+  hardware_used: NVIDIA A100-SXM4-40GB
+---
+# My model
+"""
+CSV = ("timestamp,project_name,run_id,duration,emissions,energy_consumed,country_iso_code,"
+       "gpu_count,gpu_model,pue\n2024-05-27T10:49:55,demo,2392f828,4251.87,0.228,0.4665,SGP,1,"
+       "1 x NVIDIA A100-SXM4-40GB,1.0\n")
+
+
+def _factors() -> FactorSet:
+    extensions = current_app.extensions
+    return extensions["lca.factor_sets"][extensions["lca.default_version"]]
+
+
+@blp.route("/imports/huggingface")
+class HuggingFaceImport(MethodView):
+    @blp.arguments(HuggingFaceImportSchema, example={"card": CARD})
+    @blp.response(200, ImportResultSchema)
+    @blp.problems(400, 413, 415, 422)
+    def post(self, body: dict) -> Response:
+        """Import a Hugging Face model card's carbon emissions.
+
+        The `co2_eq_emissions` metadata (emissions in grams CO2e) becomes a training profile
+        with measured facility energy = emissions / the grid intensity of the card's
+        `geographical_location` (the world average when it names no known zone or cloud
+        region), so that the estimate's operational training gwp equals the card's emissions.
+        What the conversion assumed is listed first in the estimate's `assumptions` and
+        `warnings`.
+        """
+        factors = _factors()
+        block = card_block(body["card"]) if "card" in body else body["co2_eq_emissions"]
+        imported = huggingface_profile(block, model=body.get("model"), factors=factors)
+        return jsonify(estimate_imported(imported, factors))
+
+
+@blp.route("/imports/codecarbon")
+class CodeCarbonImport(MethodView):
+    @blp.arguments(CodeCarbonImportSchema, example={"csv": CSV})
+    @blp.response(200, ImportResultSchema)
+    @blp.problems(400, 413, 415, 422)
+    def post(self, body: dict) -> Response:
+        """Import a CodeCarbon emissions.csv.
+
+        The summed `energy_consumed` becomes a training profile with measured energy: IT energy
+        when CodeCarbon's `pue` is 1 (the data centre's PUE then applies), facility energy at
+        CodeCarbon's PUE otherwise. `country_iso_code` (or a known cloud region) gives the
+        location, `gpu_count` x `duration` the accelerator-hours and `gpu_model` the hardware.
+        """
+        factors = _factors()
+        imported = codecarbon_profile(body["csv"], model=body.get("model"), factors=factors)
+        return jsonify(estimate_imported(imported, factors))

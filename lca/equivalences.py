@@ -1,0 +1,101 @@
+"""Everyday equivalences shown beside the figures, for people: illustrations, never results.
+
+Each entry says how much of one indicator one everyday item stands for ("one km by an average new
+car in the EU emits 106.6 gCO2"), with its source and data year. ``equivalents(indicator, amount)``
+expresses an amount in those items. They compare unlike things on purpose — a car's tailpipe CO2
+with a life-cycle CO2e, one country's showers with another's data centre — so every rendering must
+label them as illustrations and cite them; they never enter a calculation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from lca.types import CANONICAL_UNITS
+from lca.units import conversion_factor
+
+ILLUSTRATION = ("Illustrations only: everyday comparisons to give a sense of scale, not results "
+                "of this method; each has its own scope and source.")
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """One everyday item: ``value`` ``unit`` of ``indicator`` per ``item``, with its source."""
+
+    key: str
+    indicator: str
+    item: str
+    label: str
+    value: float
+    unit: str
+    source: str
+    year: int
+    note: str = ""
+
+    @property
+    def per_item(self) -> float:
+        """Amount of the indicator one item stands for, in the indicator's canonical unit."""
+        return self.value * conversion_factor(self.unit, CANONICAL_UNITS[self.indicator])
+
+
+EQUIVALENCES: tuple[Equivalence, ...] = (
+    Equivalence(
+        key="car_km_eu", indicator="gwp", item="km",
+        label="km driven by an average new car registered in Europe in 2023",
+        value=106.6, unit="gCO2e",
+        source="European Environment Agency, provisional 2023 monitoring data on CO2 emissions "
+               "from new passenger cars (EU-27, Iceland, Norway; WLTP type approval), published "
+               "2024; ICCT 2024 briefing on the same data: 107 g/km",
+        year=2023,
+        note="Tailpipe CO2 at type approval (real-world driving emits more), no vehicle "
+             "manufacturing or fuel production; compared here with life-cycle CO2e.",
+    ),
+    Equivalence(
+        key="smartphone_charge", indicator="energy", item="charge",
+        label="full smartphone charges",
+        value=0.0116, unit="kWh",
+        source="US EPA Greenhouse Gas Equivalencies Calculator, Calculations and References: "
+               "8.22e-6 t CO2 per smartphone charged at 7.09e-4 t CO2/kWh, i.e. 0.0116 kWh per "
+               "charge (derived here)",
+        year=2021,
+        note="Energy drawn from the wall for one full charge of a typical smartphone (page "
+             "version as captured in 2021); newer phones with larger batteries draw more.",
+    ),
+    Equivalence(
+        key="shower_us", indicator="water", item="shower",
+        label="average showers (United States)",
+        value=59.8, unit="L",
+        source="Water Research Foundation, Residential End Uses of Water, Version 2 (DeOreo et "
+               "al. 2016), via the Alliance for Water Efficiency's home-water-works.org: 15.8 "
+               "gallons (59.8 L) per shower, 7.8 minutes at 2.1 gallons per minute",
+        year=2016,
+        note="Water withdrawn and mostly returned to the sewer, whereas the estimate counts water "
+             "consumed (evaporated or embedded).",
+    ),
+    Equivalence(
+        key="drinking_day", indicator="water", item="day",
+        label="days of an adult's adequate total water intake",
+        value=2.0, unit="L",
+        source="EFSA Panel on Dietetic Products, Nutrition and Allergies, Scientific Opinion on "
+               "Dietary Reference Values for water, EFSA Journal 8(3):1459: adequate total water "
+               "intake 2.0 L/day for women, 2.5 L/day for men",
+        year=2010,
+        note="Total water from drinks and food, women's value.",
+    ),
+)
+
+
+def equivalents(indicator: str, amount: float) -> list[dict]:
+    """``amount`` (canonical unit of ``indicator``) in every everyday item known for it.
+
+    Returns plain data: ``{"key", "label", "count", "item", "value", "unit", "source", "year",
+    "note"}`` per item, ``count`` being how many items ``amount`` stands for; an empty list when
+    the amount is missing or not finite or no item is known for the indicator.
+    """
+    if amount is None or not math.isfinite(amount):
+        return []
+    return [{"key": e.key, "label": e.label, "count": amount / e.per_item, "item": e.item,
+             "value": e.value, "unit": e.unit, "source": e.source, "year": e.year,
+             "note": e.note}
+            for e in EQUIVALENCES if e.indicator == indicator]
