@@ -26,8 +26,6 @@ DEFAULTS: Mapping[str, object] = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "LCA_FACTORS_DIR": None,
 }
@@ -55,8 +53,8 @@ class Api(flask_smorest.Api):
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
-    from api import requests
-    from api.resources import comparisons, estimates, factors, health
+    from api import logs, requests
+    from api.resources import comparisons, docs, estimates, factors, health, imports
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
@@ -65,12 +63,14 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     root = app.config["LCA_FACTORS_DIR"]
     sets = load_all(Path(root) if root else None)
     app.extensions["lca.factor_sets"] = sets
-    app.extensions["lca.default_version"] = sorted(sets)[-1]
+    app.extensions["lca.default_version"] = list(sets)[-1]  # load_all keeps release order
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.ma_plugin.converter.add_attribute_function(openapi_attributes)
-    for module in (estimates, comparisons, factors, health):
+    for module in (estimates, comparisons, factors, health, imports):
         api.register_blueprint(module.blp)
+    app.register_blueprint(docs.blp)
     requests.register(app)
+    logs.configure(app)
     errors.register(app)
     return app
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, json
+from flask import Flask, Response, g, json
 from werkzeug.exceptions import HTTPException
 
 from lca.errors import LcaError, ProfileError
@@ -96,6 +96,6 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return http_error(error)
-        log.exception("unexpected error")
+        log.exception("unexpected error", extra={"request_id": g.get("request_id", "")})
         return problem(500, "Internal Server Error", "the server failed to handle this request; "
                        "it has been logged", kind="internal-error")

@@ -1,8 +1,10 @@
-"""Request hygiene: JSON content type, strict JSON parsing once per request, request ids."""
+"""Request hygiene: JSON content type, strict JSON parsing once per request, nesting depth,
+request ids and security headers."""
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 
@@ -14,6 +16,33 @@ from api.errors import PROBLEM_JSON, problem
 from api.schemas import ProblemSchema
 
 _JSON_TYPES = ("application/json",)
+MAX_DEPTH = 32
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# JSON responses never need to load anything; pages get their own policy in their blueprint.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def depth(value: object) -> int:
+    """Nesting depth of a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            node = node.values()
+        elif not isinstance(node, list):
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        stack.extend((child, level) for child in node)
+    return deepest
 
 
 def is_json(mimetype: str) -> bool:
@@ -57,7 +86,8 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _read_body() -> Response | None:
-        g.request_id = (request.headers.get("X-Request-ID") or "")[:128] or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         if not is_json(request.mimetype):
@@ -72,10 +102,15 @@ def register(app: Flask) -> None:
             where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
             return problem(400, "Bad Request", f"the body is not valid JSON{where}",
                            kind="unreadable-json")
+        if depth(g.lca_body) > MAX_DEPTH:
+            return problem(400, "Bad Request", f"JSON nested deeper than {MAX_DEPTH} levels",
+                           kind="unreadable-json")
         return None
 
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
         return response

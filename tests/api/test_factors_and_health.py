@@ -46,10 +46,12 @@ def test_disputed_factors_list_their_alternatives(client):
     assert gwp["low"] <= gwp["value"] <= gwp["high"]
 
 
-def test_docs_are_served_without_internet(client):
-    page = client.get("/docs")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+def test_docs_are_served_without_internet_or_inline_script(client):
+    with client.get("/docs") as page:
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<script>" not in html
     assert "/docs/assets/swagger-ui-bundle.js" in html and "https://" not in html
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
         with client.get(f"/docs/assets/{asset}") as response:
