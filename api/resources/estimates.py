@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
 from api.requests import Blueprint
@@ -10,6 +10,7 @@ from api.schemas import BatchRequestSchema, BatchResponseSchema, EstimateSchema,
 from lca.batch import estimate_batch
 from lca.estimate import estimate
 from lca.factors import FactorSet
+from lca.interchange import to_csv, to_markdown
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
                 description="Footprint of a model: training, per request and over its life.")
@@ -24,6 +25,9 @@ EXAMPLE = {
 }
 
 
+RENDERINGS = {"application/json": None, "text/markdown": to_markdown, "text/csv": to_csv}
+
+
 def default_factors() -> FactorSet:
     """The factor set used when a profile pins none."""
     app = current_app
@@ -34,6 +38,10 @@ def default_factors() -> FactorSet:
 class Estimates(MethodView):
     @blp.arguments(ProfileSchema, example=EXAMPLE)
     @blp.response(200, EstimateSchema)
+    @blp.doc(responses={"200": {"description": "The estimate", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Estimate"}},
+        "text/markdown": {"schema": {"type": "string"}},
+        "text/csv": {"schema": {"type": "string"}}}}})
     @blp.problems(400, 413, 415, 422)
     def post(self, profile: dict) -> Response:
         """Estimate one model profile.
@@ -41,8 +49,15 @@ class Estimates(MethodView):
         Quantities are numbers in the field's canonical unit or strings with a unit
         ("700 W", "30 day"). Omitted fields take documented defaults, each listed in
         `assumptions`; every factor used is listed with its source and year in `factors_used`.
+        With `Accept: text/markdown` the answer is a disclosure report (the three reporting
+        indicators of the Mistral AI / Carbone 4 / ADEME approach, the method and factor
+        versions, every source); with `Accept: text/csv`, one figure per row.
         """
-        return jsonify(estimate(profile, default_factors()))
+        result = estimate(profile, default_factors())
+        kind = request.accept_mimetypes.best_match(RENDERINGS, default="application/json")
+        if kind == "application/json":
+            return jsonify(result)
+        return Response(RENDERINGS[kind](result), mimetype=kind)
 
 
 BATCH_EXAMPLE = {"profiles": [

@@ -62,3 +62,24 @@ def test_pinning_the_factor_version_is_echoed(client):
     version = client.get("/healthz").json["factors"]
     body = client.post("/v1/estimates", json={**PROFILE, "factors_version": version}).json
     assert body["versions"]["factors"] == version
+
+
+def test_accept_markdown_gives_the_disclosure_report(client):
+    response = client.post("/v1/estimates", json=PROFILE, headers={"Accept": "text/markdown"})
+    assert response.status_code == 200 and response.mimetype == "text/markdown"
+    text = response.get_data(as_text=True)
+    assert text.startswith("# ") and "Mistral" in text
+    assert "zones.FRA.gwp" in text  # every factor with its source
+
+
+def test_accept_csv_gives_one_figure_per_row(client):
+    response = client.post("/v1/estimates", json=PROFILE, headers={"Accept": "text/csv"})
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).splitlines()
+    assert len(lines) > 50 and "," in lines[0]
+
+
+def test_json_stays_the_default_for_any_other_accept(client):
+    for accept in ("*/*", "application/json", "text/html"):
+        response = client.post("/v1/estimates", json=PROFILE, headers={"Accept": accept})
+        assert response.mimetype == "application/json"
