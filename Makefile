@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 PORT ?= 8000
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: install serve test lint check bench clean
+.PHONY: install serve test lint check bench load clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,6 @@ check: lint test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+
+load: $(STAMP)  ## 20,000 requests at concurrency 32 against gunicorn, one worker killed mid-run
+	$(BIN)/python -m bench.load 20000 32

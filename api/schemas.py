@@ -271,8 +271,11 @@ class EstimateSchema(ma.Schema):
     training = f.Nested(TrainingResultSchema)
     inference = f.Nested(InferenceResultSchema)
     lifecycle = f.Nested(LifecycleSchema)
-    factors_used = f.List(f.Nested(FactorUsedSchema), required=True)
-    assumptions = f.List(f.Nested(AssumptionSchema), required=True)
+    factors_used = f.List(f.Nested(FactorUsedSchema), metadata={
+        "description": "every factor used, with source and year (absent in a batch's summary "
+                       "view)"})
+    assumptions = f.List(f.Nested(AssumptionSchema), metadata={
+        "description": "every default applied (absent in a batch's summary view)"})
     warnings = f.List(f.Nested(WarningSchema), required=True)
     uncertainty = f.Nested(UncertaintyResultSchema)
 

@@ -30,8 +30,8 @@ _NAME = r"[A-Za-z_%][A-Za-z0-9_]*"
 _POWER = r"(?:(?:\*\*|\^)-?[1-4])?"
 _FACTOR = rf"{_NAME}{_POWER}"
 _UNIT_EXPR = rf"{_FACTOR}(?:\s*[*/]\s*{_FACTOR}|\s+{_FACTOR})*"
-_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*({_UNIT_EXPR})?\s*$")
-_UNIT_RE = re.compile(rf"^\s*{_UNIT_EXPR}\s*$")
+_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*({_UNIT_EXPR})?\s*$", re.ASCII)
+_UNIT_RE = re.compile(rf"^\s*{_UNIT_EXPR}\s*$", re.ASCII)
 
 # Common spellings that pint's grammar would misread, rewritten before lookup.
 _SPELLINGS = (
