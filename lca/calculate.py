@@ -21,18 +21,35 @@ from lca.types import EMBODIED_INDICATORS, INDICATORS, Array
 WATER_PARTS = ("water_onsite", "water_offsite", "water_manufacturing")
 
 
+# Output keys are built once: formatting them per estimate would cost more than the arithmetic.
+_GRID_KEYS = {p: tuple((k, f"{p}grid_{k}") for k in ("gwp", "water", "adpe", "pe"))
+              for p in ("t_", "i_")}
+_PHASE_KEYS = {phase: tuple((k, f"{phase}.operational.{k}", f"{phase}.impacts.{k}",
+                             f"{phase}.embodied.{k}" if k in EMBODIED_INDICATORS else None)
+                            for k in INDICATORS)
+               for phase in ("training", "inference")}
+_LIFECYCLE_KEYS = tuple((k, f"training.impacts.{k}", f"inference.impacts.{k}",
+                         f"lifecycle.total.{k}", f"lifecycle.per_request.{k}",
+                         f"lifecycle.shares.training.{k}", f"lifecycle.shares.inference.{k}",
+                         f"lifecycle.breakeven_requests.{k}") for k in INDICATORS)
+_INFERENCE_VOLUME_KEYS = tuple((f"inference.impacts.{k}", f"inference.per_output_token.{k}",
+                                f"inference.total.{k}") for k in INDICATORS)
+
+
 def _grid(x: Mapping[str, Array], prefix: str) -> dict[str, Array]:
-    return {k: x[f"{prefix}grid_{k}"] for k in ("gwp", "water", "adpe", "pe")}
+    return {k: x[key] for k, key in _GRID_KEYS[prefix]}
 
 
 def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array]
            ) -> None:
     """Store a phase's operational, embodied and total impacts with the water parts."""
-    for k in INDICATORS:
-        out[f"{phase}.operational.{k}"] = op[k]
-        out[f"{phase}.impacts.{k}"] = op[k] + emb[k] if k in emb else op[k]
-    for k in EMBODIED_INDICATORS:
-        out[f"{phase}.embodied.{k}"] = emb[k]
+    for k, operational, impacts, embodied in _PHASE_KEYS[phase]:
+        out[operational] = op[k]
+        if embodied is None:
+            out[impacts] = op[k]
+        else:
+            out[impacts] = op[k] + emb[k]
+            out[embodied] = emb[k]
     out[f"{phase}.water.water_onsite"] = op["water_onsite"]
     out[f"{phase}.water.water_offsite"] = op["water_offsite"]
     out[f"{phase}.water.water_manufacturing"] = emb["water"]
@@ -140,10 +157,11 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     requests = xp.where(xp.isnan(x["i_requests"]),
                         lc.request_volume(x["i_requests_per_day"], x["i_duration"]),
                         x["i_requests"])
-    for k in INDICATORS:
-        per_request = out[f"inference.impacts.{k}"]
-        out[f"inference.per_output_token.{k}"] = per_request / x["i_output"]
-        out[f"inference.total.{k}"] = per_request * requests
+    output_tokens = x["i_output"]
+    for impacts, per_token, total in _INFERENCE_VOLUME_KEYS:
+        per_request = out[impacts]
+        out[per_token] = per_request / output_tokens
+        out[total] = per_request * requests
     out["inference.requests"] = requests
     return out
 
@@ -152,15 +170,14 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
     """Lifecycle totals, amortised per-request impacts, shares and breakeven (lca.lifecycle)."""
     requests = out["inference.requests"]
     result: dict[str, Array] = {"lifecycle.requests": requests}
-    for k in INDICATORS:
-        training, per_request = out[f"training.impacts.{k}"], out[f"inference.impacts.{k}"]
+    for _, training_key, request_key, total_key, amortised, share_t, share_i, breakeven in (
+            _LIFECYCLE_KEYS):
+        training, per_request = out[training_key], out[request_key]
         total = lc.lifecycle_total(training, per_request, requests)
-        result[f"lifecycle.total.{k}"] = total
-        result[f"lifecycle.per_request.{k}"] = lc.amortised_per_request(training, per_request,
-                                                                        requests)
-        result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
-            lc.shares(training, total))
-        result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
+        result[total_key] = total
+        result[amortised] = lc.amortised_per_request(training, per_request, requests)
+        result[share_t], result[share_i] = lc.shares(training, total)
+        result[breakeven] = lc.breakeven_requests(training, per_request)
     return result
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lca.calculate import WATER_PARTS, calculate
@@ -30,6 +31,12 @@ _CANONICAL_SCALES = {k: (unit, 1.0) for k, unit in CANONICAL_UNITS.items()}
 def _finite(value: Array) -> float | None:
     value = float(value)
     return value if value - value == 0.0 else None  # False for NaN and infinities
+
+
+@lru_cache(maxsize=64)
+def _keys(prefix: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, flat output key) pairs of a block, built once."""
+    return tuple((name, f"{prefix}.{name}") for name in names)
 
 
 def render(resolved: Resolved, out: Mapping[str, Array],
@@ -63,7 +70,11 @@ def render(resolved: Resolved, out: Mapping[str, Array],
         return q
 
     def block(prefix: str, indicators: tuple[str, ...] = INDICATORS) -> dict:
-        return {k: quantity(f"{prefix}.{k}", k) for k in indicators}
+        if bounds is None and scales is _CANONICAL_SCALES:  # the common case, kept lean
+            return {k: {"value": v if (v := float(out[key])) - v == 0.0 else None,
+                        "unit": CANONICAL_UNITS[k]}
+                    for k, key in _keys(prefix, indicators)}
+        return {k: quantity(key, k) for k, key in _keys(prefix, indicators)}
 
     def water(phase: str) -> dict:
         return {p.removeprefix("water_"): quantity(f"{phase}.water.{p}", "water")
@@ -121,8 +132,8 @@ def render(resolved: Resolved, out: Mapping[str, Array],
                 for phase in ("training", "inference")}
         result["lifecycle"] = life
     # copies: the records are shared with the section cache of lca.profile
-    result["factors_used"] = [dict(f) for f in resolved.factors_used.values()]
-    result["assumptions"] = [dict(a) for a in resolved.assumptions]
+    result["factors_used"] = [f.copy() for f in resolved.factors_used.values()]
+    result["assumptions"] = [a.copy() for a in resolved.assumptions]
     result["warnings"] = warnings
     return result
 

@@ -45,7 +45,7 @@ class Factor:
     note: str = ""
     alternatives: tuple[Factor, ...] = ()
     ref: str = field(init=False, compare=False)
-    record: Mapping[str, object] = field(init=False, compare=False, repr=False)
+    record: dict[str, object] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Precomputed once at load: estimates list these records on every request.
@@ -56,7 +56,7 @@ class Factor:
                   "year": self.year}
         if self.low is not None or self.alternatives:
             record["low"], record["high"] = self.spread
-        object.__setattr__(self, "record", MappingProxyType(record))
+        object.__setattr__(self, "record", record)  # copied (dict.copy) wherever it escapes
 
     @property
     def spread(self) -> tuple[float, float]:

@@ -291,9 +291,7 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
                 _PARTS.clear()
             _PARTS[key] = part
     x.update(part.inputs)
-    for name in part.inputs:
-        r.spreads.pop(name, None)
-    r.spreads.update(part.spreads)
+    r.spreads.update(part.spreads)  # parts write disjoint inputs, so no stale spread remains
     r.assumptions.extend(part.assumptions)
     r.used.update(part.used)
     for warning in part.warnings:

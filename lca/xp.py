@@ -17,30 +17,34 @@ nan = math.nan
 inf = math.inf
 
 
-def _arrays(*values: object) -> bool:
-    return any(isinstance(v, np.ndarray) for v in values)
+_ndarray = np.ndarray  # exact-type checks: the scalar path must cost next to nothing
 
 
 def where(condition: object, if_true: Array, if_false: Array) -> Array:
     """``if_true`` where ``condition`` holds, else ``if_false`` (numpy.where for arrays)."""
-    if _arrays(condition, if_true, if_false):
-        return np.where(condition, if_true, if_false)
-    return if_true if condition else if_false
+    if (condition.__class__ is bool and if_true.__class__ is not _ndarray
+            and if_false.__class__ is not _ndarray):
+        return if_true if condition else if_false
+    return np.where(condition, if_true, if_false)
 
 
 def isnan(value: Array) -> object:
     """Whether ``value`` is NaN (element-wise)."""
-    return np.isnan(value) if isinstance(value, np.ndarray) else math.isnan(value)
+    return value != value if value.__class__ is float else np.isnan(value)
 
 
 def maximum(a: Array, b: Array) -> Array:
-    """Element-wise maximum (NaN-propagating for arrays)."""
-    return np.maximum(a, b) if _arrays(a, b) else max(a, b)
+    """Element-wise maximum (NaN-propagating, as numpy's)."""
+    if a.__class__ is float and b.__class__ is float:
+        return a if a != a or a >= b else b
+    return np.maximum(a, b)
 
 
 def minimum(a: Array, b: Array) -> Array:
-    """Element-wise minimum."""
-    return np.minimum(a, b) if _arrays(a, b) else min(a, b)
+    """Element-wise minimum (NaN-propagating, as numpy's)."""
+    if a.__class__ is float and b.__class__ is float:
+        return a if a != a or a <= b else b
+    return np.minimum(a, b)
 
 
 def ceil(value: Array) -> Array:

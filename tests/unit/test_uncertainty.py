@@ -165,3 +165,11 @@ def test_comparison_gives_the_probability_that_the_order_holds():
     assert gwp["probability_below_baseline"][0] == 0.0
     assert gwp["probability_below_baseline"][1] < 0.05  # Poland's coal grid: rarely below France
     assert "uncertainty" in result["estimates"][0]
+
+
+@pytest.mark.parametrize("q", [0.0, 5.0, 50.0, 95.0, 100.0])
+def test_percentile_by_selection_equals_numpys_linear_definition(q):
+    from lca.uncertainty import percentile
+
+    rows = np.random.default_rng(3).lognormal(size=(20, 2001))
+    assert percentile(rows, q) == pytest.approx(np.percentile(rows, q, axis=1).tolist())
