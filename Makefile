@@ -29,5 +29,8 @@ check: lint test
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
 
+bench: $(STAMP)  ## speed and memory figures, measured side by side (installs peers in .bench/)
+	$(BIN)/python -m bench.run
+
 load: $(STAMP)  ## 20,000 requests at concurrency 32 against gunicorn, one worker killed mid-run
 	$(BIN)/python -m bench.load 20000 32

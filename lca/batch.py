@@ -7,7 +7,7 @@ batch result equals the single estimates of its profiles.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ class Outcome:
 
     index: int
     resolved: Resolved | None = None
-    outputs: dict[str, float] | None = None
+    outputs: Mapping[str, float] | None = None
     error: ProfileError | None = None
 
 
@@ -45,13 +45,31 @@ def calculate_many(profiles: Sequence[object], factors: FactorSet | None = None)
         outcomes.append(outcome)
         groups.setdefault(tuple(sorted(resolved.inputs)), []).append(outcome)
     for keys, members in groups.items():
-        stacked = {k: np.array([m.resolved.inputs[k] for m in members], dtype=float)
-                   for k in keys}
+        stacked = {k: np.fromiter((m.resolved.inputs[k] for m in members), dtype=float,
+                                  count=len(members)) for k in keys}
         columns = {k: np.broadcast_to(v, (len(members),)).tolist()
                    for k, v in calculate(stacked).items()}
         for row, member in enumerate(members):
-            member.outputs = {k: column[row] for k, column in columns.items()}
+            member.outputs = Row(columns, row)
     return outcomes
+
+
+class Row(Mapping):
+    """One profile's outputs: a read-only view of row ``row`` of a group's output columns."""
+
+    __slots__ = ("columns", "row")
+
+    def __init__(self, columns: dict[str, list[float]], row: int) -> None:
+        self.columns, self.row = columns, row
+
+    def __getitem__(self, key: str) -> float:
+        return self.columns[key][self.row]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 def error_entry(error: ProfileError) -> dict:

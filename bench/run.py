@@ -1,0 +1,195 @@
+"""The benchmarks of the issue "Benchmarks and speed", measured side by side in one run.
+
+    make bench            (or: python -m bench.run [--quick])
+
+1. one estimate in-process (training + inference + lifecycle, no Monte Carlo) against
+   EcoLogits 0.11.3's compute_llm_impacts for the same inference profile, in its own venv;
+2. a batch of 100,000 profiles in-process;
+3. 10,000 Monte Carlo samples of one profile;
+4. HTTP under gunicorn (workers = cores, loopback load generator): POST /v1/estimates against
+   GET /healthz on the same server, p50/p99, and BoaviztAPI's server-impact endpoint under the
+   same load as a peer footprint service;
+5. resident memory of a warmed worker.
+Targets are ratios or medians measured in this run; nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.load import Client, free_port, start_server, workers_of
+from bench.profiles import varied
+
+ROOT = Path(__file__).resolve().parents[1]
+VENVS = ROOT / ".bench"
+PROFILE = {"model": "llama-3.1-70b",
+           "training": {"hardware": "nvidia-h100-sxm", "accelerator_hours": "7e6 h",
+                        "location": "USA", "datacenter": "meta"},
+           "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA", "output_tokens": 400,
+                         "datacenter": {"pue": 1.2}, "requests_per_day": 1e6,
+                         "duration": "18 month"},
+           "uncertainty": False}
+
+
+def median_us(function, repeat: int = 3000) -> float:
+    for _ in range(200):
+        function()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def venv(name: str, packages: list[str]) -> Path:
+    """A venv under .bench/ with ``packages``, created on first use."""
+    python = VENVS / name / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENVS / name)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
+    return python
+
+
+def single() -> None:
+    import lca
+    from lca import profile
+
+    ours = median_us(lambda: lca.estimate(PROFILE))
+    profiles = varied(3000, seed=1)
+    for p in profiles:
+        p["uncertainty"] = False
+    iterator = iter(profiles * 2)
+    profile._PARTS.clear()
+    cold = median_us(lambda: lca.estimate(next(iterator)), repeat=3000)
+    python = venv("ecologits", ["ecologits==0.11.3"])
+    eco = json.loads(subprocess.run([str(python), str(ROOT / "bench" / "ecologits_timing.py")],
+                                    check=True, capture_output=True, text=True).stdout)["median_us"]
+    print("1. one estimate in-process, median")
+    print(f"   lca, same profile repeated        {ours:8.1f} us   {ours / eco:.2f}x EcoLogits")
+    print(f"   lca, varied profiles              {cold:8.1f} us   {cold / eco:.2f}x EcoLogits")
+    print(f"   EcoLogits compute_llm_impacts     {eco:8.1f} us   (inference only)")
+
+
+def batch(count: int) -> None:
+    from lca import profile
+    from lca.batch import calculate_many, estimate_batch
+
+    profiles = varied(count, seed=2)
+    profile._PARTS.clear()
+    start = time.perf_counter()
+    calculate_many(profiles)
+    computed = time.perf_counter() - start
+    subset = profiles[:10_000]
+    start = time.perf_counter()
+    estimate_batch(subset)
+    rendered = time.perf_counter() - start
+    print(f"2. batch of {count:,} varied profiles in-process")
+    print(f"   resolved + calculated on arrays   {computed:8.2f} s  "
+          f"({computed / count * 1e6:.1f} us/profile)")
+    print(f"   full estimates for 10,000         {rendered:8.2f} s  "
+          f"({rendered / len(subset) * 1e6:.1f} us/profile, response objects included)")
+
+
+def monte_carlo() -> None:
+    import lca
+
+    profile = {**PROFILE, "uncertainty": {"samples": 10_000, "seed": 0}}
+    ms = median_us(lambda: lca.estimate(profile), repeat=30) / 1000
+    print(f"3. 10,000 Monte Carlo samples of one profile, whole estimate: {ms:.1f} ms (median)")
+
+
+def load(port: int, method: str, path: str, body: bytes | None, total: int,
+         concurrency: int) -> tuple[float, float, float, int]:
+    from bench import load as loadmod
+
+    loadmod.MIX[:] = [(method, path, body, 200)]
+    results: list = []
+    clients = [Client(port, list(range(i, total, concurrency)), results)
+               for i in range(concurrency)]
+    start = time.perf_counter()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=120)
+    elapsed = time.perf_counter() - start
+    latencies = sorted(r[0] for r in results)
+    errors = sum(1 for r in results if not r[1])
+    return (len(results) / elapsed, statistics.median(latencies) * 1e3,
+            latencies[int(len(latencies) * 0.99) - 1] * 1e3, errors)
+
+
+def http(total: int, concurrency: int) -> None:
+    workers = os.cpu_count() or 2
+    port = free_port()
+    proc = start_server(port, workers)
+    estimate_body = json.dumps(PROFILE).encode()
+    mc_body = json.dumps({**PROFILE, "uncertainty": True}).encode()
+    rows = []
+    try:
+        for label, method, path, body in (
+                ("GET /healthz", "GET", "/healthz", None),
+                ("POST /v1/estimates", "POST", "/v1/estimates", estimate_body),
+                ("POST /v1/estimates, Monte Carlo 2000", "POST", "/v1/estimates", mc_body)):
+            rows.append((label, *load(port, method, path, body, total, concurrency)))
+        rss = [int(line.split()[1]) for pid in workers_of(proc)
+               for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+               if line.startswith("VmRSS:")]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    rows.append(boavizta(total, concurrency, workers))
+    print(f"4. HTTP, {workers} workers, {concurrency} connections from this machine, "
+          f"{total} requests each")
+    for label, rps, p50, p99, errors in rows:
+        print(f"   {label:38s} {rps:7.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
+              f"  errors {errors}")
+    print(f"   POST /v1/estimates / GET /healthz  {rows[1][1] / rows[0][1]:.2f}x")
+    print(f"5. resident memory of warmed workers: {', '.join(f'{k / 1024:.0f} MB' for k in rss)}")
+
+
+def boavizta(total: int, concurrency: int, workers: int) -> tuple:
+    python = venv("boavizta", ["boaviztapi==2.5.0", "uvicorn"])
+    port = free_port()
+    proc = subprocess.Popen([str(python), "-m", "uvicorn", "boaviztapi.main:app", "--host",
+                             "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                             "--log-level", "warning"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        path = "/v1/server/?verbose=false"
+        for _ in range(600):
+            try:
+                import http.client
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", path)
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        return ("BoaviztAPI GET /v1/server/ (peer)", *load(port, "GET", path, None, total,
+                                                           concurrency))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    single()
+    batch(20_000 if quick else 100_000)
+    monte_carlo()
+    http(1000 if quick else 4000, 8)
+
+
+if __name__ == "__main__":
+    main()
