@@ -353,6 +353,10 @@ class ComparisonRequestSchema(ma.Schema):
     uncertainty = Uncertainty(load_default=True, metadata={
         "description": "Monte Carlo for every scenario with one seed (common random numbers), "
                        "giving the probability that each rank holds; false skips it"})
+    target_score = f.Float(allow_nan=False, metadata={
+        "description": "with scored scenarios: pick the lowest footprint per request among those "
+                       "reaching this score"})
+    target_indicator = f.String(load_default="gwp", validate=validate.OneOf(INDICATORS))
 
 
 class IndicatorComparisonSchema(ma.Schema):
@@ -369,6 +373,37 @@ class IndicatorComparisonSchema(ma.Schema):
         "description": "share of draws in which each scenario is below the baseline"})
 
 
+class ScoreInfoSchema(ma.Schema):
+    name = f.String(allow_none=True, required=True)
+    higher_is_better = f.Boolean(required=True)
+    values = f.List(f.Float(allow_none=True), required=True)
+
+
+class SavingSchema(ma.Schema):
+    absolute = f.Float(required=True)
+    relative = f.Float(allow_none=True, required=True)
+
+
+class TargetSchema(ma.Schema):
+    score = f.Float(required=True)
+    indicator = f.String(required=True)
+    reaching = f.List(f.Integer(), required=True)
+    selected = f.Integer(allow_none=True, required=True)
+    message = f.String()
+    saving_vs_baseline = f.Dict(keys=f.String(), values=f.Nested(SavingSchema, allow_none=True))
+
+
+class RightSizingSchema(ma.Schema):
+    """Footprint against the capability scores the scenarios carry."""
+
+    score = f.Nested(ScoreInfoSchema, required=True)
+    footprint = f.String(required=True, metadata={"description": "the per-request block used"})
+    per_score_point = f.Dict(keys=f.String(), values=f.List(f.Float(allow_none=True)),
+                             required=True)
+    pareto_front = f.Dict(keys=f.String(), values=f.List(f.Integer()), required=True)
+    target = f.Nested(TargetSchema)
+
+
 class BaselineSchema(ma.Schema):
     index = f.Integer(required=True)
     name = f.String(allow_none=True, required=True)
@@ -381,6 +416,7 @@ class ComparisonSchema(ma.Schema):
     estimates = f.List(f.Nested(EstimateSchema), required=True)
     comparison = f.Dict(keys=f.String(), values=f.Dict(
         keys=f.String(), values=f.Nested(IndicatorComparisonSchema)), required=True)
+    right_sizing = f.Nested(RightSizingSchema)
 
 
 class FactorQuerySchema(ma.Schema):

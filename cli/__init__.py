@@ -66,16 +66,20 @@ def estimate(profile: str, fmt: str) -> None:
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=FILE)
 @format_option(*FORMATS, default="table")
-def compare(profiles: tuple[str, ...], fmt: str) -> None:
+@click.option("--target-score", type=float, default=None,
+              help="with scored profiles: the cheapest one reaching this score")
+def compare(profiles: tuple[str, ...], fmt: str, target_score: float | None) -> None:
     """Estimate PROFILES and show them side by side, with deltas against the first.
 
     The comparison is the one of POST /v1/comparisons (lca.compare), baseline the first file.
+    A profile may carry a capability "score" ({"value": 71.3, "name": "MMLU-Pro"}): then the
+    impact per score point, the Pareto front and the --target-score choice are shown too.
     """
     if not 2 <= len(profiles) <= MAX_SCENARIOS:
         raise click.UsageError(f"give 2 to {MAX_SCENARIOS} profiles to compare")
     scenarios = [load_profile(p) for p in profiles]
     try:
-        result = compare_scenarios(scenarios, 0)
+        result = compare_scenarios(scenarios, 0, target_score=target_score)
     except ProfileError as exc:
         raise click.ClickException(scenario_errors(exc, profiles)) from None
     except LcaError as exc:

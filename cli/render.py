@@ -114,13 +114,42 @@ def comparison(result: Mapping, names: Sequence[str], fmt: str) -> str:
                       *(_fmt(v) for v in entry["values"]),
                       *(_signed(entry["relative_deltas"][i]) for i in others),
                       "n/a" if best is None else names[best]])
+    sizing = right_sizing(result, names)
     if fmt == "markdown":
         lines = [f"# Comparison against {names[base]}", "",
                  "| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
                   for row in cells[1:]]
+        if sizing:
+            lines += ["", "## Right-sizing", "", *(f"- {line}" for line in sizing)]
         return "\n".join(lines) + "\n"
-    return "\n".join(_aligned(cells)) + "\n"
+    text = "\n".join(_aligned(cells)) + "\n"
+    return text + "".join(f"\n{line}" for line in sizing) + ("\n" if sizing else "")
+
+
+def right_sizing(result: Mapping, names: Sequence[str]) -> list[str]:
+    """Lines on footprint against capability, when the scenarios carry scores."""
+    sizing = result.get("right_sizing")
+    if not sizing:
+        return []
+    score = sizing["score"]
+    label = score["name"] or "score"
+    gwp = sizing["per_score_point"]["gwp"]
+    lines = [f"{label} ({'higher' if score['higher_is_better'] else 'lower'} is better), "
+             f"footprint per request from {sizing['footprint']}:",
+             "gwp per request per point: " + ", ".join(
+                 f"{names[i]} {_fmt(v)} kgCO2e" for i, v in enumerate(gwp) if v is not None),
+             "Pareto front (gwp): " + ", ".join(names[i] for i in sizing["pareto_front"]["gwp"])]
+    target = sizing.get("target")
+    if target:
+        if target["selected"] is None:
+            lines.append(f"target {label} {target['score']:g}: no scenario reaches it")
+        else:
+            saving = target["saving_vs_baseline"].get(target["indicator"]) or {}
+            lines.append(f"target {label} {target['score']:g}: {names[target['selected']]}, "
+                         f"{target['indicator']} saving vs baseline "
+                         f"{_percent(saving.get('relative'))}")
+    return lines
 
 
 def _block(result: Mapping, dotted: str) -> Mapping | None:

@@ -21,6 +21,7 @@ from lca.errors import ProfileError
 from lca.estimate import render, render_monte_carlo
 from lca.factors import FactorSet
 from lca.fields import SECTION_KEYS
+from lca.rightsizing import Score, read_score, right_size
 from lca.types import CANONICAL_UNITS, INDICATORS
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 100
@@ -104,20 +105,23 @@ def ranks(values: Sequence[float | None]) -> list[int | None]:
 
 
 def compare(scenarios: Sequence[object], baseline: object = 0,
-            factors: FactorSet | None = None, uncertainty: Mapping | None = None) -> dict:
+            factors: FactorSet | None = None, uncertainty: Mapping | None = None,
+            target_score: float | None = None, target_indicator: str = "gwp") -> dict:
     """Estimate every scenario and compare each indicator against the baseline (module doc).
 
     With ``uncertainty`` (Monte Carlo options; ``{}`` for the defaults), every scenario is
     sampled with the same seed, so shared factors move together, and each indicator also gets
     the probability that each scenario keeps its rank and that it is below the baseline.
     Raises ProfileError (fields prefixed ``scenarios[i].``) if any scenario is invalid, since a
-    comparison with a hole in it would mislead.
+    comparison with a hole in it would mislead. Scenarios may carry a ``score``
+    (lca.rightsizing); with scores the result adds a ``right_sizing`` section.
     """
     if not isinstance(scenarios, list) or not MIN_SCENARIOS <= len(scenarios) <= MAX_SCENARIOS:
         raise ProfileError([{"field": "scenarios", "message": f"expected {MIN_SCENARIOS} to "
                                                               f"{MAX_SCENARIOS} profiles"}])
     base = baseline_index(scenarios, baseline)
-    outcomes = calculate_many(scenarios, factors)
+    scores, profiles = _split_scores(scenarios)
+    outcomes = calculate_many(profiles, factors)
     errors = [{"field": f"scenarios[{o.index}].{e['field']}".rstrip("."), "message": e["message"]}
               for o in outcomes if o.error is not None for e in error_entry(o.error)["errors"]]
     if errors:
@@ -144,11 +148,43 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
     estimates = [render(o.resolved, o.outputs) if runs is None
                  else render_monte_carlo(o.resolved, o.outputs, run)
                  for o, run in zip(outcomes, runs or [None] * len(outcomes), strict=True)]
-    return {
+    result = {
         "baseline": {"index": base, "name": outcomes[base].resolved.name},
         "estimates": estimates,
         "comparison": comparison,
     }
+    if any(s is not None for s in scores):
+        scored = [o for o, s in zip(outcomes, scores, strict=True) if s is not None]
+        block = ("lifecycle.per_request" if all("lifecycle.per_request.gwp" in o.outputs
+                                                 for o in scored) else "inference.impacts")
+        per_request = {k: [_value(o.outputs.get(f"{block}.{k}")) for o in outcomes]
+                       for k in INDICATORS}
+        result["right_sizing"] = right_size(scores, per_request, block.replace(
+            "inference.impacts", "inference.per_request"), base, target_score, target_indicator)
+    elif target_score is not None:
+        raise ProfileError([{"field": "target_score", "message": "needs scenarios with a score"}])
+    return result
+
+
+def _split_scores(scenarios: Sequence[object]) -> tuple[list[Score | None], list[object]]:
+    """Each scenario's score (None if it has none) and the profile without it."""
+    scores: list[Score | None] = []
+    profiles: list[object] = []
+    errors = []
+    for i, scenario in enumerate(scenarios):
+        if isinstance(scenario, Mapping) and "score" in scenario:
+            try:
+                scores.append(read_score(scenario["score"], f"scenarios[{i}].score"))
+            except ProfileError as error:
+                errors.extend(error.errors)
+                scores.append(None)
+            profiles.append({k: v for k, v in scenario.items() if k != "score"})
+        else:
+            scores.append(None)
+            profiles.append(scenario)
+    if errors:
+        raise ProfileError(errors)
+    return scores, profiles
 
 
 def _probabilities(samples: list[np.ndarray | None], central_ranks: list[int | None],

@@ -36,6 +36,12 @@ class Comparisons(MethodView):
         the best scenario; with the Monte Carlo (on unless `"uncertainty": false`), also the
         probability that each rank holds and that each scenario is below the baseline. Any
         invalid scenario fails the comparison with its errors listed under `scenarios[i]`.
+
+        Scenarios may carry a capability `score` (`{"value": 71.3, "name": "MMLU-Pro",
+        "higher_is_better": true}`, supplied by you: the service ships no scores). Then
+        `right_sizing` gives the impact per request per score point, the Pareto front of
+        scenarios no other beats on both score and footprint, and with `target_score` the
+        scenario with the lowest footprint per request reaching it, and its saving.
         """
         sweep = "base" in body or "vary" in body
         if ("scenarios" in body) == sweep:
@@ -53,4 +59,5 @@ class Comparisons(MethodView):
                                                                  "combinations"}])
         options = body["uncertainty"]
         options = None if options is False else ({} if options is True else options)
-        return jsonify(compare(scenarios, body["baseline"], default_factors(), options))
+        return jsonify(compare(scenarios, body["baseline"], default_factors(), options,
+                               body.get("target_score"), body["target_indicator"]))

@@ -84,3 +84,16 @@ def test_batch_and_comparison_responses_conform_to_the_openapi_document(app, cli
         schema = spec["paths"][path]["post"]["responses"]["200"]["content"][
             "application/json"]["schema"]
         _conforms(spec, schema, body)
+
+
+def test_comparison_with_scores_and_a_target_over_http(app, client):
+    scenarios = [{"name": n, "model": m, "inference": {"location": "FRA"},
+                  "score": {"value": s, "name": "MMLU-Pro"}}
+                 for n, m, s in (("8b", "llama-3.1-8b", 48.3), ("70b", "llama-3.1-70b", 66.4))]
+    body = client.post("/v1/comparisons", json={"scenarios": scenarios, "baseline": "70b",
+                                                "target_score": 40, "uncertainty": False}).json
+    assert body["right_sizing"]["target"]["selected"] == 0
+    assert body["right_sizing"]["pareto_front"]["gwp"] == [0, 1]
+    spec = app.test_client().get("/openapi.json").json
+    _conforms(spec, spec["paths"]["/v1/comparisons"]["post"]["responses"]["200"]["content"][
+        "application/json"]["schema"], body)

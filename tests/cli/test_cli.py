@@ -403,3 +403,20 @@ def test_bad_import_files_give_one_clear_line_and_a_non_zero_exit(tmp_path, comm
     path = tmp_path / "input.txt"
     path.write_text(content)
     assert_clear_error(invoke("import", command, path), "input.txt", message)
+
+
+def test_compare_shows_right_sizing_for_scored_profiles(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    files = []
+    for name, model, score in (("70b", "llama-3.1-70b", 66.4), ("8b", "llama-3.1-8b", 48.3)):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"name": name, "model": model, "inference": {},
+                                    "score": {"value": score, "name": "MMLU-Pro"}}))
+        files.append(str(path))
+    result = CliRunner().invoke(main, ["compare", *files, "--target-score", "45"])
+    assert result.exit_code == 0, result.output
+    assert "Pareto front (gwp): 70b, 8b" in result.output
+    assert "target MMLU-Pro 45: 8b" in result.output
