@@ -54,7 +54,7 @@ class Api(flask_smorest.Api):
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
     from api import logs, requests
-    from api.resources import comparisons, docs, estimates, factors, health, imports
+    from api.resources import comparisons, docs, estimates, factors, health, imports, web
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     for module in (estimates, comparisons, factors, health, imports):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(web.blp)  # the calculator at /, kept out of /openapi.json
     requests.register(app)
     logs.configure(app)
     errors.register(app)

@@ -1,0 +1,1297 @@
+/* lca web calculator: a form over POST /v1/estimates and POST /v1/comparisons.
+ *
+ * No framework and no build step: the page's Content-Security-Policy allows only scripts and
+ * styles served by this app, so nothing here writes inline styles or event handlers, and all
+ * text goes into the page as text nodes. Charts are drawn by the vendored Chart.js
+ * (web/static/vendor/chartjs). The form's state is a flat object keyed by the controls' names
+ * (the dotted paths of the profile), which is also what the shareable URL carries.
+ */
+(function () {
+  "use strict";
+
+  const INDICATORS = ["energy", "gwp", "water", "adpe", "pe"];
+  const LABELS = {
+    energy: "Energy",
+    gwp: "Greenhouse gases",
+    water: "Water consumed",
+    adpe: "Abiotic resources",
+    pe: "Primary energy",
+  };
+  const SUBLABELS = {
+    energy: "electricity at the facility",
+    gwp: "CO₂ equivalent (GWP)",
+    water: "on site, off site, manufacturing",
+    adpe: "antimony equivalent (ADPe)",
+    pe: "non-renewable (ADPf)",
+  };
+  const SHORT = { energy: "Energy", gwp: "GHG", water: "Water", adpe: "ADPe", pe: "Primary energy" };
+  // Display units by indicator: [label, size in the API's canonical unit].
+  const SCALES = {
+    energy: [["Wh", 1e-3], ["kWh", 1], ["MWh", 1e3], ["GWh", 1e6], ["TWh", 1e9]],
+    gwp: [["mg CO₂e", 1e-6], ["g CO₂e", 1e-3], ["kg CO₂e", 1], ["t CO₂e", 1e3],
+      ["kt CO₂e", 1e6], ["Mt CO₂e", 1e9]],
+    water: [["mL", 1e-3], ["L", 1], ["m³", 1e3], ["million m³", 1e9]],
+    adpe: [["ng Sb eq", 1e-12], ["µg Sb eq", 1e-9], ["mg Sb eq", 1e-6], ["g Sb eq", 1e-3],
+      ["kg Sb eq", 1], ["t Sb eq", 1e3]],
+    pe: [["J", 1e-6], ["kJ", 1e-3], ["MJ", 1], ["GJ", 1e3], ["TJ", 1e6], ["PJ", 1e9]],
+  };
+  const BLOCKS = {
+    "inference.per_request": "Per request",
+    "training.impacts": "Training",
+    "lifecycle.total": "Lifecycle total",
+    "lifecycle.per_request": "Lifecycle per request",
+    "inference.total": "Inference total",
+  };
+  const TRAINING_PATHS = {
+    measured_energy: "measured energy",
+    accelerator_hours: "accelerator-hours",
+    accelerator_count_x_duration: "accelerator count × duration",
+    compute: "compute ÷ (peak FLOP/s × utilization)",
+  };
+  // Fields of each training path, sent only when their path is chosen.
+  const PATH_FIELDS = {
+    energy: ["energy", "energy_scope"],
+    accelerator_hours: ["accelerator_hours"],
+    count_duration: ["accelerator_count", "duration"],
+    compute: ["tokens", "compute", "utilization"],
+  };
+  const IDS = new Set(["model.preset", "model.precision", "training.hardware",
+    "training.location", "training.datacenter", "training.energy_scope", "inference.hardware",
+    "inference.location", "inference.datacenter"]);
+  const PROVIDERS = { aws: "AWS regions", gcp: "Google Cloud regions",
+    azure: "Microsoft Azure regions" };
+  const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+    "#7A6FBE", "#333333"];
+  const SPLIT_COLOURS = ["#0b5f8a", "#8cc3df", "#c25700", "#f2bd8a"];
+  const MAX_SCENARIOS = 100;
+
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+  const form = $("#profile-form");
+  const tables = {};
+  const charts = { split: null, compare: null };
+  let last = null; // {state, profile, estimate} of the estimate shown
+  let scenarios = []; // [{state}]
+  let baseline = 0;
+  let comparison = null;
+  let estimateSeq = 0;
+  let compareSeq = 0;
+
+  // ---------- small helpers ----------
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  const NUMBER = new Intl.NumberFormat("en", { maximumSignificantDigits: 3 });
+  const PERCENT = new Intl.NumberFormat("en", { maximumSignificantDigits: 3 });
+
+  function fmt(x) {
+    if (x === null || x === undefined || !Number.isFinite(x)) return "–";
+    if (x === 0) return "0";
+    const a = Math.abs(x);
+    if (a < 1e-3 || a >= 1e15) return x.toExponential(2).replace("e+", "e");
+    return NUMBER.format(x);
+  }
+
+  function fmtCount(n) {
+    if (n === null || n === undefined || !Number.isFinite(n)) return "–";
+    const a = Math.abs(n);
+    if (a >= 1e15) return n.toExponential(2).replace("e+", "e");
+    if (a >= 1e12) return `${NUMBER.format(n / 1e12)} trillion`;
+    if (a >= 1e9) return `${NUMBER.format(n / 1e9)} billion`;
+    if (a >= 1e6) return `${NUMBER.format(n / 1e6)} million`;
+    return NUMBER.format(n);
+  }
+
+  function fmtPercent(share) {
+    if (share === null || share === undefined || !Number.isFinite(share)) return "–";
+    return `${PERCENT.format(share * 100)} %`;
+  }
+
+  function scaleFor(indicator, value) {
+    const ladder = SCALES[indicator];
+    const a = Math.abs(value || 0);
+    let pick = ladder[0];
+    if (a === 0) return ladder.find((s) => s[1] === 1) || pick;
+    for (const step of ladder) if (a >= step[1] * 0.9995) pick = step;
+    return pick;
+  }
+
+  /** A quantity {value, low, high} (canonical unit) in a unit for people. */
+  function human(indicator, q, scale) {
+    const [unit, size] = scale || scaleFor(indicator, q && q.value);
+    const part = (x) => (x === null || x === undefined ? null : x / size);
+    return { unit, value: part(q && q.value), low: part(q && q.low), high: part(q && q.high) };
+  }
+
+  function humanText(indicator, value) {
+    const h = human(indicator, { value });
+    return `${fmt(h.value)} ${h.unit}`;
+  }
+
+  function getPath(object, dotted) {
+    let node = object;
+    for (const key of dotted.split(".")) {
+      if (node === null || node === undefined) return undefined;
+      node = node[key];
+    }
+    return node;
+  }
+
+  function rowOf(table, key) {
+    return (tables[table] || []).find((row) => row.key === key || row.region === key);
+  }
+
+  function labelOf(table, key) {
+    const row = rowOf(table, key);
+    return row ? row.label : key;
+  }
+
+  function locationLabel(key) {
+    return rowOf("zones", key) ? labelOf("zones", key) : labelOf("regions", key);
+  }
+
+  function expString(x) {
+    return x.toExponential().replace("e+", "e");
+  }
+
+  function setStatus(node, text, isError) {
+    node.textContent = text;
+    node.classList.toggle("error", Boolean(isError));
+  }
+
+  const status = $("#status");
+  const compareStatus = $("#compare-status");
+  const exportStatus = $("#export-status");
+
+  // ---------- factor tables and the form's options ----------
+
+  async function loadTables() {
+    const names = ["models", "hardware", "zones", "regions", "datacenters", "constants"];
+    const bodies = await Promise.all(names.map(async (name) => {
+      const response = await fetch(`v1/factors/${name}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`GET /v1/factors/${name} answered ${response.status}`);
+      return response.json();
+    }));
+    names.forEach((name, i) => { tables[name] = bodies[i].rows; });
+  }
+
+  function option(value, text, isDefault) {
+    const node = el("option", { value, text });
+    if (isDefault) node.defaultSelected = true;
+    return node;
+  }
+
+  function populate() {
+    const preset = form.elements.namedItem("model.preset");
+    for (const row of tables.models) {
+      preset.append(option(row.key, row.label, row.key === preset.dataset.defaultValue));
+    }
+    for (const select of $$("select[data-table]", form)) {
+      const wanted = select.dataset.defaultValue || "";
+      const table = select.dataset.table;
+      if (table === "hardware") {
+        const rows = [...tables.hardware].sort((a, b) => a.label.localeCompare(b.label));
+        for (const row of rows) select.append(option(row.key, row.label, row.key === wanted));
+      } else if (table === "datacenters") {
+        select.append(option("", "Default (the cloud region's, else industry average)",
+          wanted === ""));
+        for (const row of tables.datacenters) {
+          select.append(option(row.key, row.label, row.key === wanted));
+        }
+      } else if (table === "locations") {
+        const countries = el("optgroup", { label: "Countries and the world average" });
+        const zones = [...tables.zones].sort((a, b) => (a.key === "WOR" ? -1 : b.key === "WOR"
+          ? 1 : a.label.localeCompare(b.label)));
+        for (const row of zones) {
+          const text = row.key === "WOR" ? "World average" : `${row.label} (${row.key})`;
+          countries.append(option(row.key, text, row.key === wanted));
+        }
+        select.append(countries);
+        const groups = {};
+        for (const row of tables.regions) {
+          if (!groups[row.provider]) {
+            groups[row.provider] = el("optgroup", { label: PROVIDERS[row.provider]
+              || `${row.provider} regions` });
+          }
+          groups[row.provider].append(option(row.region, row.label, row.region === wanted));
+        }
+        for (const name of Object.keys(groups).sort()) select.append(groups[name]);
+      }
+    }
+    for (const input of $$("input[data-default-value]", form)) {
+      input.defaultValue = input.dataset.defaultValue;
+    }
+    for (const input of $$("input[data-default]", form)) {
+      const [table, key] = input.dataset.default.split(".");
+      const row = rowOf(table, key);
+      const factor = row && row.attributes.value;
+      if (!factor) continue;
+      let text = fmt(factor.value);
+      if (factor.unit === "h" && factor.value % 8766 === 0) text = `${factor.value / 8766} year`;
+      else if (!["dimensionless", "token"].includes(factor.unit)) text += ` ${factor.unit}`;
+      input.placeholder = `default: ${text}`;
+    }
+  }
+
+  function presetTokens(key) {
+    const row = rowOf("models", key);
+    const tokens = row && row.attributes.training_tokens;
+    return tokens ? expString(tokens.value) : "";
+  }
+
+  function updatePresetHint() {
+    const key = form.elements.namedItem("model.preset").value;
+    const row = rowOf("models", key);
+    const hint = $("#h-model-preset");
+    if (!row) { hint.textContent = ""; return; }
+    const a = row.attributes;
+    const parts = [`${fmtCount(a.parameters.value)} parameters`];
+    if (a.active_parameters && a.active_parameters.value !== a.parameters.value) {
+      parts[0] += `, ${fmtCount(a.active_parameters.value)} active`;
+    }
+    if (a.training_tokens) parts.push(`${fmtCount(a.training_tokens.value)} training tokens`);
+    else parts.push("training tokens not published");
+    hint.textContent = `${parts.join(" · ")}.`;
+  }
+
+  /** When the preset changes, its training tokens replace the previous preset's (not a
+   * number the user typed). */
+  function presetChanged() {
+    const tokens = form.elements.namedItem("training.tokens");
+    const fresh = presetTokens(form.elements.namedItem("model.preset").value);
+    if (tokens.value.trim() === (tokens.dataset.autoValue || "")) tokens.value = fresh;
+    tokens.dataset.autoValue = fresh;
+    updatePresetHint();
+  }
+
+  // ---------- form state ----------
+
+  function controls() {
+    return $$("input[name], select[name], textarea[name]", form);
+  }
+
+  function isActive(control) {
+    return !control.closest("[data-when][hidden]");
+  }
+
+  function currentValue(name) {
+    const item = form.elements.namedItem(name);
+    if (!item) return "";
+    if (item instanceof RadioNodeList) return item.value;
+    if (item.type === "checkbox") return item.checked ? "1" : "0";
+    return item.value;
+  }
+
+  function updateVisibility() {
+    for (const group of $$("[data-when]", form)) {
+      const [name, value] = group.dataset.when.split("=");
+      group.hidden = currentValue(name) !== value;
+    }
+  }
+
+  /** The form as a flat object: control name -> string. Values of hidden groups are left out;
+   * an empty field whose default is not empty is kept as "" so that it stays empty. */
+  function readForm() {
+    const state = {};
+    for (const control of controls()) {
+      if (!isActive(control)) continue;
+      if (control.type === "radio") {
+        if (control.checked) state[control.name] = control.value;
+      } else if (control.type === "checkbox") {
+        if (control.checked !== control.defaultChecked) {
+          state[control.name] = control.checked ? "1" : "0";
+        }
+      } else {
+        const value = control.value.trim();
+        const hasDefault = control.tagName === "SELECT"
+          ? Boolean(control.dataset.defaultValue) : control.defaultValue !== ""
+            || control.name === "training.tokens";
+        if (value !== "" || hasDefault) state[control.name] = value;
+      }
+    }
+    return state;
+  }
+
+  function resetForm() {
+    HTMLFormElement.prototype.reset.call(form);
+    const tokens = form.elements.namedItem("training.tokens");
+    tokens.dataset.autoValue = presetTokens(form.elements.namedItem("model.preset").value);
+    tokens.value = tokens.dataset.autoValue;
+    updateVisibility();
+    updatePresetHint();
+  }
+
+  function writeForm(state) {
+    resetForm();
+    for (const [name, raw] of Object.entries(state || {})) {
+      const item = form.elements.namedItem(name);
+      const value = String(raw);
+      if (!item) continue;
+      if (item instanceof RadioNodeList) {
+        for (const radio of item) radio.checked = radio.value === value;
+      } else if (item.type === "checkbox") {
+        item.checked = value === "1";
+      } else if (item.tagName === "SELECT") {
+        if (![...item.options].some((o) => o.value === value)) {
+          item.append(el("option", { value, text: `${value} (not in the tables)` }));
+        }
+        item.value = value;
+      } else {
+        item.value = value;
+      }
+    }
+    const tokens = form.elements.namedItem("training.tokens");
+    tokens.dataset.autoValue = presetTokens(form.elements.namedItem("model.preset").value);
+    if (!("training.tokens" in (state || {}))) tokens.value = tokens.dataset.autoValue;
+    updateVisibility();
+    updatePresetHint();
+  }
+
+  /** A number when the text is a plain number, else the text (a quantity with its unit). */
+  function quantity(text) {
+    const t = String(text).trim();
+    return /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : t;
+  }
+
+  /** Copy the non-empty fields ``prefix.name`` of ``state`` into ``target``. */
+  function copyFields(target, state, prefix, names) {
+    for (const name of names) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const raw = state[path];
+      if (raw === undefined || raw === null || String(raw).trim() === "") continue;
+      target[name] = IDS.has(path) ? String(raw).trim() : quantity(raw);
+    }
+    return target;
+  }
+
+  /** The API profile for a form state. */
+  function profileFrom(state) {
+    const profile = {};
+    if (state.name) profile.name = state.name;
+    const model = state["model.mode"] === "custom"
+      ? copyFields({}, state, "model", ["parameters", "active_parameters"])
+      : { preset: state["model.preset"] || form.elements.namedItem("model.preset").value };
+    profile.model = copyFields(model, state, "model", ["precision"]);
+    if (state["training.on"] !== "0") {
+      const path = PATH_FIELDS[state["training.path"]] ? state["training.path"] : "compute";
+      let fields = PATH_FIELDS[path];
+      if (path === "compute" && state["training.compute"]) {
+        fields = fields.filter((f) => f !== "tokens"); // compute replaces tokens
+      }
+      profile.training = copyFields({}, state, "training",
+        [...fields, "hardware", "location", "datacenter", "overhead"]);
+    }
+    if (state["inference.on"] !== "0") {
+      // A duration means nothing without a number of requests per day: per request only.
+      const volume = String(state["inference.requests_per_day"] || "").trim()
+        ? ["requests_per_day", "duration"] : [];
+      profile.inference = copyFields({}, state, "inference", ["hardware", "location",
+        "datacenter", "input_tokens", "output_tokens", "batch_size", "fleet_utilization",
+        ...volume]);
+    }
+    copyFields(profile, state, "", ["hardware_lifetime"]);
+    if (state["uncertainty.on"] === "0") profile.uncertainty = false;
+    return profile;
+  }
+
+  // ---------- errors next to the fields ----------
+
+  function labelText(control) {
+    const label = control.id && $(`label[for="${control.id}"]`);
+    return label ? label.textContent.replace(/\s+/g, " ").trim() : control.name;
+  }
+
+  function clearErrors() {
+    for (const control of $$("[aria-invalid]", form)) clearFieldError(control);
+    for (const node of $$(".field-error[data-generated]", form)) node.remove();
+    for (const node of $$(".section-error", form)) { node.hidden = true; node.textContent = ""; }
+    const summary = $("#form-errors");
+    summary.hidden = true;
+    summary.replaceChildren();
+  }
+
+  function clearFieldError(control) {
+    if (!control.hasAttribute("aria-invalid")) return;
+    control.removeAttribute("aria-invalid");
+    const message = document.getElementById(`${control.id}-error`);
+    if (message) message.remove();
+    const ids = (control.getAttribute("aria-describedby") || "").split(" ")
+      .filter((id) => id && id !== `${control.id}-error`);
+    if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+    else control.removeAttribute("aria-describedby");
+  }
+
+  /** Where an error's dotted field path belongs: a control, a section, or nowhere. */
+  function errorTarget(path) {
+    let p = path || "";
+    while (p) {
+      const item = form.elements.namedItem(p);
+      if (item && !(item instanceof RadioNodeList) && item.id && isActive(item)) {
+        return { control: item };
+      }
+      const section = document.getElementById(`${p}-error`);
+      if (section && section.classList.contains("section-error")) return { section };
+      p = p.includes(".") ? p.slice(0, p.lastIndexOf(".")) : "";
+    }
+    return {};
+  }
+
+  function markControl(control, message) {
+    const id = `${control.id}-error`;
+    let node = document.getElementById(id);
+    if (!node) {
+      node = el("p", { class: "field-error", id, "data-generated": "1" });
+      control.insertAdjacentElement("afterend", node);
+    }
+    node.textContent = node.textContent ? `${node.textContent} ${message}` : message;
+    control.setAttribute("aria-invalid", "true");
+    const ids = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!ids.includes(id)) control.setAttribute("aria-describedby", [id, ...ids].join(" "));
+  }
+
+  function showErrors(errors) {
+    const items = [];
+    for (const error of errors) {
+      const target = errorTarget(error.field);
+      if (target.control) {
+        markControl(target.control, error.message);
+        const link = el("a", { href: `#${target.control.id}`, "data-focus": target.control.id },
+          `${labelText(target.control)}: ${error.message}`);
+        items.push(el("li", {}, link));
+      } else if (target.section) {
+        target.section.hidden = false;
+        target.section.textContent = target.section.textContent
+          ? `${target.section.textContent} ${error.message}` : error.message;
+        items.push(el("li", {}, `${error.field}: ${error.message}`));
+      } else {
+        items.push(el("li", {}, error.field ? `${error.field}: ${error.message}` : error.message));
+      }
+    }
+    const summary = $("#form-errors");
+    summary.replaceChildren(
+      el("p", {}, errors.length === 1 ? "One field needs a correction:"
+        : `${errors.length} fields need a correction:`),
+      el("ul", {}, items));
+    summary.hidden = false;
+    summary.focus();
+  }
+
+  function problemText(res) {
+    const body = res.data || {};
+    return `${body.title || "Error"} (${res.status})${body.detail ? `: ${body.detail}` : ""}`;
+  }
+
+  // ---------- requests ----------
+
+  async function postJson(path, body) {
+    const response = await fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await response.json(); } catch (_) { data = null; }
+    return { ok: response.ok, status: response.status, data };
+  }
+
+  async function runEstimate() {
+    clearErrors();
+    const state = readForm();
+    const profile = profileFrom(state);
+    const seq = ++estimateSeq;
+    const results = $("#results");
+    results.setAttribute("aria-busy", "true");
+    setStatus(status, "Estimating…");
+    let res;
+    try {
+      res = await postJson("v1/estimates", profile);
+    } catch (error) {
+      if (seq === estimateSeq) {
+        setStatus(status, `The service could not be reached (${error.message}).`, true);
+      }
+      return null;
+    } finally {
+      if (seq === estimateSeq) results.removeAttribute("aria-busy");
+    }
+    if (seq !== estimateSeq) return null;
+    if (!res.ok) {
+      const errors = res.data && Array.isArray(res.data.errors) ? res.data.errors : [];
+      if (errors.length) {
+        showErrors(errors);
+        setStatus(status, "Not estimated: correct the fields marked in the form. The figures "
+          + "below, if any, are those of the previous estimate.", true);
+        $("#result-body").classList.add("stale");
+      } else {
+        setStatus(status, `Not estimated. ${problemText(res)}`, true);
+      }
+      return null;
+    }
+    last = { state, profile, estimate: res.data };
+    renderEstimate(res.data);
+    updateUrl();
+    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.`);
+    return res.data;
+  }
+
+  // ---------- results ----------
+
+  function quantityCell(indicator, q, block) {
+    if (!q || q.value === null || q.value === undefined) {
+      return el("td", { "data-block": block, "data-indicator": indicator }, "–");
+    }
+    const h = human(indicator, q);
+    const cell = el("td", { "data-block": block, "data-indicator": indicator,
+      "data-value": q.value },
+    el("span", { class: "value" }, `${fmt(h.value)} `, el("span", { class: "unit" }, h.unit)));
+    if (h.low !== null && h.high !== null) {
+      cell.append(el("span", { class: "range" }, `${fmt(h.low)} – ${fmt(h.high)}`));
+    }
+    return cell;
+  }
+
+  function figureColumns(estimate) {
+    const columns = [];
+    const inference = estimate.inference;
+    if (inference) columns.push(["inference.per_request", "Per request", "one answer"]);
+    if (inference && inference.total && !(estimate.lifecycle && estimate.lifecycle.total)) {
+      columns.push(["inference.total", "Inference total",
+        `${fmtCount(inference.requests)} requests`]);
+    }
+    if (estimate.training) columns.push(["training.impacts", "Training", "the run"]);
+    if (estimate.lifecycle && estimate.lifecycle.total) {
+      columns.push(["lifecycle.total", "Lifecycle total",
+        `training + ${fmtCount(inference.requests)} requests`]);
+      columns.push(["lifecycle.per_request", "Lifecycle per request", "training amortised"]);
+    }
+    return columns;
+  }
+
+  function renderFigures(estimate) {
+    const columns = figureColumns(estimate);
+    const table = $("#figures");
+    $("thead", table).replaceChildren(el("tr", {},
+      el("th", { scope: "col" }, "Indicator"),
+      columns.map(([block, title, note]) => el("th", { scope: "col", "data-block": block },
+        title, el("span", { class: "th-note" }, ` (${note})`)))));
+    $("tbody", table).replaceChildren(...INDICATORS.map((indicator) => el("tr",
+      { "data-indicator": indicator },
+      el("th", { scope: "row" }, LABELS[indicator],
+        el("span", { class: "range" }, SUBLABELS[indicator])),
+      columns.map(([block]) => quantityCell(indicator, getPath(estimate, `${block}.${indicator}`),
+        block)))));
+  }
+
+  function renderDetails(estimate) {
+    const items = [];
+    const add = (term, text) => items.push(el("dt", {}, term), el("dd", {}, text));
+    const t = estimate.training;
+    if (t) {
+      const path = TRAINING_PATHS[t.path] || t.path;
+      add("Training input", path);
+      add("Accelerator-hours", `${fmtCount(t.accelerator_hours.value)} h`);
+      if (t.compute) add("Training compute", `${fmt(t.compute.value)} FLOP`);
+    }
+    const inf = estimate.inference;
+    if (inf) {
+      const replica = inf.replica || {};
+      if (replica.accelerators) {
+        add("Serving replica", `${fmt(replica.accelerators)} accelerator`
+          + `${replica.accelerators === 1 ? "" : "s"}, batch of `
+          + `${fmt(replica.batch_size)} (at most ${fmt(replica.max_batch_size)})`);
+      } else {
+        add("Inference input", inf.path);
+      }
+      if (inf.requests) add("Requests served", fmtCount(inf.requests));
+    }
+    const life = estimate.lifecycle;
+    if (life && life.shares && life.shares.inference) {
+      add("Inference share of the lifecycle",
+        INDICATORS.map((i) => `${SHORT[i]} ${fmtPercent(life.shares.inference[i])}`).join(" · "));
+    }
+    if (life && life.breakeven_requests && life.breakeven_requests.gwp) {
+      add("Inference equals training after",
+        `${fmtCount(life.breakeven_requests.gwp)} requests (greenhouse gases)`);
+    }
+    add("Versions", `factor set ${estimate.versions.factors}, method ${estimate.versions.method}`);
+    $("#details").replaceChildren(...items);
+  }
+
+  function describeModel(profile) {
+    const model = profile.model || {};
+    if (model.preset) return labelOf("models", model.preset);
+    return `a custom model of ${fmtCount(Number(model.parameters))} parameters`;
+  }
+
+  function renderSummary(estimate, profile) {
+    const parts = [`${estimate.name ? `${estimate.name}: ` : ""}${describeModel(profile)}`];
+    if (profile.training) {
+      parts.push(`trained on ${labelOf("hardware", profile.training.hardware || "")} in `
+        + `${locationLabel(profile.training.location || "WOR")}`);
+    }
+    if (profile.inference) {
+      parts.push(`served on ${labelOf("hardware", profile.inference.hardware || "")} in `
+        + `${locationLabel(profile.inference.location || "WOR")}`);
+    }
+    $("#result-summary").textContent = `${parts.join(", ")}.`;
+  }
+
+  function chartAnimation() {
+    const reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    return reduce ? false : { duration: 350 };
+  }
+
+  /** Parts of the lifecycle (or of each phase when there is no lifecycle), canonical units. */
+  function splitData(estimate) {
+    const t = estimate.training;
+    const inf = estimate.inference;
+    const life = estimate.lifecycle && estimate.lifecycle.total;
+    const n = inf && inf.requests ? inf.requests : 1;
+    const parts = [];
+    const pick = (block, times) => Object.fromEntries(INDICATORS.map((i) => [i,
+      block && block[i] && block[i].value !== null ? block[i].value * times : 0]));
+    if (t) {
+      parts.push({ label: "Training · operational", stack: life ? "all" : "training",
+        values: pick(t.operational, 1) });
+      parts.push({ label: "Training · embodied", stack: life ? "all" : "training",
+        values: pick(t.embodied, 1) });
+    }
+    if (inf) {
+      parts.push({ label: "Inference · operational", stack: life ? "all" : "inference",
+        values: pick(inf.operational, n) });
+      parts.push({ label: "Inference · embodied", stack: life ? "all" : "inference",
+        values: pick(inf.embodied, n) });
+    }
+    let note;
+    if (life) {
+      note = `Shares of the lifecycle total: training, and ${fmtCount(n)} requests of `
+        + "inference; operational (electricity, cooling water) against embodied "
+        + "(manufacturing of the hardware). Energy has no embodied part here.";
+    } else if (t && inf) {
+      note = "No number of requests was given, so training and inference are split separately "
+        + "(inference per request): operational against embodied.";
+    } else {
+      note = "Operational (electricity, cooling water) against embodied (manufacturing of the "
+        + "hardware).";
+    }
+    return { parts, note, title: life ? "Lifecycle split" : "Operational and embodied split" };
+  }
+
+  function renderSplitChart(estimate) {
+    const { parts, note, title } = splitData(estimate);
+    $("#split-title").textContent = title;
+    $("#split-note").textContent = note;
+    const totals = {};
+    for (const part of parts) {
+      for (const i of INDICATORS) {
+        const key = `${part.stack}:${i}`;
+        totals[key] = (totals[key] || 0) + part.values[i];
+      }
+    }
+    const datasets = parts.map((part, k) => ({
+      label: part.label,
+      stack: part.stack,
+      backgroundColor: SPLIT_COLOURS[(part.label.startsWith("Inference") ? 2 : 0)
+        + (part.label.endsWith("embodied") ? 1 : 0)],
+      data: INDICATORS.map((i) => {
+        const total = totals[`${part.stack}:${i}`];
+        return total > 0 ? (100 * part.values[i]) / total : 0;
+      }),
+      absolute: INDICATORS.map((i) => part.values[i]),
+      order: k,
+    }));
+    if (charts.split) charts.split.destroy();
+    charts.split = new window.Chart($("#split-chart"), {
+      type: "bar",
+      data: { labels: INDICATORS.map((i) => LABELS[i]), datasets },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: chartAnimation(),
+        scales: {
+          x: { stacked: true, min: 0, max: 100, ticks: { callback: (v) => `${v} %` } },
+          y: { stacked: true },
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => {
+                const indicator = INDICATORS[ctx.dataIndex];
+                const absolute = ctx.dataset.absolute[ctx.dataIndex];
+                return `${ctx.dataset.label}: ${PERCENT.format(ctx.parsed.x)} % `
+                  + `(${humanText(indicator, absolute)})`;
+              },
+            },
+          },
+        },
+      },
+    });
+    $("#split-chart").setAttribute("aria-label", `${title}. ${datasets.map((d) => `${d.label}: `
+      + INDICATORS.map((i, k) => `${SHORT[i]} ${PERCENT.format(d.data[k])} %`).join(", "))
+      .join("; ")}.`);
+  }
+
+  function describeKey(key) {
+    const [table, id, attribute] = key.split(".");
+    const names = { gwp: "carbon intensity", water: "water intensity", adpe: "ADPe intensity",
+      pe: "primary energy intensity", pue: "PUE", wue: "water use (WUE)" };
+    if (table === "constants") return labelOf("constants", id);
+    if (table === "zones") return `${locationLabel(id)} grid ${names[attribute] || attribute}`;
+    if (["hardware", "datacenters", "models"].includes(table) && attribute) {
+      return `${labelOf(table, id)}: ${(names[attribute] || attribute).replace(/_/g, " ")}`;
+    }
+    const control = form.elements.namedItem(key);
+    if (control && !(control instanceof RadioNodeList)) return labelText(control);
+    return key;
+  }
+
+  function renderDrivers(estimate) {
+    const u = estimate.uncertainty;
+    const body = $("#drivers tbody");
+    if (!u || !u.drivers) {
+      $("#drivers-note").textContent = "Ranges and drivers were not computed for this estimate.";
+      body.replaceChildren();
+      $("#drivers").hidden = true;
+      return;
+    }
+    $("#drivers").hidden = false;
+    $("#drivers-note").textContent = `Inputs whose uncertainty moves ${BLOCKS[u.drivers.block]
+      || u.drivers.block} the most: share of the spread from Spearman rank correlations over `
+      + `${fmt(u.samples)} Monte Carlo draws of ${u.inputs} uncertain inputs.`;
+    const rows = [];
+    for (const indicator of INDICATORS) {
+      const drivers = u.drivers.indicators[indicator] || [];
+      drivers.forEach((driver, k) => {
+        const row = el("tr", { "data-indicator": indicator });
+        if (k === 0) {
+          row.append(el("th", { scope: "rowgroup", rowspan: drivers.length },
+            LABELS[indicator]));
+        }
+        row.append(
+          el("td", {}, describeKey(driver.input), el("br"), el("code", {}, driver.input)),
+          el("td", { class: "num" }, fmtPercent(driver.share)),
+          el("td", { class: "num" }, `${driver.correlation >= 0 ? "raises it" : "lowers it"} `
+            + `(ρ = ${driver.correlation.toFixed(2)})`));
+        rows.push(row);
+      });
+    }
+    body.replaceChildren(...rows);
+  }
+
+  function valueText(value) {
+    if (typeof value === "number") return fmt(value);
+    if (typeof value === "string") return value;
+    return JSON.stringify(value);
+  }
+
+  function renderAssumptions(estimate) {
+    $("#assumptions tbody").replaceChildren(...estimate.assumptions.map((a) => el("tr", {},
+      el("td", {}, el("code", {}, a.field)), el("td", {}, valueText(a.value)),
+      el("td", {}, a.why))));
+    const warnings = estimate.warnings || [];
+    $("#warnings-box").hidden = warnings.length === 0;
+    $("#warnings").replaceChildren(...warnings.map((w) => el("li", {},
+      el("code", {}, w.code), ` ${w.message}`)));
+  }
+
+  function renderSources(estimate) {
+    const used = estimate.factors_used || [];
+    $("#sources-title").textContent = `Factor sources (${used.length} factors used, with their `
+      + "source and year)";
+    $("#sources tbody").replaceChildren(...used.map((f) => {
+      const unit = f.unit === "dimensionless" ? "" : ` ${f.unit}`;
+      const range = f.low !== undefined && f.high !== undefined
+        ? ` (${fmt(f.low)} – ${fmt(f.high)})` : "";
+      return el("tr", {}, el("td", {}, el("code", {}, f.key)),
+        el("td", { class: "num" }, `${valueText(f.value)}${unit}${range}`),
+        el("td", {}, f.source), el("td", { class: "num" }, f.year === null ? "–" : f.year));
+    }));
+  }
+
+  function renderEstimate(estimate) {
+    $("#result-body").hidden = false;
+    $("#result-body").classList.remove("stale");
+    renderSummary(estimate, last.profile);
+    renderFigures(estimate);
+    renderDetails(estimate);
+    renderSplitChart(estimate);
+    renderDrivers(estimate);
+    renderAssumptions(estimate);
+    renderSources(estimate);
+    $("#curl-field").hidden = true;
+    $("#link-field").hidden = true;
+    exportStatus.textContent = "";
+  }
+
+  // ---------- exports ----------
+
+  function csvLine(cells) {
+    return cells.map((cell) => {
+      let text = cell === null || cell === undefined ? "" : String(cell);
+      if (typeof cell === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+      return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    }).join(",");
+  }
+
+  const CSV_BLOCKS = ["inference.per_request", "inference.per_output_token",
+    "inference.operational", "inference.embodied", "inference.water",
+    "inference.energy_breakdown", "inference.total", "training.impacts", "training.operational",
+    "training.embodied", "training.water", "lifecycle.total", "lifecycle.per_request"];
+
+  function estimateCsv(estimate) {
+    const lines = [csvLine(["block", "quantity", "value", "unit", "low", "high"])];
+    for (const block of CSV_BLOCKS) {
+      const values = getPath(estimate, block);
+      if (!values) continue;
+      for (const [key, q] of Object.entries(values)) {
+        if (q && typeof q === "object" && "value" in q) {
+          lines.push(csvLine([block, key, q.value, q.unit, q.low, q.high]));
+        }
+      }
+    }
+    return `${lines.join("\r\n")}\r\n`;
+  }
+
+  function comparisonCsv(result) {
+    const lines = [csvLine(["block", "indicator", "unit", "scenario", "name", "value", "low",
+      "high", "delta", "relative_delta", "rank", "probability_below_baseline", "baseline"])];
+    for (const [block, indicators] of Object.entries(result.comparison)) {
+      for (const [indicator, c] of Object.entries(indicators)) {
+        c.values.forEach((value, i) => {
+          const q = getPath(result.estimates[i], `${block}.${indicator}`) || {};
+          lines.push(csvLine([block, indicator, c.unit, i, result.estimates[i].name, value,
+            q.low, q.high, c.deltas[i], c.relative_deltas[i], c.ranks[i],
+            c.probability_below_baseline ? c.probability_below_baseline[i] : null,
+            i === result.baseline.index ? 1 : 0]));
+        });
+      }
+    }
+    return `${lines.join("\r\n")}\r\n`;
+  }
+
+  function download(filename, text, type) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const link = el("a", { href: url, download: filename, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 2000);
+  }
+
+  function slug(text) {
+    return (text || "estimate").toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^-|-$/g, "")
+      .slice(0, 60) || "estimate";
+  }
+
+  function apiUrl(path) {
+    return new URL(path, document.baseURI).href;
+  }
+
+  function curlCommand(profile) {
+    const json = JSON.stringify(profile).replace(/'/g, "'\\''");
+    return `curl -s '${apiUrl("v1/estimates")}' -H 'Content-Type: application/json' `
+      + `-d '${json}'`;
+  }
+
+  async function copyText(text, fieldId, inputId, what) {
+    const input = document.getElementById(inputId);
+    input.value = text;
+    document.getElementById(fieldId).hidden = false;
+    try {
+      if (!navigator.clipboard) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(text);
+      exportStatus.textContent = `The ${what} is copied to the clipboard, and shown below.`;
+    } catch (_) {
+      exportStatus.textContent = `Copy the ${what} below (it is selected).`;
+      input.focus();
+      input.select();
+    }
+  }
+
+  function queryFor(state) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(state)) params.set(key, value);
+    if (scenarios.length) {
+      params.set("scenarios", JSON.stringify(scenarios.map((s) => s.state)));
+      params.set("baseline", String(baseline));
+    }
+    return params.toString();
+  }
+
+  function shareUrl(state) {
+    const url = new URL(window.location.href);
+    url.search = queryFor(state);
+    url.hash = "";
+    return url.href;
+  }
+
+  function updateUrl() {
+    const state = last ? last.state : readForm();
+    window.history.replaceState(null, "", `?${queryFor(state)}`);
+  }
+
+  // ---------- comparison ----------
+
+  function scenarioName(state) {
+    if (state.name) return state.name;
+    const profile = profileFrom(state);
+    const parts = [describeModel(profile)];
+    const site = profile.inference || profile.training || {};
+    if (site.hardware) parts.push(labelOf("hardware", site.hardware));
+    if (site.location) parts.push(locationLabel(site.location));
+    return parts.join(", ");
+  }
+
+  function uniqueName(name) {
+    const taken = new Set(scenarios.map((s) => s.state.name));
+    if (!taken.has(name)) return name;
+    let k = 2;
+    while (taken.has(`${name} (${k})`)) k += 1;
+    return `${name} (${k})`;
+  }
+
+  async function addScenario() {
+    if (scenarios.length >= MAX_SCENARIOS) {
+      setStatus(compareStatus, `At most ${MAX_SCENARIOS} scenarios can be compared.`, true);
+      return;
+    }
+    const estimate = await runEstimate();
+    if (!estimate) {
+      setStatus(compareStatus, "Not added: the form needs corrections.", true);
+      return;
+    }
+    const state = { ...last.state };
+    state.name = uniqueName(scenarioName(state));
+    scenarios.push({ state });
+    renderScenarioList();
+    await runComparison();
+    updateUrl();
+  }
+
+  function renderScenarioList() {
+    const list = $("#scenario-list");
+    list.replaceChildren(...scenarios.map((scenario, i) => {
+      const name = scenario.state.name;
+      const radio = el("input", { type: "radio", name: "baseline-choice", value: i,
+        "aria-label": `Use “${name}” as the baseline` });
+      radio.checked = i === baseline;
+      radio.addEventListener("change", () => {
+        baseline = i;
+        runComparison();
+        updateUrl();
+      });
+      const load = el("button", { type: "button", class: "small",
+        "aria-label": `Load “${name}” into the form` }, "Load into the form");
+      load.addEventListener("click", () => {
+        writeForm(scenario.state);
+        runEstimate();
+      });
+      const remove = el("button", { type: "button", class: "small",
+        "aria-label": `Remove “${name}”` }, "Remove");
+      remove.addEventListener("click", () => removeScenario(i));
+      return el("li", {}, el("div", { class: "scenario" },
+        el("span", { class: "scenario-name" }, name),
+        el("label", {}, radio, "Baseline"), load, remove));
+    }));
+  }
+
+  function removeScenario(i) {
+    scenarios.splice(i, 1);
+    if (baseline === i) baseline = 0;
+    else if (baseline > i) baseline -= 1;
+    renderScenarioList();
+    runComparison();
+    updateUrl();
+  }
+
+  function clearComparison(message) {
+    comparison = null;
+    $("#compare-body").hidden = true;
+    if (charts.compare) { charts.compare.destroy(); charts.compare = null; }
+    setStatus(compareStatus, message);
+  }
+
+  async function runComparison() {
+    const box = $("#compare-errors");
+    box.hidden = true;
+    box.replaceChildren();
+    if (scenarios.length < 2) {
+      compareSeq += 1;
+      clearComparison(scenarios.length ? "One scenario: change the form and add another to "
+        + "compare." : "No scenario yet.");
+      return;
+    }
+    if (baseline >= scenarios.length) baseline = 0;
+    const seq = ++compareSeq;
+    setStatus(compareStatus, "Comparing…");
+    let res;
+    try {
+      res = await postJson("v1/comparisons", {
+        scenarios: scenarios.map((s) => profileFrom(s.state)), baseline });
+    } catch (error) {
+      if (seq === compareSeq) {
+        setStatus(compareStatus, `The service could not be reached (${error.message}).`, true);
+      }
+      return;
+    }
+    if (seq !== compareSeq) return;
+    if (!res.ok) {
+      const errors = res.data && Array.isArray(res.data.errors) ? res.data.errors : [];
+      clearComparison(`Not compared. ${problemText(res)}`);
+      compareStatus.classList.add("error");
+      if (errors.length) {
+        box.replaceChildren(el("p", {}, "Scenarios with errors:"), el("ul", {},
+          errors.map((e) => {
+            const match = /^scenarios\[(\d+)\]\.?(.*)$/.exec(e.field || "");
+            const where = match && scenarios[Number(match[1])]
+              ? `Scenario ${Number(match[1]) + 1} “${scenarios[Number(match[1])].state.name}”, `
+                + `${match[2] || "profile"}` : e.field;
+            return el("li", {}, `${where}: ${e.message}`);
+          })));
+        box.hidden = false;
+      }
+      return;
+    }
+    comparison = res.data;
+    renderComparison();
+    setStatus(compareStatus, `${scenarios.length} scenarios compared against “`
+      + `${comparison.baseline.name || `scenario ${comparison.baseline.index + 1}`}”.`);
+  }
+
+  function renderComparison() {
+    const select = $("#compare-block");
+    const blocks = Object.keys(comparison.comparison);
+    const previous = select.value;
+    select.replaceChildren(...blocks.map((block) => option(block, BLOCKS[block] || block)));
+    select.value = blocks.includes(previous) ? previous
+      : ["lifecycle.total", "inference.per_request", "training.impacts"]
+        .find((b) => blocks.includes(b)) || blocks[0];
+    $("#compare-body").hidden = false;
+    renderComparisonTable();
+    renderComparisonChart();
+  }
+
+  function renderComparisonTable() {
+    const block = $("#compare-block").value;
+    const data = comparison.comparison[block];
+    const b = comparison.baseline.index;
+    const names = comparison.estimates.map((e, i) => e.name || `Scenario ${i + 1}`);
+    const scales = {};
+    for (const i of INDICATORS) {
+      const values = data[i] ? data[i].values.filter((v) => v !== null) : [];
+      scales[i] = scaleFor(i, Math.max(0, ...values.map(Math.abs)));
+    }
+    $("#compare-caption").textContent = `${BLOCKS[block] || block}: each scenario, and its `
+      + "difference from the baseline";
+    const table = $("#compare-table");
+    $("thead", table).replaceChildren(el("tr", {}, el("th", { scope: "col" }, "Scenario"),
+      INDICATORS.map((i) => el("th", { scope: "col", "data-indicator": i }, SHORT[i],
+        el("span", { class: "th-note" }, ` (${scales[i][0]})`)))));
+    $("tbody", table).replaceChildren(...names.map((name, k) => el("tr",
+      { class: k === b ? "baseline" : null, "data-scenario": k },
+      el("th", { scope: "row" }, name),
+      INDICATORS.map((i) => {
+        const c = data[i];
+        if (!c || c.values[k] === null) return el("td", { "data-indicator": i }, "–");
+        const cell = el("td", { "data-indicator": i, "data-value": c.values[k] },
+          el("span", { class: "value" }, fmt(c.values[k] / scales[i][1])));
+        let text;
+        let kind = null;
+        if (k === b) {
+          text = "baseline";
+        } else if (c.relative_deltas[k] === null) {
+          text = `${c.deltas[k] >= 0 ? "+" : "−"}${humanText(i, Math.abs(c.deltas[k]))}`;
+        } else {
+          const r = c.relative_deltas[k];
+          text = `${r > 0 ? "+" : r < 0 ? "−" : "±"}${PERCENT.format(Math.abs(r) * 100)} %`;
+          kind = r < 0 ? "better" : r > 0 ? "worse" : null;
+        }
+        if (c.ranks[k] === 1 && names.length > 1) text += " · lowest";
+        cell.append(el("span", { class: `delta${kind ? ` ${kind}` : ""}` }, text));
+        if (c.probability_below_baseline && k !== b) {
+          cell.append(el("span", { class: "range" }, `lower in ${PERCENT.format(100
+            * c.probability_below_baseline[k])} % of draws`));
+        }
+        return cell;
+      }))));
+  }
+
+  function renderComparisonChart() {
+    const block = $("#compare-block").value;
+    const data = comparison.comparison[block];
+    const b = comparison.baseline.index;
+    const names = comparison.estimates.map((e, i) => e.name || `Scenario ${i + 1}`);
+    const datasets = names.map((name, k) => ({
+      label: k === b ? `${name} (baseline)` : name,
+      backgroundColor: PALETTE[k % PALETTE.length],
+      data: INDICATORS.map((i) => {
+        const c = data[i];
+        if (!c || c.values[k] === null || !c.values[b]) return null;
+        return (100 * c.values[k]) / c.values[b];
+      }),
+      absolute: INDICATORS.map((i) => (data[i] ? data[i].values[k] : null)),
+    }));
+    if (charts.compare) charts.compare.destroy();
+    charts.compare = new window.Chart($("#compare-chart"), {
+      type: "bar",
+      data: { labels: INDICATORS.map((i) => LABELS[i]), datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: chartAnimation(),
+        scales: {
+          y: { beginAtZero: true, title: { display: true, text: "% of the baseline" },
+            ticks: { callback: (v) => `${v} %` } },
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => `${ctx.dataset.label}: ${PERCENT.format(ctx.parsed.y)} % of the `
+                + `baseline (${humanText(INDICATORS[ctx.dataIndex],
+                  ctx.dataset.absolute[ctx.dataIndex])})`,
+            },
+          },
+        },
+      },
+    });
+    $("#compare-chart-title").textContent = `${BLOCKS[block] || block}: each scenario against `
+      + "the baseline (= 100 %)";
+    $("#compare-chart").setAttribute("aria-label", datasets.map((d) => `${d.label}: `
+      + INDICATORS.map((i, k) => `${SHORT[i]} ${d.data[k] === null ? "–"
+        : `${PERCENT.format(d.data[k])} %`}`).join(", ")).join("; "));
+  }
+
+  // ---------- start ----------
+
+  function restoreFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    if (![...params.keys()].length) return false;
+    const state = {};
+    for (const [key, value] of params) {
+      if (key !== "scenarios" && key !== "baseline") state[key] = value;
+    }
+    writeForm(state);
+    try {
+      const list = JSON.parse(params.get("scenarios") || "[]");
+      scenarios = Array.isArray(list) ? list.filter((s) => s && typeof s === "object"
+        && !Array.isArray(s)).slice(0, MAX_SCENARIOS).map((s) => ({
+        state: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, String(v)])) })) : [];
+    } catch (_) {
+      scenarios = [];
+    }
+    for (const s of scenarios) if (!s.state.name) s.state.name = uniqueName(scenarioName(s.state));
+    baseline = Math.min(Math.max(Number.parseInt(params.get("baseline") || "0", 10) || 0, 0),
+      Math.max(scenarios.length - 1, 0));
+    renderScenarioList();
+    return true;
+  }
+
+  function bind() {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      runEstimate();
+    });
+    form.addEventListener("change", (event) => {
+      const target = event.target;
+      if (target.type === "radio" || target.type === "checkbox") updateVisibility();
+      if (target.name === "model.preset") presetChanged();
+      if (target.hasAttribute("aria-invalid")) clearFieldError(target);
+    });
+    form.addEventListener("input", (event) => {
+      if (event.target.hasAttribute("aria-invalid")) clearFieldError(event.target);
+    });
+    $("#form-errors").addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-focus]");
+      if (!link) return;
+      event.preventDefault();
+      const control = document.getElementById(link.dataset.focus);
+      if (control) control.focus();
+    });
+    $("#add-scenario").addEventListener("click", addScenario);
+    $("#reset-form").addEventListener("click", () => {
+      clearErrors();
+      resetForm();
+      setStatus(status, "The form is back to its defaults.");
+    });
+    $("#copy-curl").addEventListener("click", () => {
+      if (last) copyText(curlCommand(last.profile), "curl-field", "curl-text", "curl command");
+    });
+    $("#copy-link").addEventListener("click", () => {
+      copyText(shareUrl(last ? last.state : readForm()), "link-field", "link-text", "link");
+    });
+    $("#download-json").addEventListener("click", () => {
+      if (!last) return;
+      download(`lca-${slug(last.estimate.name || describeModel(last.profile))}.json`,
+        `${JSON.stringify({ profile: last.profile, estimate: last.estimate }, null, 2)}\n`,
+        "application/json");
+    });
+    $("#download-csv").addEventListener("click", () => {
+      if (!last) return;
+      download(`lca-${slug(last.estimate.name || describeModel(last.profile))}.csv`,
+        estimateCsv(last.estimate), "text/csv");
+    });
+    $("#compare-block").addEventListener("change", () => {
+      renderComparisonTable();
+      renderComparisonChart();
+    });
+    $("#compare-json").addEventListener("click", () => {
+      if (comparison) {
+        download("lca-comparison.json", `${JSON.stringify(comparison, null, 2)}\n`,
+          "application/json");
+      }
+    });
+    $("#compare-csv").addEventListener("click", () => {
+      if (comparison) download("lca-comparison.csv", comparisonCsv(comparison), "text/csv");
+    });
+    $("#compare-clear").addEventListener("click", () => {
+      scenarios = [];
+      baseline = 0;
+      renderScenarioList();
+      runComparison();
+      updateUrl();
+    });
+  }
+
+  async function init() {
+    if (window.Chart) {
+      window.Chart.defaults.color = "#1b2430";
+      window.Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
+    }
+    bind();
+    try {
+      await loadTables();
+    } catch (error) {
+      setStatus(status, `The factor tables could not be loaded (${error.message}).`, true);
+      return;
+    }
+    populate();
+    resetForm();
+    const restored = restoreFromUrl();
+    $("#estimate").disabled = false;
+    $("#add-scenario").disabled = false;
+    form.dataset.ready = "1";
+    if (restored) {
+      await runEstimate();
+      if (scenarios.length) await runComparison();
+    } else {
+      setStatus(status, "Press Estimate for the defaults below, or change them first.");
+    }
+  }
+
+  init();
+}());
