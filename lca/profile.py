@@ -75,6 +75,19 @@ class Resolved:
     spreads: dict[str, Spread] = field(default_factory=dict)
 
 
+_SPREADS: dict[tuple[int, float], Spread | None] = {}
+
+
+def _factor_spread(factor: Factor, scale: float) -> Spread | None:
+    """The Spread of a factor at a scale, built once (factors live as long as the process)."""
+    key = (id(factor), scale)
+    if key not in _SPREADS:
+        low, high = factor.spread
+        _SPREADS[key] = (Spread(factor.ref, low * scale, factor.value * scale, high * scale)
+                         if low < high else None)
+    return _SPREADS[key]
+
+
 class _Reader:
     """Collects errors, assumptions, factors and warnings while a profile is read."""
 
@@ -131,10 +144,9 @@ class _Reader:
         Monte Carlo."""
         self.used[factor.ref] = factor.record
         x[name] = factor.value * scale
-        low, high = factor.spread
-        if vary and low < high:
-            self.spreads[name] = Spread(factor.ref, low * scale, factor.value * scale,
-                                        high * scale)
+        spread = _factor_spread(factor, scale) if vary else None
+        if spread is not None:
+            self.spreads[name] = spread
         else:
             self.spreads.pop(name, None)
 
