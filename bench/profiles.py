@@ -23,3 +23,11 @@ def varied(count: int, seed: int = 0) -> list[dict]:
                       "batch_size": rng.choice([1, 8, 32, 64, 128]),
                       "requests": rng.uniform(1e6, 1e10)},
     } for _ in range(count)]
+
+
+def catalogue(count: int, distinct: int = 500, seed: int = 0) -> list[dict]:
+    """``count`` profiles drawn from ``distinct`` varied ones: a platform estimating its traffic
+    by model, site and request shape, where sections repeat (the section cache's common case)."""
+    rng = random.Random(seed)
+    pool = varied(distinct, seed)
+    return [pool[rng.randrange(distinct)] for _ in range(count)]

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from bench.load import Client, free_port, start_server, workers_of
-from bench.profiles import varied
+from bench.profiles import catalogue, varied
 
 ROOT = Path(__file__).resolve().parents[1]
 VENVS = ROOT / ".bench"
@@ -80,23 +80,30 @@ def single() -> None:
 
 
 def batch(count: int) -> None:
+    import lca
     from lca import profile
     from lca.batch import calculate_many, estimate_batch
 
-    profiles = varied(count, seed=2)
-    profile._PARTS.clear()
-    start = time.perf_counter()
-    calculate_many(profiles)
-    computed = time.perf_counter() - start
-    subset = profiles[:10_000]
-    start = time.perf_counter()
-    estimate_batch(subset)
-    rendered = time.perf_counter() - start
-    print(f"2. batch of {count:,} varied profiles in-process")
-    print(f"   resolved + calculated on arrays   {computed:8.2f} s  "
-          f"({computed / count * 1e6:.1f} us/profile)")
-    print(f"   full estimates for 10,000         {rendered:8.2f} s  "
-          f"({rendered / len(subset) * 1e6:.1f} us/profile, response objects included)")
+    print(f"2. batch of {count:,} profiles in-process (resolve + calculate on arrays; full "
+          "response objects for the first 10,000), against a loop of lca.estimate")
+    for label, profiles in (("500 distinct profiles, repeated", catalogue(count, 500, seed=3)),
+                            ("every profile different", varied(count, seed=2))):
+        profile._PARTS.clear()
+        start = time.perf_counter()
+        calculate_many(profiles)
+        computed = time.perf_counter() - start
+        subset = profiles[:10_000]
+        profile._PARTS.clear()
+        start = time.perf_counter()
+        estimate_batch(subset)
+        rendered = time.perf_counter() - start
+        profile._PARTS.clear()
+        start = time.perf_counter()
+        for p in subset:
+            lca.estimate(p, uncertainty_by_default=False)
+        loop = time.perf_counter() - start
+        print(f"   {label:33s} {computed:6.2f} s ({computed / count * 1e6:6.1f} us/profile); "
+              f"10,000 full: batch {rendered:.2f} s, loop {loop:.2f} s ({loop / rendered:.1f}x)")
 
 
 def monte_carlo() -> None:
@@ -140,6 +147,7 @@ def http(total: int, concurrency: int) -> None:
                 ("POST /v1/estimates", "POST", "/v1/estimates", estimate_body),
                 ("POST /v1/estimates, Monte Carlo 2000", "POST", "/v1/estimates", mc_body)):
             rows.append((label, *load(port, method, path, body, total, concurrency)))
+        batch_rate = http_batch(port, 2000)
         rss = [int(line.split()[1]) for pid in workers_of(proc)
                for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                if line.startswith("VmRSS:")]
@@ -153,7 +161,25 @@ def http(total: int, concurrency: int) -> None:
         print(f"   {label:38s} {rps:7.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
               f"  errors {errors}")
     print(f"   POST /v1/estimates / GET /healthz  {rows[1][1] / rows[0][1]:.2f}x")
+    print(f"   POST /v1/estimates/batch, 2,000 varied profiles in one request: {batch_rate:.0f} "
+          f"profiles/s, {batch_rate / rows[1][1]:.1f}x the single-estimate request rate")
     print(f"5. resident memory of warmed workers: {', '.join(f'{k / 1024:.0f} MB' for k in rss)}")
+
+
+def http_batch(port: int, count: int) -> float:
+    """Profiles per second through one POST /v1/estimates/batch (summary view)."""
+    import http.client
+
+    body = json.dumps({"profiles": [{**p, "uncertainty": False} for p in varied(count, seed=4)],
+                       "view": "summary"}).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    start = time.perf_counter()
+    connection.request("POST", "/v1/estimates/batch", body=body,
+                       headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 200
+    return count / (time.perf_counter() - start)
 
 
 def boavizta(total: int, concurrency: int, workers: int) -> tuple:

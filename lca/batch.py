@@ -7,8 +7,11 @@ batch result equals the single estimates of its profiles.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -27,49 +30,52 @@ class Outcome:
 
     index: int
     resolved: Resolved | None = None
-    outputs: Mapping[str, float] | None = None
+    outputs: dict[str, float] | None = None
     error: ProfileError | None = None
+
+
+@contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a batch builds its objects.
+
+    A batch creates millions of long-lived, acyclic objects (inputs, outputs, responses); the
+    collector would rescan them over and over, which measured as half the time of a batch.
+    Reference counting still frees everything; the collector resumes afterwards.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def calculate_many(profiles: Sequence[object], factors: FactorSet | None = None) -> list[Outcome]:
     """Resolve every profile and calculate them in vectorised groups; errors stay per profile."""
     outcomes = []
     groups: dict[tuple[str, ...], list[Outcome]] = {}
-    for index, profile in enumerate(profiles):
-        try:
-            resolved = resolve(profile, factors)
-        except ProfileError as error:
-            outcomes.append(Outcome(index, error=error))
-            continue
-        outcome = Outcome(index, resolved=resolved)
-        outcomes.append(outcome)
-        groups.setdefault(tuple(sorted(resolved.inputs)), []).append(outcome)
+    with without_cyclic_gc():
+        for index, profile in enumerate(profiles):
+            try:
+                resolved = resolve(profile, factors)
+            except ProfileError as error:
+                outcomes.append(Outcome(index, error=error))
+                continue
+            outcome = Outcome(index, resolved=resolved)
+            outcomes.append(outcome)
+            groups.setdefault(tuple(sorted(resolved.inputs)), []).append(outcome)
     for keys, members in groups.items():
-        stacked = {k: np.fromiter((m.resolved.inputs[k] for m in members), dtype=float,
-                                  count=len(members)) for k in keys}
-        columns = {k: np.broadcast_to(v, (len(members),)).tolist()
-                   for k, v in calculate(stacked).items()}
-        for row, member in enumerate(members):
-            member.outputs = Row(columns, row)
+        row_of = itemgetter(*keys)
+        matrix = np.array([row_of(m.resolved.inputs) for m in members], dtype=float)
+        stacked = dict(zip(keys, matrix.reshape(len(members), len(keys)).T, strict=True))
+        outputs = calculate(stacked)
+        names = list(outputs)
+        rows = np.column_stack([np.broadcast_to(outputs[k], (len(members),))
+                                for k in names]).tolist()
+        for member, row in zip(members, rows, strict=True):
+            member.outputs = dict(zip(names, row, strict=True))
     return outcomes
-
-
-class Row(Mapping):
-    """One profile's outputs: a read-only view of row ``row`` of a group's output columns."""
-
-    __slots__ = ("columns", "row")
-
-    def __init__(self, columns: dict[str, list[float]], row: int) -> None:
-        self.columns, self.row = columns, row
-
-    def __getitem__(self, key: str) -> float:
-        return self.columns[key][self.row]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.columns)
-
-    def __len__(self) -> int:
-        return len(self.columns)
 
 
 def error_entry(error: ProfileError) -> dict:
@@ -88,12 +94,14 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None)
     if len(profiles) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} profiles per batch, got {len(profiles)}")
     results = []
-    for outcome in calculate_many(profiles, factors):
-        if outcome.error is not None:
-            results.append({"index": outcome.index, "error": error_entry(outcome.error)})
-        else:
-            results.append({"index": outcome.index, "estimate": render_with_uncertainty(
-                outcome.resolved, outcome.outputs, by_default=False)})
+    outcomes = calculate_many(profiles, factors)
+    with without_cyclic_gc():
+        for outcome in outcomes:
+            if outcome.error is not None:
+                results.append({"index": outcome.index, "error": error_entry(outcome.error)})
+            else:
+                results.append({"index": outcome.index, "estimate": render_with_uncertainty(
+                    outcome.resolved, outcome.outputs, by_default=False)})
     return results
 
 
