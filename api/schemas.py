@@ -340,6 +340,38 @@ class BatchResponseSchema(ma.Schema):
     results = f.List(f.Nested(BatchItemSchema), required=True)
 
 
+class ColumnsRequestSchema(ma.Schema):
+    """A base profile and numeric fields varied by column: one row per element."""
+
+    base = f.Dict(required=True, metadata={"description": "the profile every row starts from; "
+                                                          "it must carry each varied field"})
+    columns = f.Dict(keys=f.String(validate=validate.Length(max=64)),
+                     values=f.List(f.Raw(), validate=validate.Length(min=1, max=100_000)),
+                     required=True, metadata={
+                         "description": "numeric field path (e.g. inference.output_tokens) -> "
+                                        "values in the field's canonical unit, all of one length"})
+    outputs = f.List(f.String(validate=validate.Length(max=80)),
+                     validate=validate.Length(min=1, max=200), metadata={
+                         "description": "figures to return, by their path in an estimate "
+                                        "(default: per request, training, lifecycle total and "
+                                        "per request, for the five indicators)"})
+
+
+class RowErrorSchema(ma.Schema):
+    index = f.Integer(required=True)
+    errors = f.List(f.Nested(FieldErrorSchema), required=True)
+
+
+class ColumnsSchema(ma.Schema):
+    """One list per output, in canonical units; null where a row was invalid."""
+
+    rows = f.Integer(required=True)
+    outputs = f.Dict(keys=f.String(), values=f.List(f.Float(allow_none=True)), required=True)
+    errors = f.List(f.Nested(RowErrorSchema), required=True)
+    path = f.Dict(keys=f.String(), values=f.String(allow_none=True), required=True)
+    factors_version = f.String(required=True)
+
+
 class ComparisonRequestSchema(ma.Schema):
     """Scenarios to compare: a list, or a base profile and the fields to vary."""
 

@@ -83,6 +83,7 @@ def batch(count: int) -> None:
     import lca
     from lca import profile
     from lca.batch import calculate_many, estimate_batch
+    from lca.columns import estimate_columns
 
     print(f"2. batch of {count:,} profiles in-process (resolve + calculate on arrays; full "
           "response objects for the first 10,000), against a loop of lca.estimate")
@@ -104,6 +105,18 @@ def batch(count: int) -> None:
         loop = time.perf_counter() - start
         print(f"   {label:33s} {computed:6.2f} s ({computed / count * 1e6:6.1f} us/profile); "
               f"10,000 full: batch {rendered:.2f} s, loop {loop:.2f} s ({loop / rendered:.1f}x)")
+    columns = {"inference.input_tokens": [p["inference"]["input_tokens"] for p in profiles],
+               "inference.output_tokens": [p["inference"]["output_tokens"] for p in profiles],
+               "inference.batch_size": [p["inference"]["batch_size"] for p in profiles],
+               "inference.requests": [p["inference"]["requests"] for p in profiles],
+               "training.accelerator_hours": [p["training"]["accelerator_hours"]
+                                              for p in profiles]}
+    base = {**profiles[0], "uncertainty": False}
+    start = time.perf_counter()
+    estimate_columns(base, columns)
+    columnar = time.perf_counter() - start
+    print(f"   columnar form, {count:,} rows (base + 5 varied fields)  {columnar:6.3f} s "
+          f"({columnar / count * 1e6:.2f} us/row)")
 
 
 def monte_carlo() -> None:

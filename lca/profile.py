@@ -542,10 +542,7 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
                     "duration, compute, or tokens")
         return None
     x["t_path"] = float(code)
-    _put_given(r, x, q, path, "t_", {
-        "accelerator_hours": "hours", "accelerator_count": "count", "duration": "duration",
-        "energy": "energy", "compute": "compute", "tokens": "tokens",
-        "achieved_flops": "achieved", "power_per_accelerator": "power_measured"})
+    _put_given(r, x, q, path, "t_", _TRAINING_GIVEN)
 
     r.put_factor(x, "t_tdp", r.factor("hardware", hardware, "tdp"))
     r.put_factor(x, "t_host_power", r.factor("hardware", hardware, "host_power"))
@@ -588,6 +585,15 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     return tr.PATHS[code]
 
 
+_TRAINING_GIVEN = {
+    "accelerator_hours": "hours", "accelerator_count": "count", "duration": "duration",
+    "energy": "energy", "compute": "compute", "tokens": "tokens", "achieved_flops": "achieved",
+    "power_per_accelerator": "power_measured"}
+_INFERENCE_GIVEN = {
+    "accelerators": "accelerators", "power_per_accelerator": "power_measured",
+    "energy_per_request": "energy_request", "energy_per_output_token": "energy_token",
+    "output_throughput": "throughput", "requests": "requests",
+    "requests_per_day": "requests_per_day", "duration": "duration"}
 _INFERENCE_DEFAULTS = (
     ("input_tokens", "input", "default_input_tokens", "default prompt length"),
     ("output_tokens", "output", "default_output_tokens", "default response length"),
@@ -616,11 +622,7 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
         elif s.get(field_name) is None:
             r.put_factor(x, f"i_{name}", r.fs.constant(constant))
             r.assume(f"{path}.{field_name}", x[f"i_{name}"], why)
-    _put_given(r, x, q, path, "i_", {
-        "accelerators": "accelerators", "power_per_accelerator": "power_measured",
-        "energy_per_request": "energy_request", "energy_per_output_token": "energy_token",
-        "output_throughput": "throughput", "requests": "requests",
-        "requests_per_day": "requests_per_day", "duration": "duration"})
+    _put_given(r, x, q, path, "i_", _INFERENCE_GIVEN)
 
     precision = PRECISIONS[int(x["precision_code"])] if "precision_code" in x else "bf16"
     r.put_factor(x, "i_peak", _peak_flops(r, hardware, precision, path))
@@ -697,3 +699,20 @@ def _read_uncertainty(r: _Reader, raw: object) -> dict | None:
         else:
             out[key] = value
     return out
+
+
+def _field_inputs() -> dict[str, str]:
+    fields = {f"model.{k}": v for k, v in _MODEL_INPUTS.items()}
+    fields["hardware_lifetime"] = "lifetime_h"
+    fields.update({f"training.{k}": f"t_{v}" for k, v in _TRAINING_GIVEN.items()})
+    fields.update({"training.utilization": "t_util", "training.overhead": "t_overhead"})
+    fields.update({f"inference.{k}": f"i_{v}" for k, v in _INFERENCE_GIVEN.items()})
+    fields.update({f"inference.{k}": f"i_{v}" for k, v, _, _ in _INFERENCE_DEFAULTS})
+    for phase, prefix in (("training", "t_"), ("inference", "i_")):
+        fields.update({f"{phase}.grid.{k}": f"{prefix}grid_{k}" for k in GRID})
+        fields.update({f"{phase}.datacenter.{k}": f"{prefix}{k}" for k in DATACENTER})
+    return fields
+
+
+FIELD_INPUTS: dict[str, str] = _field_inputs()
+"""Numeric profile fields (dotted paths) and the input of ``calculate`` each one sets."""

@@ -6,8 +6,16 @@ from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
 from api.requests import Blueprint
-from api.schemas import BatchRequestSchema, BatchResponseSchema, EstimateSchema, ProfileSchema
+from api.schemas import (
+    BatchRequestSchema,
+    BatchResponseSchema,
+    ColumnsRequestSchema,
+    ColumnsSchema,
+    EstimateSchema,
+    ProfileSchema,
+)
 from lca.batch import estimate_batch
+from lca.columns import estimate_columns
 from lca.estimate import estimate
 from lca.factors import FactorSet
 from lca.interchange import to_csv, to_markdown
@@ -85,3 +93,32 @@ class EstimateBatch(MethodView):
                 if "estimate" in item:
                     del item["estimate"]["factors_used"], item["estimate"]["assumptions"]
         return jsonify({"results": results})
+
+
+COLUMNS_EXAMPLE = {
+    "base": {"model": "llama-3.1-70b", "inference": {"location": "FRA", "requests": 1}},
+    "columns": {"inference.input_tokens": [120, 3000, 800],
+                "inference.output_tokens": [50, 900, 400]},
+    "outputs": ["inference.per_request.energy", "inference.per_request.gwp"],
+}
+
+
+@blp.route("/estimates/columns")
+class EstimateColumns(MethodView):
+    @blp.arguments(ColumnsRequestSchema, example=COLUMNS_EXAMPLE)
+    @blp.response(200, ColumnsSchema)
+    @blp.problems(400, 413, 415, 422)
+    def post(self, body: dict) -> Response:
+        """Estimate a base profile for every row of columns of numeric fields.
+
+        For large volumes (a request log's token counts, a fine grid over batch size): the base
+        is read once and each varied field becomes an array, so 100,000 rows cost about as much
+        as one estimate. Only numeric fields the base carries can vary (every row takes the
+        base's path); values are numbers in the field's canonical unit. A row with an invalid
+        value gets null outputs and an entry in `errors`. Central values, no Monte Carlo.
+        """
+        result = estimate_columns(body["base"], body["columns"], body.get("outputs"),
+                                  default_factors())
+        outputs = {k: [None if v != v or v in (float("inf"), float("-inf")) else v
+                       for v in column.tolist()] for k, column in result["outputs"].items()}
+        return jsonify({**result, "outputs": outputs})

@@ -97,3 +97,23 @@ def test_comparison_with_scores_and_a_target_over_http(app, client):
     spec = app.test_client().get("/openapi.json").json
     _conforms(spec, spec["paths"]["/v1/comparisons"]["post"]["responses"]["200"]["content"][
         "application/json"]["schema"], body)
+
+
+def test_columns_endpoint_returns_lists_with_nulls_for_bad_rows(app, client):
+    body = client.post("/v1/estimates/columns", json={
+        "base": {"model": "llama-3.1-8b", "inference": {"location": "FRA"}},
+        "columns": {"inference.output_tokens": [100, -1, 400]},
+        "outputs": ["inference.per_request.gwp"]}).json
+    gwp = body["outputs"]["inference.per_request.gwp"]
+    assert gwp[1] is None and gwp[0] < gwp[2]
+    assert body["errors"][0]["index"] == 1
+    spec = app.test_client().get("/openapi.json").json
+    _conforms(spec, spec["paths"]["/v1/estimates/columns"]["post"]["responses"]["200"][
+        "content"]["application/json"]["schema"], body)
+
+
+def test_columns_endpoint_rejects_a_column_the_base_lacks(client):
+    response = client.post("/v1/estimates/columns", json={
+        "base": {"model": "llama-3.1-8b", "inference": {}},
+        "columns": {"inference.requests": [1, 2]}})
+    assert_problem(response, 422)
