@@ -191,6 +191,7 @@ class ReplicaSchema(ma.Schema):
     busy_seconds_per_request = f.Nested(QuantitySchema)
     idle_seconds_per_request = f.Nested(QuantitySchema)
     weight_bytes = f.Nested(QuantitySchema)
+    usable_memory_bytes = f.Nested(QuantitySchema)
     kv_cache_bytes_per_token = f.Nested(QuantitySchema)
 
 

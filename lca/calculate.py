@@ -147,6 +147,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         "inference.replica.busy_seconds_per_request": busy,
         "inference.replica.idle_seconds_per_request": idle,
         "inference.replica.weight_bytes": weights,
+        "inference.replica.usable_memory_bytes": n * x["i_memory"] * x["i_memory_usable_fraction"],
         "inference.replica.kv_cache_bytes_per_token": kv_per_token,
         "inference.it_energy": it_energy,
     }

@@ -23,7 +23,8 @@ METHOD_VERSION = "1.0"
 
 _REPLICA = (("prefill_seconds", "s"), ("decode_step_seconds", "s"),
             ("busy_seconds_per_request", "s"), ("idle_seconds_per_request", "s"),
-            ("weight_bytes", "byte"), ("kv_cache_bytes_per_token", "byte/token"))
+            ("weight_bytes", "byte"), ("usable_memory_bytes", "byte"),
+            ("kv_cache_bytes_per_token", "byte/token"))
 _BREAKDOWN = ("accelerators", "host", "idle", "overhead")
 _CANONICAL_SCALES = {k: (unit, 1.0) for k, unit in CANONICAL_UNITS.items()}
 
@@ -117,6 +118,11 @@ def render(resolved: Resolved, out: Mapping[str, Array],
         else:
             warnings.append({"code": "no-volume", "message": "inference: no requests (or "
                              "requests_per_day with duration) given, so no deployment total"})
+        if float(out["inference.replica.weight_bytes"]) > float(
+                out["inference.replica.usable_memory_bytes"]):
+            warnings.append({"code": "replica-too-small", "message": "inference: the weights do "
+                             "not fit in the usable memory of the accelerators given; the "
+                             "estimate assumes they run anyway"})
         if float(out["inference.replica.batch_size"]) < resolved.inputs["i_batch"]:
             warnings.append({"code": "batch-capped", "message": "inference: the batch size was "
                              "lowered to what the replica's memory holds beside the weights"})

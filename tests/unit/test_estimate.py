@@ -289,3 +289,12 @@ def test_an_invalid_section_is_reported_again_after_a_valid_identical_site(fixtu
     with pytest.raises(ProfileError):
         run({"model": "dense-10b", "inference": {"location": "AAA", "batch_size": -1}},
             fixture_factors)
+
+
+def test_a_replica_too_small_for_the_weights_is_warned(fixture_factors):
+    # 100B parameters in bf16 = 200 GB on one 16 GB accelerator
+    r = run({"model": "moe-100b", "inference": {"hardware": "gpu-b", "accelerators": 1}},
+            fixture_factors)
+    assert "replica-too-small" in {w["code"] for w in r["warnings"]}
+    sized = run({"model": "moe-100b", "inference": {"hardware": "gpu-b"}}, fixture_factors)
+    assert "replica-too-small" not in {w["code"] for w in sized["warnings"]}
