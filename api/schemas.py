@@ -1,7 +1,9 @@
-"""marshmallow schemas: the request contract (validated) and the response contract (documented).
+"""marshmallow schemas: the request and response contracts, for validation and the OpenAPI text.
 
-Numeric inputs are built from ``lca.fields`` so that a unit, a bound or a description is stated
-once; a Quantity field reads numbers and unit strings through the same parser as the core.
+Request envelopes (batch, comparisons, columns, imports) are validated here. Profiles are
+validated by lca itself, which must do it as a library, field by field with the same messages:
+the profile schemas only describe them, built from ``lca.fields`` so that a unit, a bound or a
+description is stated once.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
-from lca.errors import FieldError
 from lca.fields import (
     DATACENTER,
     ENERGY_SCOPES,
@@ -29,38 +30,24 @@ ID = {"validate": validate.Length(min=1, max=64)}
 
 
 class Quantity(f.Field):
-    """A number in the field's canonical unit, or a string "<number> <unit>" (``"700 W"``)."""
+    """A number in the field's canonical unit, a string "<number> <unit>" (``"700 W"``), or a
+    range ``{"low", "high", "value"}``. Documents the contract; lca.fields.Spec reads it."""
 
     def __init__(self, spec: Spec, **kwargs: object) -> None:
-        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, or a "
-                       f"string with a unit. Accepted range {spec.describe_range()}.")
+        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, a "
+                       f"string with a unit, or a range {{low, high, value}} for the Monte "
+                       f"Carlo. Accepted range {spec.describe_range()}.")
         super().__init__(metadata={"description": description, "x-unit": spec.unit}, **kwargs)
         self.spec = spec
 
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
-                     ) -> float:
-        try:
-            return self.spec.read(value, attr or "")
-        except FieldError as exc:
-            raise ma.ValidationError(exc.message) from None
-
 
 class IdOrObject(f.Field):
-    """An identifier string, or an object read by ``schema`` (``"model": "llama-3.1-70b"``)."""
+    """An identifier string, or an object described by ``schema`` (``"model": "llama-3.1-70b"``).
+    Documents the contract; lca.profile reads it."""
 
     def __init__(self, schema: type[ma.Schema], what: str, **kwargs: object) -> None:
         super().__init__(metadata={"description": f"{what} id, or an object"}, **kwargs)
         self.schema = schema
-
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
-                     ) -> object:
-        if isinstance(value, str):
-            if not 1 <= len(value) <= 64:
-                raise ma.ValidationError("expected an id of 1 to 64 characters")
-            return value
-        if isinstance(value, dict):
-            return self.schema().load(value)
-        raise ma.ValidationError("expected an id string or an object")
 
 
 class Uncertainty(f.Field):
@@ -463,8 +450,12 @@ def openapi_attributes(converter: object, field: f.Field, **kwargs: object) -> d
         number: dict = {"type": "number", "minimum": spec.low, "maximum": spec.high}
         if spec.low_open:
             number["exclusiveMinimum"] = True
-        return {"oneOf": [number, {"type": "string", "maxLength": MAX_STRING_LENGTH,
-                                   "example": f"1 {spec.unit}"}]}
+        text = {"type": "string", "maxLength": MAX_STRING_LENGTH, "example": f"1 {spec.unit}"}
+        bound = {"oneOf": [number, text]}
+        given_range = {"type": "object", "required": ["low", "high"],
+                       "additionalProperties": False,
+                       "properties": {"low": bound, "high": bound, "value": bound}}
+        return {"oneOf": [number, text, given_range]}
     if isinstance(field, IdOrObject):
         ref = converter.resolve_nested_schema(field.schema)
         return {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 64}, ref]}

@@ -44,14 +44,14 @@ def default_factors() -> FactorSet:
 
 @blp.route("/estimates")
 class Estimates(MethodView):
-    @blp.arguments(ProfileSchema, example=EXAMPLE)
+    @blp.body(ProfileSchema, example=EXAMPLE)
     @blp.response(200, EstimateSchema)
     @blp.doc(responses={"200": {"description": "The estimate", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Estimate"}},
         "text/markdown": {"schema": {"type": "string"}},
         "text/csv": {"schema": {"type": "string"}}}}})
     @blp.problems(400, 413, 415, 422)
-    def post(self, profile: dict) -> Response:
+    def post(self, profile: object) -> Response:
         """Estimate one model profile.
 
         Quantities are numbers in the field's canonical unit or strings with a unit
