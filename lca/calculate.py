@@ -60,6 +60,11 @@ def _per_accelerator(x: Mapping[str, Array], prefix: str) -> dict[str, Array]:
             for k in EMBODIED_INDICATORS}
 
 
+def _active(x: Mapping[str, Array]) -> Array:
+    """Active parameters, never above the total (sampled ranges of the two could cross)."""
+    return xp.minimum(x["active"], x["params"])
+
+
 def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Training accelerator-hours, IT energy and impacts from resolved inputs (module doc)."""
     path = x["t_path"]
@@ -71,7 +76,7 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     energy_given = xp.where(x["t_energy_facility"] == 1.0, x["t_energy"] / x["t_pue"],
                             x["t_energy"])
     compute = xp.where(xp.isnan(x["t_compute"]),
-                       tr.training_compute(x["active"], x["t_tokens"], x["t_flops_pt"]),
+                       tr.training_compute(_active(x), x["t_tokens"], x["t_flops_pt"]),
                        x["t_compute"])
     flops = xp.where(xp.isnan(x["t_achieved"]), x["t_peak"] * x["t_util"], x["t_achieved"])
     hours = tr.accelerator_hours(path, hours_given, energy_given, compute, flops, power,
@@ -100,19 +105,21 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Per-request inference impacts, replica sizing and roofline times (module doc)."""
     kv_per_token = kv_cache_bytes_per_token(x)
     weights = inf.weight_bytes(x["params"], x["bytes_per_param"])
-    sized = inf.replica_accelerators(weights, x["i_weight_memory_overhead"], x["i_memory"],
-                                     x["i_memory_usable_fraction"])
-    n = xp.where(xp.isnan(x["i_accelerators"]), sized, x["i_accelerators"])
     context = inf.mean_context(x["i_input"], x["i_output"])
+    overhead = x["i_weight_memory_overhead"]
+    sized = inf.replica_accelerators(weights, overhead, x["i_batch"] * kv_per_token * context,
+                                     x["i_memory"], x["i_memory_usable_fraction"])
+    n = xp.where(xp.isnan(x["i_accelerators"]), sized, x["i_accelerators"])
     cap = inf.max_batch(n, x["i_memory"], x["i_memory_usable_fraction"], weights,
                         kv_per_token, context)
     batch = xp.minimum(x["i_batch"], cap)
     flops_pt = x["i_flops_pt"]
-    prefill = inf.prefill_seconds(x["active"], x["i_input"], flops_pt, n, x["i_peak"],
+    active = _active(x)
+    prefill = inf.prefill_seconds(active, x["i_input"], flops_pt, n, x["i_peak"],
                                   x["i_prefill_efficiency"])
-    read = (weights * inf.weight_read_fraction(x["params"], x["active"], batch)
+    read = (weights * inf.weight_read_fraction(x["params"], active, batch)
             + batch * kv_per_token * context)
-    step = inf.decode_step_seconds(read, flops_pt * x["active"] * batch, n, x["i_bandwidth"],
+    step = inf.decode_step_seconds(read, flops_pt * active * batch, n, x["i_bandwidth"],
                                    x["i_decode_bandwidth_efficiency"], x["i_peak"],
                                    x["i_prefill_efficiency"])
     path = x["i_path"]

@@ -26,10 +26,14 @@ def weight_bytes(parameters: Array, bytes_per_parameter: Array) -> Array:
     return parameters * bytes_per_parameter
 
 
-def replica_accelerators(weights: Array, overhead: Array, memory: Array, usable: Array) -> Array:
-    """Accelerators in one replica: enough usable memory for weights x overhead, rounded up to a
-    power of two (tensor-parallel degrees are powers of two)."""
-    needed = xp.ceil(weights * overhead / (memory * usable))
+def replica_accelerators(weights: Array, overhead: Array, kv_cache: Array, memory: Array,
+                         usable: Array) -> Array:
+    """Accelerators in one replica, rounded up to a power of two (tensor-parallel degrees are):
+    enough usable memory for the weights with EcoLogits' headroom (weights x overhead), and for
+    the weights beside the KV cache of the batch the replica serves, whichever is more. Sizing
+    for the batch keeps a larger model from looking cheaper when its weights alone would tip it
+    onto a larger replica that then holds a larger batch."""
+    needed = xp.ceil(xp.maximum(weights * overhead, weights + kv_cache) / (memory * usable))
     return xp.exp2(xp.ceil(xp.log2(xp.maximum(needed, 1.0))))
 
 
@@ -60,7 +64,8 @@ def mean_context(input_tokens: Array, output_tokens: Array) -> Array:
 
 def max_batch(accelerators: Array, memory: Array, usable: Array, weights: Array,
               kv_per_token: Array, context: Array) -> Array:
-    """Largest batch whose KV caches fit beside the weights in the replica's usable memory."""
+    """Largest batch whose KV caches fit beside the weights in the replica's usable memory (the
+    usable fraction already reserves room for activations); at least 1."""
     free = accelerators * memory * usable - weights
     return xp.maximum(xp.floor(free / (kv_per_token * context)), 1.0)
 

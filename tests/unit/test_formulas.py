@@ -78,7 +78,16 @@ def test_training_path_selection_on_arrays_matches_each_scalar_path():
 ])
 def test_replica_size_rounds_up_to_a_power_of_two_like_ecologits(weights_gb, memory_gb, expected):
     # EcoLogits (ecologits-method.md 2.2, item 3): 7B 1, 70B 4, 123B 4, 141B 8, 405B 16, 675B 32
-    assert inference.replica_accelerators(weights_gb * 1e9, 1.0, memory_gb * 1e9, 1.0) == expected
+    assert inference.replica_accelerators(weights_gb * 1e9, 1.0, 0.0, memory_gb * 1e9, 1.0
+                                          ) == expected
+
+
+def test_replica_holds_the_kv_cache_of_its_batch_too():
+    # 60 GB of weights fit one 80 GB accelerator, but not with 40 GB of KV cache beside them
+    assert inference.replica_accelerators(60e9, 1.2, 0.0, 80e9, 1.0) == 1
+    assert inference.replica_accelerators(60e9, 1.2, 40e9, 80e9, 1.0) == 2
+    # the headroom alone decides when the KV cache is small
+    assert inference.replica_accelerators(70e9, 1.2, 1e9, 80e9, 1.0) == 2
 
 
 def test_decode_step_is_memory_bound_at_small_batch_and_compute_bound_at_huge_batch():
