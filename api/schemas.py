@@ -195,11 +195,16 @@ class InferenceResultSchema(ma.Schema):
     total = f.Nested(Indicators)
 
 
+Breakeven = _schema("Breakeven", {k: f.Float(allow_none=True) for k in INDICATORS},
+                    "requests after which inference has cost as much as training (null when a "
+                    "request costs nothing)")
+
+
 class LifecycleSchema(ma.Schema):
     total = f.Nested(Indicators)
     per_request = f.Nested(Indicators)
     shares = f.Dict(keys=f.String(), values=f.Nested(Shares))
-    breakeven_requests = f.Nested(Shares, required=True)
+    breakeven_requests = f.Nested(Breakeven, required=True)
 
 
 class FactorUsedSchema(ma.Schema):
@@ -437,6 +442,58 @@ class ComparisonSchema(ma.Schema):
     comparison = f.Dict(keys=f.String(), values=f.Dict(
         keys=f.String(), values=f.Nested(IndicatorComparisonSchema)), required=True)
     right_sizing = f.Nested(RightSizingSchema)
+
+
+class FactorValueSchema(ma.Schema):
+    """One value of a factor table, with its provenance and the candidates from other sources."""
+
+    value = f.Float(required=True)
+    unit = f.String(required=True)
+    source = f.String(required=True)
+    year = f.Integer(required=True)
+    low = f.Float()
+    high = f.Float()
+    note = f.String()
+    alternatives = f.List(f.Nested(lambda: FactorValueSchema()))
+
+
+class FactorRowSchema(ma.Schema):
+    """A row of zones, hardware, datacenters, models or constants; regions rows carry region,
+    provider, label, zone, datacenter, source, year and note instead."""
+
+    key = f.String()
+    label = f.String()
+    attributes = f.Dict(keys=f.String(), values=f.Nested(FactorValueSchema))
+    region = f.String()
+    provider = f.String()
+    zone = f.String()
+    datacenter = f.String()
+    source = f.String()
+    year = f.Integer()
+    note = f.String()
+
+
+class FactorTableSchema(ma.Schema):
+    version = f.String(required=True)
+    table = f.String(required=True)
+    rows = f.List(f.Nested(FactorRowSchema), required=True)
+
+
+class TableInfoSchema(ma.Schema):
+    rows = f.Integer(required=True)
+    url = f.String(required=True)
+
+
+class FactorSetInfoSchema(ma.Schema):
+    version = f.String(required=True)
+    released = f.String(required=True)
+    description = f.String(required=True)
+    tables = f.Dict(keys=f.String(), values=f.Nested(TableInfoSchema), required=True)
+
+
+class FactorSetsSchema(ma.Schema):
+    default = f.String(required=True)
+    versions = f.List(f.Nested(FactorSetInfoSchema), required=True)
 
 
 class FactorQuerySchema(ma.Schema):

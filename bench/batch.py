@@ -30,8 +30,8 @@ def main(count: int = 2000) -> None:
     lca.estimate(profiles[0])
 
     def clear() -> None:
-        from lca import profile
-        profile._PARTS.clear()
+        from lca import load_factor_set
+        load_factor_set().cache.clear()
 
     clear()
     start = time.perf_counter()

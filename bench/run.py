@@ -61,14 +61,14 @@ def venv(name: str, packages: list[str]) -> Path:
 
 def single() -> None:
     import lca
-    from lca import profile
+    from lca import load_factor_set
 
     ours = median_us(lambda: lca.estimate(PROFILE))
     profiles = varied(3000, seed=1)
     for p in profiles:
         p["uncertainty"] = False
     iterator = iter(profiles * 2)
-    profile._PARTS.clear()
+    load_factor_set().cache.clear()
     cold = median_us(lambda: lca.estimate(next(iterator)), repeat=3000)
     python = venv("ecologits", ["ecologits==0.11.3"])
     eco = json.loads(subprocess.run([str(python), str(ROOT / "bench" / "ecologits_timing.py")],
@@ -81,7 +81,7 @@ def single() -> None:
 
 def batch(count: int) -> None:
     import lca
-    from lca import profile
+    from lca import load_factor_set
     from lca.batch import calculate_many, estimate_batch
     from lca.columns import estimate_columns
 
@@ -89,16 +89,16 @@ def batch(count: int) -> None:
           "response objects for the first 10,000), against a loop of lca.estimate")
     for label, profiles in (("500 distinct profiles, repeated", catalogue(count, 500, seed=3)),
                             ("every profile different", varied(count, seed=2))):
-        profile._PARTS.clear()
+        load_factor_set().cache.clear()
         start = time.perf_counter()
         calculate_many(profiles)
         computed = time.perf_counter() - start
         subset = profiles[:10_000]
-        profile._PARTS.clear()
+        load_factor_set().cache.clear()
         start = time.perf_counter()
         estimate_batch(subset)
         rendered = time.perf_counter() - start
-        profile._PARTS.clear()
+        load_factor_set().cache.clear()
         start = time.perf_counter()
         for p in subset:
             lca.estimate(p, uncertainty_by_default=False)

@@ -20,6 +20,7 @@ from lca.errors import ProfileError
 from lca.estimate import render_with_uncertainty
 from lca.factors import FactorSet
 from lca.profile import Resolved, resolve
+from lca.uncertainty import DEFAULT_SAMPLES, MAX_SAMPLES_PER_REQUEST
 
 MAX_BATCH = 10_000
 
@@ -69,7 +70,8 @@ def calculate_many(profiles: Sequence[object], factors: FactorSet | None = None)
         row_of = itemgetter(*keys)
         matrix = np.array([row_of(m.resolved.inputs) for m in members], dtype=float)
         stacked = dict(zip(keys, matrix.reshape(len(members), len(keys)).T, strict=True))
-        outputs = calculate(stacked)
+        with np.errstate(all="ignore"):  # a row's overflow is that row's NaN, as in numpy
+            outputs = calculate(stacked)
         names = list(outputs)
         rows = np.column_stack([np.broadcast_to(outputs[k], (len(members),))
                                 for k in names]).tolist()
@@ -93,6 +95,11 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None)
     """
     if len(profiles) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} profiles per batch, got {len(profiles)}")
+    asked = sum(_samples_asked(p) for p in profiles)
+    if asked > MAX_SAMPLES_PER_REQUEST:
+        raise ProfileError([{"field": "profiles", "message": (
+            f"the profiles ask for {asked:,} Monte Carlo samples in all; at most "
+            f"{MAX_SAMPLES_PER_REQUEST:,} per batch")}])
     results = []
     outcomes = calculate_many(profiles, factors)
     with without_cyclic_gc():
@@ -103,6 +110,17 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None)
                 results.append({"index": outcome.index, "estimate": render_with_uncertainty(
                     outcome.resolved, outcome.outputs, by_default=False)})
     return results
+
+
+def _samples_asked(profile: object) -> int:
+    """Monte Carlo samples a profile of a batch asks for (batches run none by default)."""
+    options = profile.get("uncertainty") if isinstance(profile, Mapping) else None
+    if options is True:
+        return DEFAULT_SAMPLES
+    if isinstance(options, Mapping):
+        samples = options.get("samples", DEFAULT_SAMPLES)
+        return samples if isinstance(samples, int) and not isinstance(samples, bool) else 0
+    return 0
 
 
 def is_profile_list(value: object) -> bool:

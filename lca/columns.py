@@ -90,6 +90,9 @@ def estimate_columns(base: Mapping, columns: Mapping[str, Sequence[float]],
     selected = list(outputs) if outputs is not None else None
     if errors:
         raise ProfileError(errors)
+    dense = resolved.inputs.get("active") == resolved.inputs.get("params")
+    if dense and "model.parameters" in columns and "model.active_parameters" not in columns:
+        inputs["active"] = inputs["params"]  # a dense base stays dense at every size
     if "params" in inputs and "active" in inputs:
         over = np.asarray(inputs["active"] > inputs["params"]) & ~invalid
         for index in np.flatnonzero(np.broadcast_to(over, (rows,))).tolist():
@@ -115,6 +118,16 @@ def estimate_columns(base: Mapping, columns: Mapping[str, Sequence[float]],
             "factors_version": resolved.factors.version}
 
 
+def _number(value: object) -> float:
+    """A JSON value as a float, NaN for anything that is not a representable number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.nan
+
+
 def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
@@ -125,9 +138,8 @@ def _read(values: Sequence, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
         array = np.array(values, dtype=float)
         if array.ndim != 1:
             raise ValueError
-    except (TypeError, ValueError):
-        array = np.array([v if isinstance(v, (int, float)) and not isinstance(v, bool)
-                          else np.nan for v in values], dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        array = np.array([_number(v) for v in values], dtype=float)
     with np.errstate(invalid="ignore"):
         below = array <= spec.low if spec.low_open else array < spec.low
         bad = ~np.isfinite(array) | below | (array > spec.high)

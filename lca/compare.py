@@ -130,6 +130,10 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
     if uncertainty is not None:
         samples = uncertainty.get("samples", mc.DEFAULT_SAMPLES)
         seed = uncertainty.get("seed", mc.DEFAULT_SEED)
+        if samples * len(outcomes) > mc.MAX_SAMPLES_PER_REQUEST:
+            raise ProfileError([{"field": "uncertainty.samples", "message": (
+                f"{len(outcomes)} scenarios x {samples} samples exceeds "
+                f"{mc.MAX_SAMPLES_PER_REQUEST:,}; ask for fewer samples")}])
         runs = [mc.simulate(o.resolved, samples, seed) for o in outcomes]
     comparison: dict = {}
     for block, prefix in BLOCKS.items():
@@ -197,8 +201,13 @@ def _probabilities(samples: list[np.ndarray | None], central_ranks: list[int | N
     if not present:
         return {"rank_probabilities": keep, "probability_below_baseline": below}
     matrix = np.stack([samples[i] for i in present])
-    # competition ranks per draw: 1 + how many scenarios are strictly lower
-    draw_ranks = 1 + (matrix[None, :, :] < matrix[:, None, :]).sum(axis=1)
+    # competition ranks per draw: 1 + how many scenarios are strictly lower (in chunks of draws,
+    # so that the scenarios x scenarios x draws comparison stays small)
+    draw_ranks = np.empty(matrix.shape, dtype=np.int64)
+    chunk = max(1, 10_000_000 // (len(present) ** 2))
+    for start in range(0, matrix.shape[1], chunk):
+        part = matrix[:, start:start + chunk]
+        draw_ranks[:, start:start + chunk] = 1 + (part[None, :, :] < part[:, None, :]).sum(axis=1)
     for row, i in enumerate(present):
         keep[i] = float(np.mean(draw_ranks[row] == central_ranks[i]))
         if samples[base] is not None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from lca.calculate import WATER_PARTS, calculate
+from lca.errors import ProfileError
 from lca.factors import FactorSet
 from lca.profile import Resolved, resolve
 from lca.types import CANONICAL_UNITS, EMBODIED_INDICATORS, INDICATORS, Array
@@ -153,8 +154,13 @@ def estimate(profile: Mapping, factors: FactorSet | None = None, *,
     listing every wrong field.
     """
     resolved = resolve(profile, factors)
-    return render_with_uncertainty(resolved, calculate(resolved.inputs),
-                                   uncertainty_by_default)
+    try:
+        out = calculate(resolved.inputs)
+    except ArithmeticError:
+        raise ProfileError([{"field": "", "message": "the values given take the arithmetic "
+                             "beyond floating-point range (a quantity vanishingly small or "
+                             "immense); check the magnitudes"}]) from None
+    return render_with_uncertainty(resolved, out, uncertainty_by_default)
 
 
 def render_with_uncertainty(resolved: Resolved, out: Mapping[str, Array],

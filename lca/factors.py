@@ -105,6 +105,8 @@ class FactorSet:
     tables: Mapping[str, Table]
     regions: Mapping[str, Region]
     defaults: Mapping[str, str] = field(default_factory=dict)
+    # Readings of profile sections against this set (lca.profile), kept as long as the set.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, table: str, key: str, attribute: str) -> Factor | None:
         """The factor at (table, key, attribute), or None when the table has no such value."""

@@ -177,7 +177,7 @@ def huggingface_profile(block: object, *, model: object = None,
     for key in CARD_TEXT_KEYS:
         value = block.get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = f"{value:g}"
+            value = str(value) if isinstance(value, int) else f"{value:g}"
         if value is not None and not isinstance(value, str):
             errors.append({"field": f"co2_eq_emissions.{key}", "message": "expected text"})
             value = None

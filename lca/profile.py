@@ -75,17 +75,14 @@ class Resolved:
     spreads: dict[str, Spread] = field(default_factory=dict)
 
 
-_SPREADS: dict[tuple[int, float], Spread | None] = {}
-
-
-def _factor_spread(factor: Factor, scale: float) -> Spread | None:
-    """The Spread of a factor at a scale, built once (factors live as long as the process)."""
-    key = (id(factor), scale)
-    if key not in _SPREADS:
+def _factor_spread(cache: dict, factor: Factor, scale: float) -> Spread | None:
+    """The Spread of a factor at a scale, built once per factor set (``cache``)."""
+    key = ("spread", factor.ref, scale)
+    if key not in cache:
         low, high = factor.spread
-        _SPREADS[key] = (Spread(factor.ref, low * scale, factor.value * scale, high * scale)
-                         if low < high else None)
-    return _SPREADS[key]
+        cache[key] = (Spread(factor.ref, low * scale, factor.value * scale, high * scale)
+                      if low < high else None)
+    return cache[key]
 
 
 class _Reader:
@@ -144,7 +141,7 @@ class _Reader:
         Monte Carlo."""
         self.used[factor.ref] = factor.record
         x[name] = factor.value * scale
-        spread = _factor_spread(factor, scale) if vary else None
+        spread = _factor_spread(self.fs.cache, factor, scale) if vary else None
         if spread is not None:
             self.spreads[name] = spread
         else:
@@ -257,8 +254,7 @@ class _Part:
     result: object
 
 
-_PARTS: dict[tuple, _Part] = {}
-_MAX_PARTS = 4096
+_MAX_PARTS = 4096  # sections kept per factor set (FactorSet.cache)
 
 
 class _UnfreezableError(Exception):
@@ -286,9 +282,9 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
     errors are never kept, nor those of a key of None (a section that cannot be frozen).
     """
     part = None
+    cache = r.fs.cache
     if key is not None:
-        key = (r.fs.version, *key)
-        part = _PARTS.get(key)
+        part = cache.get(key)
     if part is None:
         sub = _Reader(r.fs)
         sub_x: dict[str, float] = {}
@@ -299,9 +295,9 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
         part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings),
                      sub.spreads, result)
         if key is not None:
-            if len(_PARTS) >= _MAX_PARTS:
-                _PARTS.clear()
-            _PARTS[key] = part
+            if len(cache) >= _MAX_PARTS:
+                cache.clear()
+            cache[key] = part
     x.update(part.inputs)
     r.spreads.update(part.spreads)  # parts write disjoint inputs, so no stale spread remains
     r.assumptions.extend(part.assumptions)
@@ -314,7 +310,7 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
 def _frozen(*values: object) -> tuple | None:
     try:
         return tuple(_freeze(v) for v in values)
-    except _UnfreezableError:
+    except (_UnfreezableError, TypeError):  # TypeError: keys of mixed types do not sort
         return None
 
 
@@ -386,6 +382,10 @@ def _read_model(r: _Reader, raw: object, x: dict[str, float]) -> None:
             if found is not None:
                 preset[attribute] = found
     given = {k: r.quantity(model, k, spec, "model") for k, spec in MODEL.items()}
+    dense_preset = ("active_parameters" in preset and "parameters" in preset
+                    and preset["active_parameters"].value == preset["parameters"].value)
+    if given["parameters"] is not None and given["active_parameters"] is None and dense_preset:
+        preset.pop("active_parameters")  # a dense preset stays dense at the size given
     for key, name in _MODEL_INPUTS.items():
         x[name] = NAN
         if given[key] is not None:
@@ -515,9 +515,14 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     q = {k: r.quantity(t, k, spec, path) for k, spec in TRAINING.items()}
     hardware = _hardware_part(r, t, path, x, "t_")
     _site_part(r, t, path, x, "t_")
-    precision = r.choice(t, "precision", PRECISIONS, path) or "bf16"
+    precision = r.choice(t, "precision", PRECISIONS, path)
+    if precision is None and t.get("precision") is None:
+        precision = "bf16"
+        if q["compute"] is not None or q["tokens"] is not None:  # only the compute path uses it
+            r.assume(f"{path}.precision", precision, "default training precision (mixed "
+                     "precision); model.precision is the serving precision")
     scope = r.choice(t, "energy_scope", ENERGY_SCOPES, path)
-    if hardware is None:
+    if hardware is None or precision is None:
         return None
 
     if q["energy"] is not None:
@@ -582,6 +587,8 @@ def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     else:
         # Counting experiments is a choice of scope, not an uncertainty: not sampled.
         r.put_factor(x, "t_overhead", r.fs.constant("training_overhead"), vary=False)
+        r.assume(f"{path}.overhead", x["t_overhead"], "the run given only: experiments and "
+                 "failed runs are not counted (set overhead to include them)")
     return tr.PATHS[code]
 
 

@@ -40,6 +40,8 @@ def read_score(raw: object, field: str) -> Score:
     if unknown:
         errors.append({"field": f"{field}.{sorted(unknown)[0]}", "message": "unknown field"})
     value = raw.get("value")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
+        value = math.inf  # a JSON integer beyond any float
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         errors.append({"field": f"{field}.value", "message": "expected a finite number"})
     elif value <= 0:

@@ -26,6 +26,7 @@ from lca.profile import Resolved, Spread
 
 DEFAULT_SAMPLES = 2000
 DEFAULT_SEED = 0
+MAX_SAMPLES_PER_REQUEST = 400_000  # profiles x samples in one comparison or batch
 LOW_PERCENTILE, HIGH_PERCENTILE = 5.0, 95.0
 LOG_SCALE_RATIO = 10.0
 MAX_DRIVERS = 8
@@ -131,7 +132,8 @@ def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
     """For each indicator of the headline block (lifecycle total, else per request, else
     training), the origins that explain its spread: share of the summed squared rank
     correlations, and the correlation itself (its sign says which way the input pushes)."""
-    block = next((b for b in DRIVER_BLOCKS if f"{b}.gwp" in mc.outputs), None)
+    block = next((b for b in DRIVER_BLOCKS if f"{b}.gwp" in mc.outputs
+                  and np.all(np.isfinite(mc.outputs[f"{b}.gwp"]))), None)
     if block is None or not mc.quantiles:
         return {}
     labels = list(mc.quantiles)

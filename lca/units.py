@@ -114,7 +114,10 @@ def parse_quantity(raw: object, canonical: str, field: str) -> float:
     if isinstance(raw, bool) or raw is None:
         raise FieldError(field, f"expected {describe(canonical)}, got {_show(raw)}")
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # a JSON integer beyond any float
+            raise FieldError(field, f"must be a finite number, got {_show(raw)}") from None
     elif isinstance(raw, str):
         if len(raw) > MAX_STRING_LENGTH:
             raise FieldError(field, f"quantity string longer than {MAX_STRING_LENGTH} characters")

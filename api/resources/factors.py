@@ -6,7 +6,7 @@ from flask import current_app, url_for
 from flask.views import MethodView
 
 from api.requests import Blueprint
-from api.schemas import FactorQuerySchema
+from api.schemas import FactorQuerySchema, FactorSetsSchema, FactorTableSchema
 from lca.factors import Factor, FactorSet
 
 blp = Blueprint("factors", __name__, url_prefix="/v1",
@@ -42,7 +42,7 @@ def table_rows(fs: FactorSet, table: str) -> list[dict]:
 
 @blp.route("/factors")
 class FactorSets(MethodView):
-    @blp.response(200)
+    @blp.response(200, FactorSetsSchema)
     def get(self) -> dict:
         """List factor-set versions and their tables."""
         sets = _sets()
@@ -58,7 +58,7 @@ class FactorSets(MethodView):
 @blp.route("/factors/<string:table>")
 class FactorTable(MethodView):
     @blp.arguments(FactorQuerySchema, location="query")
-    @blp.response(200)
+    @blp.response(200, FactorTableSchema)
     @blp.problems(404, 422)
     def get(self, query: dict, table: str) -> dict:
         """Rows of one table (zones, regions, hardware, datacenters, models, constants)."""

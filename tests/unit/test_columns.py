@@ -77,3 +77,20 @@ def test_numpy_arrays_are_accepted_in_process():
                               ["inference.per_request.energy"])
     energy = result["outputs"]["inference.per_request.energy"]
     assert np.all(np.diff(energy) > 0)  # more output tokens, more energy
+
+
+def test_varying_the_size_of_a_dense_base_keeps_every_row_dense():
+    base = {"model": "llama-3.1-70b", "inference": {"location": "FRA"}}
+    result = estimate_columns(base, {"model.parameters": [3e9, 7e10, 1.4e11]},
+                              ["inference.per_request.energy"])
+    assert result["errors"] == []
+    for i, params in enumerate((3e9, 7e10, 1.4e11)):
+        single = estimate({"model": {"preset": "llama-3.1-70b", "parameters": params},
+                           "inference": {"location": "FRA"}, "uncertainty": False})
+        assert result["outputs"]["inference.per_request.energy"][i] == pytest.approx(
+            single["inference"]["per_request"]["energy"]["value"], rel=1e-9)
+
+
+def test_integers_beyond_any_float_are_row_errors():
+    result = estimate_columns(BASE, {"inference.output_tokens": [400, 10**400]})
+    assert [e["index"] for e in result["errors"]] == [1]

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 
-from lca import calculate, estimate, resolve
+from lca import calculate, estimate, load_factor_set, resolve
 from lca.errors import ProfileError
 
 BASE = {
@@ -298,3 +298,66 @@ def test_a_replica_too_small_for_the_weights_is_warned(fixture_factors):
     assert "replica-too-small" in {w["code"] for w in r["warnings"]}
     sized = run({"model": "moe-100b", "inference": {"hardware": "gpu-b"}}, fixture_factors)
     assert "replica-too-small" not in {w["code"] for w in sized["warnings"]}
+
+
+def test_more_parameters_never_lower_a_footprint_across_random_shapes(factors):
+    """A randomised sweep over hardware, precision, context and batch (seeded): growing the
+    model by 30% never lowers any per-request indicator, including where the replica grows."""
+    import random
+
+    rng = random.Random(11)
+    hardware = sorted(factors.tables["hardware"].rows)
+    for _ in range(150):
+        inference = {"hardware": rng.choice(hardware), "input_tokens": rng.choice([0, 500, 32000]),
+                     "output_tokens": rng.choice([1, 400, 4000]),
+                     "batch_size": rng.choice([1, 16, 64, 256]), "location": "FRA"}
+        precision = rng.choice(["fp32", "bf16", "fp8", "int4"])
+        params = 10 ** rng.uniform(8.5, 12)
+        out = [estimate({"model": {"parameters": p, "precision": precision},
+                         "inference": inference, "uncertainty": False}, factors)
+               for p in (params, params * 1.3)]
+        for k in INDICATORS:
+            small, large = (o["inference"]["per_request"][k]["value"] for o in out)
+            assert large >= small * (1 - 1e-12), (inference, precision, params, k)
+
+
+def test_overriding_a_dense_presets_size_keeps_it_dense():
+    bigger = estimate({"model": {"preset": "llama-3.1-70b", "parameters": 1.4e11},
+                       "inference": {}, "uncertainty": False})
+    smaller = estimate({"model": {"preset": "llama-3.1-70b", "parameters": 6e10},
+                        "inference": {}, "uncertainty": False})  # not "active exceeds total"
+    base = estimate({"model": "llama-3.1-70b", "inference": {}, "uncertainty": False})
+    energy = [r["inference"]["per_request"]["energy"]["value"] for r in (smaller, base, bigger)]
+    assert energy == sorted(energy)
+    # prefill scales with active parameters over the replica's accelerators: dense at 140B
+    prefill = [r["inference"]["replica"]["prefill_seconds"]["value"]
+               * r["inference"]["replica"]["accelerators"] for r in (base, bigger)]
+    assert prefill[1] / prefill[0] == pytest.approx(1.4e11 / 70.6e9, rel=0.01)
+
+
+def test_two_factor_sets_with_one_version_string_do_not_share_readings(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURE_FACTORS
+
+    shutil.copytree(FIXTURE_FACTORS / "t.1", tmp_path / "t.1")
+    zones = tmp_path / "t.1" / "zones.csv"
+    zones.write_text(zones.read_text().replace("AAA,Zone A,gwp,100.0", "AAA,Zone A,gwp,900.0"))
+    original = load_factor_set(FIXTURE_FACTORS, "t.1")
+    edited = load_factor_set(tmp_path, "t.1")
+    profile = {"model": "dense-10b", "inference": {"location": "AAA"}, "uncertainty": False}
+    factors_of = [{f["key"]: f["value"] for f in estimate(profile, fs)["factors_used"]}
+                  for fs in (original, edited)]
+    assert factors_of[0]["zones.AAA.gwp"] == pytest.approx(0.1)
+    assert factors_of[1]["zones.AAA.gwp"] == pytest.approx(0.9)
+
+
+def test_a_section_with_keys_of_mixed_types_is_an_error_not_a_crash(fixture_factors):
+    with pytest.raises(ProfileError):
+        run({"model": "dense-10b", "inference": {1: 2, "batch_size": 8}}, fixture_factors)
+
+
+def test_training_defaults_of_scope_and_precision_are_listed(fixture_factors):
+    r = run({"model": "dense-10b", "training": {"tokens": 1e12}}, fixture_factors)
+    fields = {a["field"] for a in r["assumptions"]}
+    assert {"training.overhead", "training.precision", "training.utilization"} <= fields

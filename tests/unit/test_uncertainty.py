@@ -173,3 +173,32 @@ def test_percentile_by_selection_equals_numpys_linear_definition(q):
 
     rows = np.random.default_rng(3).lognormal(size=(20, 2001))
     assert percentile(rows, q) == pytest.approx(np.percentile(rows, q, axis=1).tolist())
+
+
+def test_crossing_ranges_of_total_and_active_parameters_stay_finite():
+    result = estimate({"model": {"parameters": {"low": 3e10, "high": 8e10},
+                                 "active_parameters": {"low": 2e10, "high": 6e10}},
+                       "inference": {"location": "FRA"}, "uncertainty": {"samples": 2000}})
+    gwp = result["inference"]["per_request"]["gwp"]
+    assert gwp["low"] is not None and gwp["low"] <= gwp["value"] <= gwp["high"]
+    assert result["uncertainty"]["drivers"]["indicators"]["gwp"]
+
+
+def test_without_a_volume_the_drivers_explain_the_per_request_figures():
+    result = estimate({"model": "llama-3.1-8b", "training": {"accelerator_hours": 1e5},
+                       "inference": {"location": "FRA"}})
+    assert "total" not in result["lifecycle"]
+    drivers = result["uncertainty"]["drivers"]
+    assert drivers["block"] == "inference.per_request" and drivers["indicators"]["gwp"]
+
+
+def test_monte_carlo_work_per_request_is_bounded():
+    from lca.batch import estimate_batch
+
+    scenarios = [{"model": "llama-3.1-8b", "inference": {}}] * 10
+    with pytest.raises(ProfileError) as caught:
+        compare(scenarios, uncertainty={"samples": 100_000})
+    assert caught.value.errors[0]["field"] == "uncertainty.samples"
+    with pytest.raises(ProfileError) as caught:
+        estimate_batch([{**scenarios[0], "uncertainty": {"samples": 100_000}}] * 5)
+    assert caught.value.errors[0]["field"] == "profiles"
