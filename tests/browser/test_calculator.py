@@ -298,3 +298,170 @@ def test_keyboard_labels_and_visible_focus(page, base_url):
         page.keyboard.press("Enter")  # Enter in a field submits the form
     assert info.value.request.post_data_json["inference"]["output_tokens"] == 300
     expect(page.locator("#result-body")).to_be_visible()
+
+
+SCATTER = """(selector) => {
+  const chart = Chart.getChart(document.querySelector(selector));
+  return chart ? {type: chart.config.type, width: chart.width, height: chart.height,
+                  reverse: Boolean(chart.options.scales.x.reverse),
+                  y_title: chart.options.scales.y.title.text,
+                  datasets: chart.data.datasets.map((d) => ({kind: d.kind, label: d.label,
+                    show_line: Boolean(d.showLine), data: d.data}))} : null;
+}"""
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((c) => c.labels.length === 0 && !c.getAttribute('aria-label'))
+    .map((c) => c.name || c.id)"""
+
+
+def add_scenario(page, name: str, preset: str, location: str | None = None) -> None:
+    page.fill("#f-name", name)
+    page.select_option("#f-model-preset", preset)
+    if location:
+        page.select_option("#f-inference-location", location)
+    count = page.locator("#scenario-list li").count()
+    if count:  # from the second on, adding compares: wait for it
+        with page.expect_response(is_post("/v1/comparisons")):
+            page.click("#add-scenario")
+    else:
+        page.click("#add-scenario")
+    expect(page.locator("#scenario-list li")).to_have_count(count + 1)
+
+
+def comparison_with(target: float):
+    """The response to the comparison asked for with this target score."""
+    return lambda response: (is_post("/v1/comparisons")(response)
+                             and response.request.post_data_json.get("target_score") == target)
+
+
+def kinds(chart: dict, kind: str) -> list[dict]:
+    return [d for d in chart["datasets"] if d["kind"] == kind]
+
+
+def test_scores_give_a_scatter_with_the_pareto_front_and_the_cheapest_reaching_a_target(
+        page, base_url, problems):
+    open_calculator(page, base_url)
+    add_scenario(page, "70b", "llama-3.1-70b")
+    add_scenario(page, "8b", "llama-3.1-8b")
+    add_scenario(page, "70b served in the USA", "llama-3.1-70b", "USA")
+    expect(page.locator("#compare-table tbody tr")).to_have_count(3)
+    expect(page.locator("#score-settings")).to_be_visible()
+    expect(page.locator("#rs-panel")).to_be_hidden()
+    assert page.evaluate(UNLABELLED) == []
+    expect(page.locator("#score-1")).to_have_accessible_name("Score of “8b”")
+
+    page.fill("#score-name", "MMLU-Pro")
+    for k, score in enumerate(("66.4", "48.3", "66.4")):
+        page.fill(f"#score-{k}", score)
+    page.fill("#target-score", "90")
+    with page.expect_response(comparison_with(90)) as info:
+        page.press("#target-score", "Enter")  # Enter in a score field updates the comparison
+    sent = info.value.request.post_data_json
+    assert [s["score"] for s in sent["scenarios"]] == [
+        {"value": v, "name": "MMLU-Pro", "higher_is_better": True} for v in (66.4, 48.3, 66.4)]
+    assert sent["target_indicator"] == "gwp"
+    none = info.value.json()["right_sizing"]["target"]
+    expect(page.locator("#rs-target")).to_have_text(
+        f"Target MMLU-Pro ≥ 90: {none['message']}.")
+    assert kinds(page.evaluate(SCATTER, "#rs-chart"), "selected") == []
+
+    page.fill("#target-score", "45")
+    with page.expect_response(comparison_with(45)) as info:
+        page.press("#target-score", "Enter")
+    body = info.value.json()
+    rs = body["right_sizing"]
+    assert rs["footprint"] == "lifecycle.per_request"
+    assert rs["pareto_front"]["gwp"] == [0, 1]  # the 70b served in the USA is dominated
+    assert rs["target"]["selected"] == 1
+    saving = rs["target"]["saving_vs_baseline"]["gwp"]["relative"]
+    sentence = page.locator("#rs-target")
+    expect(sentence).to_contain_text("Cheapest reaching MMLU-Pro ≥ 45: 8b — saves "
+                                     f"{saving * 100:.3g} % of greenhouse gases per request")
+    expect(sentence).to_contain_text("against the baseline “70b”")
+
+    chart = page.evaluate(SCATTER, "#rs-chart")
+    assert chart["type"] == "scatter" and chart["width"] > 300 and chart["height"] > 200
+    points = [p for d in kinds(chart, "scenario") for p in d["data"]]
+    assert len(points) == 3
+    assert [d["label"] for d in kinds(chart, "scenario")] == [
+        "70b (baseline)", "8b", "70b served in the USA"]
+    for p in points:
+        k = p["index"]
+        assert p["x"] == rs["score"]["values"][k]
+        assert p["value"] == pytest.approx(
+            body["estimates"][k]["lifecycle"]["per_request"]["gwp"]["value"], rel=1e-9)
+        assert p["perPoint"] == pytest.approx(p["value"] / p["x"], rel=1e-9)
+    [front] = kinds(chart, "front")
+    assert front["show_line"] and front["label"] == "Pareto front (GHG)"
+    assert [p["name"] for p in front["data"]] == ["8b", "70b"]  # sorted by score
+    assert [p["x"] for p in front["data"]] == [48.3, 66.4]
+    [selected] = kinds(chart, "selected")
+    assert [p["name"] for p in selected["data"]] == ["8b"]
+    [line] = kinds(chart, "target")
+    assert {p["x"] for p in line["data"]} == {45}
+
+    per_point = page.locator('#compare-table tr[data-scenario="1"] td[data-per-point="gwp"]')
+    assert float(per_point.get_attribute("data-value")) == pytest.approx(
+        rs["per_score_point"]["gwp"][1])
+    expect(per_point).to_contain_text("lowest")
+    score = page.locator('#compare-table tr[data-scenario="1"] td[data-score="value"]')
+    expect(score).to_contain_text("48.3")
+    expect(score).to_contain_text("cheapest reaching the target")
+
+    with page.expect_response(is_post("/v1/comparisons")) as info:
+        page.select_option("#rs-indicator", "water")
+    assert info.value.request.post_data_json["target_indicator"] == "water"
+    expect(page.locator("#rs-target")).to_contain_text("of water consumed per request")
+    expect(page.locator("#compare-table thead")).to_contain_text("Water per score point")
+    chart = page.evaluate(SCATTER, "#rs-chart")
+    assert kinds(chart, "front")[0]["label"] == "Pareto front (Water)"
+    assert chart["y_title"].startswith("Water consumed per request")
+
+    page.click("#copy-link")
+    link = page.input_value("#link-text")
+    other = page.context.new_page()
+    other.on("console", problems.on_console)
+    other.on("pageerror", lambda error: problems.errors.append(str(error)))
+    other.on("request", problems.on_request)
+    other.goto(link)
+    expect(other.locator("#rs-target")).to_contain_text("Cheapest reaching MMLU-Pro ≥ 45: 8b")
+    for k, value in enumerate(("66.4", "48.3", "66.4")):
+        expect(other.locator(f"#score-{k}")).to_have_value(value)
+    expect(other.locator("#score-name")).to_have_value("MMLU-Pro")
+    expect(other.locator("#score-higher")).to_be_checked()
+    expect(other.locator("#target-score")).to_have_value("45")
+    expect(other.locator("#rs-indicator")).to_have_value("water")
+    assert len([p for d in kinds(other.evaluate(SCATTER, "#rs-chart"), "scenario")
+                for p in d["data"]]) == 3
+
+
+def test_a_bad_score_is_shown_next_to_it_and_lower_scores_can_be_better(page, base_url,
+                                                                        problems):
+    problems.allowed_console.append("422")
+    open_calculator(page, base_url)
+    add_scenario(page, "8b", "llama-3.1-8b")
+    add_scenario(page, "70b", "llama-3.1-70b")
+    page.fill("#score-0", "many")
+    with page.expect_response(lambda r: is_post("/v1/comparisons")(r) and r.request
+                              .post_data_json["scenarios"][0].get("score")) as info:
+        page.press("#score-0", "Enter")
+    assert info.value.status == 422
+    field = page.locator("#score-0")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#score-0-error")).to_contain_text("expected a finite number")
+    expect(page.locator("#compare-errors")).to_contain_text("Scenario 1 “8b”, score.value")
+
+    page.uncheck("#score-higher")  # e.g. a perplexity: lower is better
+    page.fill("#score-0", "9.5")
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    page.fill("#score-1", "6.1")
+    page.fill("#target-score", "7")
+    with page.expect_response(comparison_with(7)) as info:
+        page.press("#target-score", "Enter")
+    rs = info.value.json()["right_sizing"]
+    assert rs["score"]["higher_is_better"] is False and rs["target"]["reaching"] == [1]
+    expect(page.locator("#rs-target")).to_contain_text("Cheapest reaching a score ≤ 7: 70b — ")
+    expect(page.locator("#rs-target")).to_contain_text("more greenhouse gases per request")
+    expect(page.locator("#rs-target")).to_contain_text("(which does not reach it)")
+    chart = page.evaluate(SCATTER, "#rs-chart")
+    assert chart["reverse"] is True
+    assert [p["name"] for p in kinds(chart, "front")[0]["data"]] == ["70b", "8b"]

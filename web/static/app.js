@@ -63,19 +63,33 @@
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
     "#7A6FBE", "#333333"];
   const SPLIT_COLOURS = ["#0b5f8a", "#8cc3df", "#c25700", "#f2bd8a"];
+  // One marker shape per scenario as well as a colour, for readers who do not tell colours apart.
+  const POINT_STYLES = ["circle", "rect", "triangle", "rectRot", "star", "crossRot",
+    "rectRounded", "cross"];
+  // The comparison's score settings in the shareable URL, next to "scenarios" and "baseline".
+  const SCORE_PARAMS = { name: "score_name", higher: "score_higher", target: "target_score",
+    indicator: "score_indicator" };
+  const COMPARE_PARAMS = new Set(["scenarios", "baseline", ...Object.values(SCORE_PARAMS)]);
+  const FOOTPRINTS = {
+    "lifecycle.per_request": "lifecycle per request (training amortised over the requests "
+      + "served)",
+    "inference.per_request": "inference per request (training left out: not every scored "
+      + "scenario has a lifecycle)",
+  };
   const MAX_SCENARIOS = 100;
 
   const $ = (selector, root) => (root || document).querySelector(selector);
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
   const form = $("#profile-form");
   const tables = {};
-  const charts = { split: null, compare: null };
+  const charts = { split: null, compare: null, rightSizing: null };
   let last = null; // {state, profile, estimate} of the estimate shown
   let scenarios = []; // [{state}]
   let baseline = 0;
   let comparison = null;
   let estimateSeq = 0;
   let compareSeq = 0;
+  let sentBody = null; // the JSON of the last comparison asked for (skips asking twice)
 
   // ---------- small helpers ----------
 
@@ -880,6 +894,18 @@
         });
       }
     }
+    const rs = result.right_sizing;
+    if (rs) {
+      for (const [indicator, values] of Object.entries(rs.per_score_point)) {
+        const unit = Object.values(result.comparison).map((block) => block[indicator])
+          .find(Boolean);
+        values.forEach((value, i) => {
+          lines.push(csvLine([`${rs.footprint}.per_score_point`, indicator,
+            unit ? `${unit.unit}/point` : null, i, result.estimates[i].name, value, null, null,
+            null, null, null, null, i === result.baseline.index ? 1 : 0]));
+        });
+      }
+    }
     return `${lines.join("\r\n")}\r\n`;
   }
 
@@ -928,6 +954,11 @@
     if (scenarios.length) {
       params.set("scenarios", JSON.stringify(scenarios.map((s) => s.state)));
       params.set("baseline", String(baseline));
+      const settings = scoreSettings();
+      if (settings.name) params.set(SCORE_PARAMS.name, settings.name);
+      if (!settings.higher) params.set(SCORE_PARAMS.higher, "0");
+      if (settings.target) params.set(SCORE_PARAMS.target, settings.target);
+      if (settings.indicator !== "gwp") params.set(SCORE_PARAMS.indicator, settings.indicator);
     }
     return params.toString();
   }
@@ -994,6 +1025,17 @@
         runComparison();
         updateUrl();
       });
+      const scoreId = `score-${i}`;
+      const score = el("input", { id: scoreId, type: "text", inputmode: "decimal",
+        class: "score-input", autocomplete: "off", placeholder: "none" });
+      score.value = scenario.state.score || "";
+      score.addEventListener("input", () => {
+        const value = score.value.trim();
+        if (value) scenario.state.score = value;
+        else delete scenario.state.score;
+        clearFieldError(score);
+      });
+      score.addEventListener("change", commitScores);
       const load = el("button", { type: "button", class: "small",
         "aria-label": `Load “${name}” into the form` }, "Load into the form");
       load.addEventListener("click", () => {
@@ -1005,8 +1047,91 @@
       remove.addEventListener("click", () => removeScenario(i));
       return el("li", {}, el("div", { class: "scenario" },
         el("span", { class: "scenario-name" }, name),
-        el("label", {}, radio, "Baseline"), load, remove));
+        el("label", {}, radio, "Baseline"),
+        el("div", { class: "score-field" },
+          el("label", { for: scoreId }, "Score", el("span", { class: "sr-only" },
+            ` of “${name}”`)), score),
+        load, remove));
     }));
+    $("#score-settings").hidden = scenarios.length === 0;
+  }
+
+  // ---------- capability scores (right-sizing) ----------
+
+  /** The comparison's shared score settings, as the controls hold them. */
+  function scoreSettings() {
+    const indicator = $("#rs-indicator").value;
+    return {
+      name: $("#score-name").value.trim(),
+      higher: $("#score-higher").checked,
+      target: $("#target-score").value.trim(),
+      indicator: INDICATORS.includes(indicator) ? indicator : "gwp",
+    };
+  }
+
+  function writeScoreSettings(params) {
+    $("#score-name").value = params.get(SCORE_PARAMS.name) || "";
+    $("#score-higher").checked = params.get(SCORE_PARAMS.higher) !== "0";
+    $("#target-score").value = params.get(SCORE_PARAMS.target) || "";
+    const indicator = params.get(SCORE_PARAMS.indicator);
+    $("#rs-indicator").value = INDICATORS.includes(indicator) ? indicator : "gwp";
+  }
+
+  /** POST /v1/comparisons' body: the profiles, each with its score if it has one, and the
+   * target when some scenario has a score. Values the API will refuse are sent as typed, so
+   * that its errors land next to their fields. */
+  function comparisonBody() {
+    const settings = scoreSettings();
+    const profiles = scenarios.map((s) => {
+      const profile = profileFrom(s.state);
+      const raw = String(s.state.score || "").trim();
+      if (raw) {
+        profile.score = { value: quantity(raw), higher_is_better: settings.higher };
+        if (settings.name) profile.score.name = settings.name;
+      }
+      return profile;
+    });
+    const body = { scenarios: profiles, baseline };
+    if (settings.target && profiles.some((p) => p.score)) {
+      body.target_score = quantity(settings.target);
+      body.target_indicator = settings.indicator;
+    }
+    return body;
+  }
+
+  function updateScoreStatus() {
+    const settings = scoreSettings();
+    const scored = scenarios.some((s) => String(s.state.score || "").trim());
+    setStatus($("#score-status"), settings.target && !scored
+      ? "The target applies once a scenario has a score." : "");
+  }
+
+  /** A score setting changed: share it, and compare again if the request changes. */
+  function commitScores() {
+    updateUrl();
+    updateScoreStatus();
+    if (scenarios.length < 2) return;
+    if (JSON.stringify(comparisonBody()) === sentBody) {
+      if (comparison) {
+        renderComparisonTable();
+        renderRightSizing();
+      }
+      return;
+    }
+    runComparison();
+  }
+
+  function clearScoreErrors() {
+    for (const control of $$("#score-form [aria-invalid]")) clearFieldError(control);
+  }
+
+  /** The control of the score form a comparison error is about, if any. */
+  function scoreControl(field) {
+    const match = /^scenarios\[(\d+)\]\.score(\.|$)/.exec(field || "");
+    if (match) return document.getElementById(`score-${match[1]}`);
+    if (field === "target_score") return $("#target-score");
+    if (field === "target_indicator") return $("#rs-indicator");
+    return null;
   }
 
   function removeScenario(i) {
@@ -1022,15 +1147,25 @@
     comparison = null;
     $("#compare-body").hidden = true;
     if (charts.compare) { charts.compare.destroy(); charts.compare = null; }
+    if (charts.rightSizing) { charts.rightSizing.destroy(); charts.rightSizing = null; }
+    $("#rs-panel").hidden = true;
     setStatus(compareStatus, message);
   }
 
   async function runComparison() {
+    // The previous errors stay until the answer comes: taking them away now would move the
+    // controls under a pointer that is clicking one of them (a blur starts a comparison).
     const box = $("#compare-errors");
-    box.hidden = true;
-    box.replaceChildren();
+    const clearPrevious = () => {
+      box.hidden = true;
+      box.replaceChildren();
+      clearScoreErrors();
+    };
+    updateScoreStatus();
     if (scenarios.length < 2) {
       compareSeq += 1;
+      sentBody = null;
+      clearPrevious();
       clearComparison(scenarios.length ? "One scenario: change the form and add another to "
         + "compare." : "No scenario yet.");
       return;
@@ -1038,29 +1173,39 @@
     if (baseline >= scenarios.length) baseline = 0;
     const seq = ++compareSeq;
     setStatus(compareStatus, "Comparing…");
+    const body = comparisonBody();
+    sentBody = JSON.stringify(body);
     let res;
     try {
-      res = await postJson("v1/comparisons", {
-        scenarios: scenarios.map((s) => profileFrom(s.state)), baseline });
+      res = await postJson("v1/comparisons", body);
     } catch (error) {
       if (seq === compareSeq) {
+        sentBody = null;
+        clearPrevious();
         setStatus(compareStatus, `The service could not be reached (${error.message}).`, true);
       }
       return;
     }
     if (seq !== compareSeq) return;
+    clearPrevious();
     if (!res.ok) {
       const errors = res.data && Array.isArray(res.data.errors) ? res.data.errors : [];
       clearComparison(`Not compared. ${problemText(res)}`);
       compareStatus.classList.add("error");
       if (errors.length) {
-        box.replaceChildren(el("p", {}, "Scenarios with errors:"), el("ul", {},
+        const settings = { target_score: "Target score", target_indicator: "Footprint" };
+        box.replaceChildren(el("p", {}, errors.every((e) => /^scenarios\[/.test(e.field || ""))
+          ? "Scenarios with errors:" : "The comparison needs corrections:"), el("ul", {},
           errors.map((e) => {
             const match = /^scenarios\[(\d+)\]\.?(.*)$/.exec(e.field || "");
             const where = match && scenarios[Number(match[1])]
               ? `Scenario ${Number(match[1]) + 1} “${scenarios[Number(match[1])].state.name}”, `
-                + `${match[2] || "profile"}` : e.field;
-            return el("li", {}, `${where}: ${e.message}`);
+                + `${match[2] || "profile"}` : settings[e.field] || e.field;
+            const control = scoreControl(e.field);
+            if (!control) return el("li", {}, `${where}: ${e.message}`);
+            markControl(control, e.message);
+            return el("li", {}, el("a", { href: `#${control.id}`, "data-focus": control.id },
+              `${where}: ${e.message}`));
           })));
         box.hidden = false;
       }
@@ -1083,6 +1228,7 @@
     $("#compare-body").hidden = false;
     renderComparisonTable();
     renderComparisonChart();
+    renderRightSizing();
   }
 
   function renderComparisonTable() {
@@ -1095,12 +1241,16 @@
       const values = data[i] ? data[i].values.filter((v) => v !== null) : [];
       scales[i] = scaleFor(i, Math.max(0, ...values.map(Math.abs)));
     }
+    const rs = comparison.right_sizing;
+    const indicator = scoreSettings().indicator;
     $("#compare-caption").textContent = `${BLOCKS[block] || block}: each scenario, and its `
-      + "difference from the baseline";
+      + `difference from the baseline${rs ? `; its score, and its ${LABELS[indicator]
+        .toLowerCase()} per request per score point` : ""}`;
     const table = $("#compare-table");
     $("thead", table).replaceChildren(el("tr", {}, el("th", { scope: "col" }, "Scenario"),
       INDICATORS.map((i) => el("th", { scope: "col", "data-indicator": i }, SHORT[i],
-        el("span", { class: "th-note" }, ` (${scales[i][0]})`)))));
+        el("span", { class: "th-note" }, ` (${scales[i][0]})`))),
+      rs ? scoreHeaders(rs, indicator) : null));
     $("tbody", table).replaceChildren(...names.map((name, k) => el("tr",
       { class: k === b ? "baseline" : null, "data-scenario": k },
       el("th", { scope: "row" }, name),
@@ -1127,7 +1277,187 @@
             * c.probability_below_baseline[k])} % of draws`));
         }
         return cell;
-      }))));
+      }),
+      rs ? scoreCells(rs, indicator, k) : null)));
+  }
+
+  function perPointScale(rs, indicator) {
+    const values = (rs.per_score_point[indicator] || []).filter((v) => v !== null);
+    return scaleFor(indicator, Math.max(0, ...values.map(Math.abs)));
+  }
+
+  function scoreHeaders(rs, indicator) {
+    return [
+      el("th", { scope: "col", "data-score": "value" }, rs.score.name || "Score",
+        el("span", { class: "th-note" },
+          ` (${rs.score.higher_is_better ? "higher" : "lower"} is better)`)),
+      el("th", { scope: "col", "data-per-point": indicator }, `${SHORT[indicator]} per score point`,
+        el("span", { class: "th-note" }, ` (${perPointScale(rs, indicator)[0]} per request)`)),
+    ];
+  }
+
+  function scoreCells(rs, indicator, k) {
+    const score = rs.score.values[k];
+    const front = rs.pareto_front[indicator] || [];
+    const target = rs.target;
+    const notes = [];
+    if (score !== null && front.includes(k)) notes.push("on the Pareto front");
+    if (target && target.selected === k) notes.push("cheapest reaching the target");
+    else if (target && target.reaching.includes(k)) notes.push("reaches the target");
+    const scoreCell = score === null ? el("td", { "data-score": "value" }, "–")
+      : el("td", { "data-score": "value", "data-value": score },
+        el("span", { class: "value" }, fmt(score)),
+        notes.length ? el("span", { class: "delta" }, notes.join(" · ")) : null);
+    const values = rs.per_score_point[indicator] || [];
+    const value = values[k];
+    if (value === null || value === undefined) {
+      return [scoreCell, el("td", { "data-per-point": indicator }, "–")];
+    }
+    const present = values.filter((v) => v !== null);
+    const lowest = present.length > 1 && value === Math.min(...present);
+    return [scoreCell, el("td", { "data-per-point": indicator, "data-value": value },
+      el("span", { class: "value" }, fmt(value / perPointScale(rs, indicator)[1])),
+      lowest ? el("span", { class: "delta better" }, "lowest") : null)];
+  }
+
+  /** A scored scenario's footprint per request (canonical unit) in the right-sizing block. */
+  function footprintOf(rs, indicator, k) {
+    const q = getPath(comparison.estimates[k], `${rs.footprint}.${indicator}`);
+    if (q && typeof q.value === "number") return q.value;
+    const per = rs.per_score_point[indicator];
+    const score = rs.score.values[k];
+    return per && per[k] !== null && score !== null ? per[k] * score : null;
+  }
+
+  /** The sentence about the target: the cheapest scenario reaching it and its saving, or the
+   * API's message when none does. */
+  function targetSentence(rs, names) {
+    const target = rs.target;
+    const b = comparison.baseline.index;
+    const what = `${rs.score.name || "a score"} ${rs.score.higher_is_better ? "≥" : "≤"} `
+      + `${fmt(target.score)}`;
+    if (target.selected === null || target.selected === undefined) {
+      const message = target.message || "no scenario reaches the target score";
+      return `Target ${what}: ${message}.`;
+    }
+    const name = names[target.selected];
+    const head = `Cheapest reaching ${what}: ${name}`;
+    if (target.selected === b) return `${head}, the baseline itself.`;
+    const label = LABELS[target.indicator].toLowerCase();
+    const saving = target.saving_vs_baseline && target.saving_vs_baseline[target.indicator];
+    const against = `the baseline “${names[b]}”${target.reaching.includes(b) ? ""
+      : " (which does not reach it)"}`;
+    if (!saving) return `${head}.`;
+    const absolute = humanText(target.indicator, Math.abs(saving.absolute));
+    if (saving.relative === null || saving.relative === undefined) {
+      return `${head} — ${saving.absolute >= 0 ? "saves" : "costs"} ${absolute} of ${label} `
+        + `per request ${saving.absolute >= 0 ? "against" : "more than"} ${against}.`;
+    }
+    const share = `${PERCENT.format(Math.abs(saving.relative) * 100)} %`;
+    if (saving.relative >= 0) {
+      return `${head} — saves ${share} of ${label} per request (${absolute}) against `
+        + `${against}.`;
+    }
+    return `${head} — ${share} more ${label} per request (${absolute}) than ${against}.`;
+  }
+
+  /** Score (x) against footprint per request (y): one dataset per scenario (its colour and
+   * marker as in the legend), the Pareto front as a line through its points sorted by score,
+   * the target score as a dashed line and a ring around the cheapest scenario reaching it. */
+  function renderRightSizing() {
+    const rs = comparison && comparison.right_sizing;
+    const panel = $("#rs-panel");
+    if (charts.rightSizing) { charts.rightSizing.destroy(); charts.rightSizing = null; }
+    if (!rs) {
+      panel.hidden = true;
+      return;
+    }
+    panel.hidden = false;
+    const indicator = scoreSettings().indicator;
+    const b = comparison.baseline.index;
+    const names = comparison.estimates.map((e, i) => e.name || `Scenario ${i + 1}`);
+    const scoreName = rs.score.name || "Score";
+    const higher = rs.score.higher_is_better;
+    const points = names.map((name, k) => ({ k, name, x: rs.score.values[k],
+      value: rs.score.values[k] === null ? null : footprintOf(rs, indicator, k),
+      perPoint: (rs.per_score_point[indicator] || [])[k] }))
+      .filter((p) => p.x !== null && p.value !== null && p.value !== undefined);
+    const scale = scaleFor(indicator, Math.max(0, ...points.map((p) => Math.abs(p.value))));
+    const point = (p) => ({ x: p.x, y: p.value / scale[1], value: p.value, perPoint: p.perPoint,
+      index: p.k, name: p.name });
+    const datasets = points.map((p) => ({
+      kind: "scenario",
+      label: p.k === b ? `${p.name} (baseline)` : p.name,
+      data: [point(p)],
+      backgroundColor: `${PALETTE[p.k % PALETTE.length]}99`, // see-through where points meet
+      borderColor: PALETTE[p.k % PALETTE.length],
+      borderWidth: 2,
+      pointStyle: POINT_STYLES[p.k % POINT_STYLES.length],
+      pointRadius: 7,
+      pointHoverRadius: 9,
+    }));
+    const onFront = new Set(rs.pareto_front[indicator] || []);
+    const front = points.filter((p) => onFront.has(p.k)).sort((p, q) => p.x - q.x
+      || p.value - q.value);
+    datasets.push({ kind: "front", label: `Pareto front (${SHORT[indicator]})`,
+      data: front.map(point), showLine: true, borderColor: "#1b2430", backgroundColor: "#1b2430",
+      borderWidth: 2, pointRadius: 0, pointHoverRadius: 0, pointStyle: "line" });
+    const target = rs.target;
+    const sentence = $("#rs-target");
+    sentence.hidden = !target;
+    if (target) {
+      const top = Math.max(0, ...points.map((p) => p.value / scale[1]));
+      datasets.push({ kind: "target", label: `Target: ${scoreName} ${higher ? "≥" : "≤"} `
+        + `${fmt(target.score)}`, data: [{ x: target.score, y: 0 }, { x: target.score, y: top }],
+      showLine: true, borderColor: "#566275", backgroundColor: "#566275", borderDash: [6, 4],
+      borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 0, pointStyle: "line" });
+      const chosen = points.find((p) => p.k === target.selected);
+      if (chosen) {
+        datasets.push({ kind: "selected", label: `Cheapest reaching the target: ${chosen.name}`,
+          data: [point(chosen)], pointStyle: "circle", pointRadius: 14, pointHoverRadius: 14,
+          backgroundColor: "rgba(0, 0, 0, 0)", borderColor: "#c25700", borderWidth: 3 });
+      }
+      sentence.textContent = targetSentence(rs, names);
+      sentence.classList.toggle("none", !chosen);
+    }
+    const perPoint = (p) => (p.perPoint === null || p.perPoint === undefined ? ""
+      : `, ${humanText(indicator, p.perPoint)} per point`);
+    charts.rightSizing = new window.Chart($("#rs-chart"), {
+      type: "scatter",
+      data: { datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: chartAnimation(),
+        scales: {
+          x: { type: "linear", reverse: !higher, grace: "5%",
+            title: { display: true, text: `${scoreName} (${higher ? "higher" : "lower"} is `
+              + `better${higher ? "" : ", so the axis runs from right to left"})` } },
+          y: { beginAtZero: true, grace: "5%",
+            title: { display: true, text: `${LABELS[indicator]} per request (${scale[0]})` } },
+        },
+        plugins: {
+          legend: { position: "bottom", labels: { usePointStyle: true } },
+          tooltip: {
+            filter: (item) => item.dataset.kind === "scenario",
+            callbacks: {
+              label: (ctx) => `${ctx.raw.name}: ${scoreName} ${fmt(ctx.raw.x)}, `
+                + `${humanText(indicator, ctx.raw.value)} per request${perPoint(ctx.raw)}`,
+            },
+          },
+        },
+      },
+    });
+    $("#rs-chart-title").textContent = `${LABELS[indicator]} per request against `
+      + `${rs.score.name || "the score"}`;
+    $("#rs-chart").setAttribute("aria-label", `${LABELS[indicator]} per request against `
+      + `${scoreName}: ${points.map((p) => `${p.name}, ${fmt(p.x)}, ${humanText(indicator,
+        p.value)}`).join("; ")}. Pareto front: ${front.map((p) => p.name).join(", ")}.`);
+    const unscored = names.filter((_, k) => rs.score.values[k] === null);
+    $("#rs-note").textContent = `Footprint: ${FOOTPRINTS[rs.footprint] || rs.footprint}. The `
+      + `line joins the Pareto front, the scenarios that no other beats on both ${scoreName} and `
+      + `${LABELS[indicator].toLowerCase()}: ${front.map((p) => p.name).join(", ") || "none"}.`
+      + `${unscored.length ? ` Left out, without a score: ${unscored.join(", ")}.` : ""}`;
   }
 
   function renderComparisonChart() {
@@ -1183,9 +1513,10 @@
     if (![...params.keys()].length) return false;
     const state = {};
     for (const [key, value] of params) {
-      if (key !== "scenarios" && key !== "baseline") state[key] = value;
+      if (!COMPARE_PARAMS.has(key)) state[key] = value;
     }
     writeForm(state);
+    writeScoreSettings(params);
     try {
       const list = JSON.parse(params.get("scenarios") || "[]");
       scenarios = Array.isArray(list) ? list.filter((s) => s && typeof s === "object"
@@ -1223,6 +1554,21 @@
       if (control) control.focus();
     });
     $("#add-scenario").addEventListener("click", addScenario);
+    $("#score-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      commitScores();
+    });
+    for (const id of ["#score-name", "#score-higher", "#target-score", "#rs-indicator"]) {
+      $(id).addEventListener("change", commitScores);
+    }
+    $("#target-score").addEventListener("input", () => clearFieldError($("#target-score")));
+    $("#compare-errors").addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-focus]");
+      if (!link) return;
+      event.preventDefault();
+      const control = document.getElementById(link.dataset.focus);
+      if (control) control.focus();
+    });
     $("#reset-form").addEventListener("click", () => {
       clearErrors();
       resetForm();
