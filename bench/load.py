@@ -73,9 +73,11 @@ def workers_of(proc: subprocess.Popen) -> list[int]:
 
 
 class Client(threading.Thread):
-    def __init__(self, port: int, jobs: list[int], results: list) -> None:
+    """One keep-alive connection sending its share of the jobs, each a request of ``mix``."""
+
+    def __init__(self, port: int, jobs: list[int], results: list, mix: list = MIX) -> None:
         super().__init__(daemon=True)
-        self.port, self.jobs, self.results = port, jobs, results
+        self.port, self.jobs, self.results, self.mix = port, jobs, results, mix
         self.connection: http.client.HTTPConnection | None = None
 
     def send(self, method: str, path: str, body: bytes | None) -> int:
@@ -89,7 +91,7 @@ class Client(threading.Thread):
 
     def run(self) -> None:
         for job in self.jobs:
-            method, path, body, expected = MIX[job % len(MIX)]
+            method, path, body, expected = self.mix[job % len(self.mix)]
             started = time.perf_counter()
             retried = False
             try:
@@ -103,17 +105,24 @@ class Client(threading.Thread):
             self.results.append((time.perf_counter() - started, status == expected, retried))
 
 
+def start_clients(port: int, total: int, concurrency: int, results: list, mix: list = MIX
+                  ) -> list[Client]:
+    """``concurrency`` started clients sharing ``total`` requests of ``mix``."""
+    clients = [Client(port, list(range(i, total, concurrency)), results, mix)
+               for i in range(concurrency)]
+    for client in clients:
+        client.start()
+    return clients
+
+
 def main(total: int = 20_000, concurrency: int = 32) -> int:
     workers = os.cpu_count() or 2
     port = free_port()
     proc = start_server(port, workers)
     try:
         results: list = []
-        clients = [Client(port, list(range(i, total, concurrency)), results)
-                   for i in range(concurrency)]
         started = time.perf_counter()
-        for client in clients:
-            client.start()
+        clients = start_clients(port, total, concurrency, results)
         killed = None
         while any(c.is_alive() for c in clients):
             if killed is None and len(results) >= total // 2:

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.load import Client, free_port, start_server, workers_of
+from bench.load import free_port, start_clients, start_server, workers_of
 from bench.profiles import catalogue, varied
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,15 +129,9 @@ def monte_carlo() -> None:
 
 def load(port: int, method: str, path: str, body: bytes | None, total: int,
          concurrency: int) -> tuple[float, float, float, int]:
-    from bench import load as loadmod
-
-    loadmod.MIX[:] = [(method, path, body, 200)]
     results: list = []
-    clients = [Client(port, list(range(i, total, concurrency)), results)
-               for i in range(concurrency)]
     start = time.perf_counter()
-    for client in clients:
-        client.start()
+    clients = start_clients(port, total, concurrency, results, [(method, path, body, 200)])
     for client in clients:
         client.join(timeout=120)
     elapsed = time.perf_counter() - start
