@@ -19,6 +19,7 @@ from tests.published.cases import (
 )
 
 REL = 0.02
+COUNT_TIMES_TIME = "accelerator_count_x_duration"  # the path of Patterson's count x days
 
 
 def operational(result: dict, indicator: str) -> float:
@@ -39,7 +40,7 @@ def test_patterson_table_4_energy_and_gross_and_net_emissions(case):
     (_, params, hw, chips, days, watts, pue, gross, net, mwh, t_gross, t_net, _, _) = case
     for intensity, tonnes in ((gross, t_gross), (net, t_net)):
         r = estimate(patterson_profile(params, hw, chips, days, watts, pue, intensity))
-        assert r["training"]["path"] == "accelerator_count_x_duration"
+        assert r["training"]["path"] == COUNT_TIMES_TIME
         assert operational(r, "energy") / 1000 == pytest.approx(mwh, rel=REL)
         assert operational(r, "gwp") / 1000 == pytest.approx(tonnes, rel=REL)
 
