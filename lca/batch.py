@@ -121,8 +121,3 @@ def _samples_asked(profile: object) -> int:
         samples = options.get("samples", DEFAULT_SAMPLES)
         return samples if isinstance(samples, int) and not isinstance(samples, bool) else 0
     return 0
-
-
-def is_profile_list(value: object) -> bool:
-    """Whether ``value`` is a list of objects (the shape a batch takes)."""
-    return isinstance(value, list) and all(isinstance(p, Mapping) for p in value)

@@ -66,10 +66,6 @@ class Factor:
         high = self.high if self.high is not None else max(values)
         return low, high
 
-    def describe(self) -> dict:
-        """The factor as it appears in an estimate's ``factors_used`` (a fresh dict)."""
-        return dict(self.record)
-
 
 @dataclass(frozen=True)
 class Region:
