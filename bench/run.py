@@ -64,6 +64,10 @@ def single() -> None:
     from lca import load_factor_set
 
     ours = median_us(lambda: lca.estimate(PROFILE))
+    like_for_like = {"model": {"parameters": 70e9}, "uncertainty": False,
+                     "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA",
+                                   "output_tokens": 400, "datacenter": {"pue": 1.2, "wue": 0.569}}}
+    inference_only = median_us(lambda: lca.estimate(like_for_like))
     profiles = varied(3000, seed=1)
     for p in profiles:
         p["uncertainty"] = False
@@ -75,6 +79,8 @@ def single() -> None:
                                     check=True, capture_output=True, text=True).stdout)["median_us"]
     print("1. one estimate in-process, median")
     print(f"   lca, same profile repeated        {ours:8.1f} us   {ours / eco:.2f}x EcoLogits")
+    print(f"   lca, inference only (EcoLogits' scope: 70B, 400 tokens, FRA, PUE 1.2) "
+          f"{inference_only:8.1f} us   {inference_only / eco:.2f}x EcoLogits")
     print(f"   lca, varied profiles              {cold:8.1f} us   {cold / eco:.2f}x EcoLogits")
     print(f"   EcoLogits compute_llm_impacts     {eco:8.1f} us   (inference only)")
 
