@@ -49,7 +49,8 @@ class FactorSets(MethodView):
         default = current_app.extensions["lca.default_version"]
         return {"default": default, "versions": [
             {"version": v, "released": fs.released, "description": fs.description,
-             "tables": {name: {"rows": len(table_rows(fs, name)),
+             "tables": {name: {"rows": len(fs.regions) if name == "regions"
+                                       else len(fs.tables[name].rows),
                                "url": url_for("factors.FactorTable", table=name, version=v)}
                         for name in TABLES}}
             for v, fs in sorted(sets.items())]}
