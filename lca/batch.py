@@ -87,9 +87,11 @@ def error_entry(error: ProfileError) -> dict:
             "errors": error.errors}
 
 
-def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None) -> list[dict]:
+def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None,
+                   provenance: bool = True) -> list[dict]:
     """Estimate many profiles: ``{"index", "estimate"}`` or ``{"index", "error"}`` each, in order.
 
+    Without ``provenance`` each estimate leaves out ``factors_used`` and ``assumptions``.
     The Monte Carlo runs only for profiles that ask for it (``"uncertainty": true`` or options):
     by default a batch gives central values. Raises ValueError for more than MAX_BATCH profiles.
     """
@@ -108,7 +110,8 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None)
                 results.append({"index": outcome.index, "error": error_entry(outcome.error)})
             else:
                 results.append({"index": outcome.index, "estimate": render_with_uncertainty(
-                    outcome.resolved, outcome.outputs, by_default=False)})
+                    outcome.resolved, outcome.outputs, by_default=False,
+                    provenance=provenance)})
     return results
 
 

@@ -42,11 +42,13 @@ def _keys(prefix: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 def render(resolved: Resolved, out: Mapping[str, Array],
-           bounds: Mapping[str, tuple[Array, Array]] | None = None) -> dict:
+           bounds: Mapping[str, tuple[Array, Array]] | None = None,
+           provenance: bool = True) -> dict:
     """The estimate response (design/api.md) for one profile's outputs.
 
     ``bounds`` maps output keys to (low, high) from the Monte Carlo, when it ran. Quantities are
-    expressed in the profile's display units, if it asked for any.
+    expressed in the profile's display units, if it asked for any. Without ``provenance`` (a
+    batch's summary view) ``factors_used`` and ``assumptions`` are left out.
     """
     scales = _CANONICAL_SCALES
     if resolved.units:
@@ -139,8 +141,9 @@ def render(resolved: Resolved, out: Mapping[str, Array],
                 for phase in ("training", "inference")}
         result["lifecycle"] = life
     # copies: the records are shared with the section cache of lca.profile
-    result["factors_used"] = [f.copy() for f in resolved.factors_used.values()]
-    result["assumptions"] = [a.copy() for a in resolved.assumptions]
+    if provenance:
+        result["factors_used"] = [f.copy() for f in resolved.factors_used.values()]
+        result["assumptions"] = [a.copy() for a in resolved.assumptions]
     result["warnings"] = warnings
     return result
 
@@ -164,23 +167,24 @@ def estimate(profile: Mapping, factors: FactorSet | None = None, *,
 
 
 def render_with_uncertainty(resolved: Resolved, out: Mapping[str, Array],
-                            by_default: bool = True) -> dict:
+                            by_default: bool = True, provenance: bool = True) -> dict:
     """render(), with low/high on every quantity and the drivers when the Monte Carlo runs."""
     options = resolved.uncertainty
     if options is None or (not by_default and not resolved.uncertainty_explicit):
-        return render(resolved, out)
+        return render(resolved, out, provenance=provenance)
     from lca import uncertainty as mc
 
     run = mc.simulate(resolved, options.get("samples", mc.DEFAULT_SAMPLES),
                       options.get("seed", mc.DEFAULT_SEED))
-    return render_monte_carlo(resolved, out, run)
+    return render_monte_carlo(resolved, out, run, provenance)
 
 
-def render_monte_carlo(resolved: Resolved, out: Mapping[str, Array], run: MonteCarlo) -> dict:
+def render_monte_carlo(resolved: Resolved, out: Mapping[str, Array], run: MonteCarlo,
+                       provenance: bool = True) -> dict:
     """render() with the bounds and drivers of a finished Monte Carlo ``run``."""
     from lca import uncertainty as mc
 
-    result = render(resolved, out, mc.bounds(run, out))
+    result = render(resolved, out, mc.bounds(run, out), provenance)
     result["uncertainty"] = {"samples": run.samples, "seed": run.seed,
                              "percentiles": [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE],
                              "inputs": len(run.quantiles), "drivers": mc.drivers(run, resolved)}

@@ -87,11 +87,8 @@ class EstimateBatch(MethodView):
         entry (problem object with the field errors) and does not fail the others. The
         arithmetic runs once over arrays for the whole batch.
         """
-        results = estimate_batch(body["profiles"], default_factors())
-        if body["view"] == "summary":
-            for item in results:
-                if "estimate" in item:
-                    del item["estimate"]["factors_used"], item["estimate"]["assumptions"]
+        results = estimate_batch(body["profiles"], default_factors(),
+                                 provenance=body["view"] == "full")
         return jsonify({"results": results})
 
 
