@@ -49,28 +49,28 @@ def minimum(a: Array, b: Array) -> Array:
 
 def ceil(value: Array) -> Array:
     """Element-wise ceiling, as floats."""
-    if isinstance(value, np.ndarray):
+    if value.__class__ is not float:
         return np.ceil(value)
     return float(math.ceil(value)) if value - value == 0.0 else value  # NaN and inf pass through
 
 
 def floor(value: Array) -> Array:
     """Element-wise floor, as floats."""
-    if isinstance(value, np.ndarray):
+    if value.__class__ is not float:
         return np.floor(value)
     return float(math.floor(value)) if value - value == 0.0 else value
 
 
 def log2(value: Array) -> Array:
     """Element-wise base-2 logarithm."""
-    return np.log2(value) if isinstance(value, np.ndarray) else math.log2(value)
+    return math.log2(value) if value.__class__ is float else np.log2(value)
 
 
 def exp2(value: Array) -> Array:
     """Element-wise 2 ** value."""
-    return np.exp2(value) if isinstance(value, np.ndarray) else 2.0 ** value
+    return 2.0 ** value if value.__class__ is float else np.exp2(value)
 
 
 def sqrt(value: Array) -> Array:
     """Element-wise square root."""
-    return np.sqrt(value) if isinstance(value, np.ndarray) else math.sqrt(value)
+    return math.sqrt(value) if value.__class__ is float else np.sqrt(value)
