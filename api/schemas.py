@@ -185,6 +185,9 @@ class ReplicaSchema(ma.Schema):
 class InferenceResultSchema(ma.Schema):
     path = f.String(required=True)
     replica = f.Nested(ReplicaSchema, required=True)
+    it_energy = f.Nested(QuantitySchema, required=True, metadata={
+        "description": "IT energy of one request (accelerators, hosts and idle capacity, "
+                       "before the data centre's overhead), or the measured energy"})
     per_request = f.Nested(Indicators, required=True)
     per_output_token = f.Nested(Indicators, required=True)
     operational = f.Nested(Indicators, required=True)

@@ -20,6 +20,7 @@ from lca.calculate import calculate
 from lca.errors import ProfileError
 from lca.factors import FactorSet
 from lca.fields import DATACENTER, GRID, INFERENCE, MODEL, TOP, TRAINING, Spec
+from lca.layout import response_paths
 from lca.profile import FIELD_INPUTS, resolve
 from lca.types import INDICATORS
 
@@ -27,12 +28,6 @@ MAX_ROWS = 1_000_000
 DEFAULT_OUTPUTS = tuple(f"{block}.{k}" for block in ("inference.per_request", "training.impacts",
                                                       "lifecycle.total", "lifecycle.per_request")
                         for k in INDICATORS)
-
-
-def public_name(key: str) -> str:
-    """The name an output of ``calculate`` has in the estimate response (dotted path)."""
-    key = key.replace("inference.impacts.", "inference.per_request.")
-    return key.replace(".water.water_", ".water.")
 
 
 def field_spec(path: str) -> Spec:
@@ -100,7 +95,8 @@ def estimate_columns(base: Mapping, columns: Mapping[str, Sequence[float]],
                 {"field": "model.active_parameters", "message": "exceeds parameters"})
         invalid |= np.broadcast_to(over, (rows,))
     with np.errstate(all="ignore"):
-        results = {public_name(k): v for k, v in calculate(inputs).items()}
+        paths = response_paths()
+        results = {paths.get(k, k): v for k, v in calculate(inputs).items()}
     if selected is None:
         selected = [k for k in DEFAULT_OUTPUTS if k in results]
     unknown = [k for k in selected if k not in results]

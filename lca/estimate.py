@@ -6,14 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from lca.calculate import WATER_PARTS, calculate
 from lca.errors import ProfileError
 from lca.factors import FactorSet
+from lca.kernel import calculate_floats
+from lca.layout import compile_renderer
 from lca.profile import Resolved, resolve
-from lca.types import CANONICAL_UNITS, EMBODIED_INDICATORS, INDICATORS, Array
+from lca.types import CANONICAL_UNITS, Array
 from lca.units import convert
 
 if TYPE_CHECKING:
@@ -22,23 +22,7 @@ if TYPE_CHECKING:
 METHOD_VERSION = "1.0"
 
 
-_REPLICA = (("prefill_seconds", "s"), ("decode_step_seconds", "s"),
-            ("busy_seconds_per_request", "s"), ("idle_seconds_per_request", "s"),
-            ("weight_bytes", "byte"), ("usable_memory_bytes", "byte"),
-            ("kv_cache_bytes_per_token", "byte/token"))
-_BREAKDOWN = ("accelerators", "host", "idle", "overhead")
-_CANONICAL_SCALES = {k: (unit, 1.0) for k, unit in CANONICAL_UNITS.items()}
-
-
-def _finite(value: Array) -> float | None:
-    value = float(value)
-    return value if value - value == 0.0 else None  # False for NaN and infinities
-
-
-@lru_cache(maxsize=64)
-def _keys(prefix: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(name, flat output key) pairs of a block, built once."""
-    return tuple((name, f"{prefix}.{name}") for name in names)
+_CANONICAL_SCALES = dict.fromkeys(CANONICAL_UNITS, 1.0)
 
 
 def render(resolved: Resolved, out: Mapping[str, Array],
@@ -48,77 +32,22 @@ def render(resolved: Resolved, out: Mapping[str, Array],
 
     ``bounds`` maps output keys to (low, high) from the Monte Carlo, when it ran. Quantities are
     expressed in the profile's display units, if it asked for any. Without ``provenance`` (a
-    batch's summary view) ``factors_used`` and ``assumptions`` are left out.
+    batch's summary view) ``factors_used`` and ``assumptions`` are left out. Where each figure
+    goes is lca.layout's.
     """
-    scales = _CANONICAL_SCALES
+    units, scales = CANONICAL_UNITS, _CANONICAL_SCALES
     if resolved.units:
-        scales = {k: (u, 1.0) if k not in resolved.units
-                  else (resolved.units[k], convert(1.0, u, resolved.units[k]))
-                  for k, u in CANONICAL_UNITS.items()}
-    warnings = list(resolved.warnings)
-
-    def quantity(key: str, indicator: str) -> dict:
-        unit, scale = scales[indicator]
-        value = _finite(out[key])
-        q = {"value": None if value is None else value * scale, "unit": unit}
-        if bounds is not None and key in bounds:
-            low, high = _finite(bounds[key][0]), _finite(bounds[key][1])
-            q["low"] = None if low is None else low * scale
-            q["high"] = None if high is None else high * scale
-        return q
-
-    def plain(key: str, unit: str) -> dict:
-        q = {"value": _finite(out[key]), "unit": unit}
-        if bounds is not None and key in bounds:
-            q["low"], q["high"] = _finite(bounds[key][0]), _finite(bounds[key][1])
-        return q
-
-    def block(prefix: str, indicators: tuple[str, ...] = INDICATORS) -> dict:
-        if bounds is None and scales is _CANONICAL_SCALES:  # the common case, kept lean
-            return {k: {"value": v if (v := float(out[key])) - v == 0.0 else None,
-                        "unit": CANONICAL_UNITS[k]}
-                    for k, key in _keys(prefix, indicators)}
-        return {k: quantity(key, k) for k, key in _keys(prefix, indicators)}
-
-    def water(phase: str) -> dict:
-        return {p.removeprefix("water_"): quantity(f"{phase}.water.{p}", "water")
-                for p in WATER_PARTS}
-
+        units = {**CANONICAL_UNITS, **resolved.units}
+        scales = {k: convert(1.0, unit, units[k]) for k, unit in CANONICAL_UNITS.items()}
+    figures = compile_renderer(resolved.training_path if resolved.has_training else None,
+                               resolved.inference_path if resolved.has_inference else None,
+                               bounds is not None, bool(resolved.units))(out, bounds, units, scales)
     result: dict = {"name": resolved.name,
-                    "versions": {"method": METHOD_VERSION, "factors": resolved.factors.version}}
-    if resolved.has_training:
-        training = {
-            "path": resolved.training_path,
-            "accelerator_hours": plain("training.accelerator_hours", "h"),
-            "it_energy": quantity("training.it_energy", "energy"),
-            "impacts": block("training.impacts"),
-            "operational": block("training.operational"),
-            "embodied": block("training.embodied", EMBODIED_INDICATORS),
-            "water": water("training"),
-        }
-        if resolved.training_path == "compute":
-            training["compute"] = plain("training.compute", "FLOP")
-        result["training"] = training
+                    "versions": {"method": METHOD_VERSION, "factors": resolved.factors.version},
+                    **figures}
+    warnings = list(resolved.warnings)
     if resolved.has_inference:
-        replica: dict = {k: _finite(out[f"inference.replica.{k}"])
-                         for k in ("accelerators", "batch_size", "max_batch_size")}
-        replica.update((k, plain(f"inference.replica.{k}", unit)) for k, unit in _REPLICA)
-        inference = {
-            "path": resolved.inference_path,
-            "replica": replica,
-            "per_request": block("inference.impacts"),
-            "per_output_token": block("inference.per_output_token"),
-            "operational": block("inference.operational"),
-            "embodied": block("inference.embodied", EMBODIED_INDICATORS),
-            "water": water("inference"),
-            "energy_breakdown": {p: quantity(f"inference.energy_breakdown.{p}", "energy")
-                                 for p in _BREAKDOWN},
-        }
-        requests = _finite(out["inference.requests"])
-        if requests is not None:
-            inference["requests"] = requests
-            inference["total"] = block("inference.total")
-        else:
+        if "total" not in figures["inference"]:
             warnings.append({"code": "no-volume", "message": "inference: no requests (or "
                              "requests_per_day with duration) given, so no deployment total"})
         if float(out["inference.replica.weight_bytes"]) > float(
@@ -129,17 +58,6 @@ def render(resolved: Resolved, out: Mapping[str, Array],
         if float(out["inference.replica.batch_size"]) < resolved.inputs["i_batch"]:
             warnings.append({"code": "batch-capped", "message": "inference: the batch size was "
                              "lowered to what the replica's memory holds beside the weights"})
-        result["inference"] = inference
-    if resolved.has_training and resolved.has_inference:
-        life: dict = {"breakeven_requests": {
-            k: _finite(out[f"lifecycle.breakeven_requests.{k}"]) for k in INDICATORS}}
-        if _finite(out["lifecycle.requests"]) is not None:
-            life["total"] = block("lifecycle.total")
-            life["per_request"] = block("lifecycle.per_request")
-            life["shares"] = {
-                phase: {k: _finite(out[f"lifecycle.shares.{phase}.{k}"]) for k in INDICATORS}
-                for phase in ("training", "inference")}
-        result["lifecycle"] = life
     # copies: the records are shared with the section cache of lca.profile
     if provenance:
         result["factors_used"] = [f.copy() for f in resolved.factors_used.values()]
@@ -158,7 +76,7 @@ def estimate(profile: Mapping, factors: FactorSet | None = None, *,
     """
     resolved = resolve(profile, factors)
     try:
-        out = calculate(resolved.inputs)
+        out = calculate_floats(resolved.inputs)
     except ArithmeticError:
         raise ProfileError([{"field": "", "message": "the values given take the arithmetic "
                              "beyond floating-point range (a quantity vanishingly small or "
