@@ -8,6 +8,7 @@ applied (``assumptions``), every factor it used with source and year (``factors_
 
 from __future__ import annotations
 
+import marshal
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -257,20 +258,21 @@ class _Part:
 _MAX_PARTS = 4096  # sections kept per factor set (FactorSet.cache)
 
 
-class _UnfreezableError(Exception):
-    pass
+_JSON_SCALARS = frozenset({str, float, int, bool, type(None)})
 
 
-def _freeze(value: object) -> object:
-    """A hashable image of a JSON value that tells 1, 1.0 and True apart."""
-    kind = type(value)
+def _plain_json(value: object) -> bool:
+    """Whether ``value`` is made only of JSON's own types (exact types: no subclasses)."""
+    kind = value.__class__
     if kind is dict:
-        return (dict, tuple(sorted((k, _freeze(v)) for k, v in value.items())))
-    if kind is list or kind is tuple:
-        return (list, tuple(_freeze(v) for v in value))
-    if kind in (str, float, int, bool) or value is None:
-        return (kind, value)
-    raise _UnfreezableError
+        for key, item in value.items():
+            if key.__class__ is not str or (item.__class__ not in _JSON_SCALARS
+                                            and not _plain_json(item)):
+                return False
+        return True
+    if kind is list:
+        return all(_plain_json(item) for item in value)
+    return kind in _JSON_SCALARS
 
 
 def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
@@ -307,11 +309,14 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
     return part.result
 
 
-def _frozen(*values: object) -> tuple | None:
-    try:
-        return tuple(_freeze(v) for v in values)
-    except (_UnfreezableError, TypeError):  # TypeError: keys of mixed types do not sort
-        return None
+def _frozen(*values: object) -> bytes | None:
+    """A cache key for JSON values: their marshal serialisation, which keeps 1, 1.0 and True,
+    0.0 and -0.0 apart and is computed in C. None when a value is not plain JSON (a subclass or
+    any other object could read differently from its serialisation, or not serialise at all)."""
+    for value in values:
+        if not _plain_json(value):
+            return None
+    return marshal.dumps(values, 2)  # version 2 has no back-references: equal values, equal keys
 
 
 def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
