@@ -517,7 +517,8 @@ def _put_given(r: _Reader, x: dict[str, float], q: dict[str, float | None], path
 def _read_training(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     path = "training"
     t = r.section(raw, path, "training")
-    q = {k: r.quantity(t, k, spec, path) for k, spec in TRAINING.items()}
+    q = {k: r.quantity(t, k, spec, path) if t.get(k) is not None else None
+         for k, spec in TRAINING.items()}
     hardware = _hardware_part(r, t, path, x, "t_")
     _site_part(r, t, path, x, "t_")
     precision = r.choice(t, "precision", PRECISIONS, path)
@@ -621,7 +622,8 @@ _INFERENCE_CONSTANTS = ("prefill_efficiency", "decode_bandwidth_efficiency",
 def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     path = "inference"
     s = r.section(raw, path, "inference")
-    q = {k: r.quantity(s, k, spec, path) for k, spec in INFERENCE.items()}
+    q = {k: r.quantity(s, k, spec, path) if s.get(k) is not None else None
+         for k, spec in INFERENCE.items()}
     hardware = _hardware_part(r, s, path, x, "i_")
     _site_part(r, s, path, x, "i_")
     scope = r.choice(s, "energy_scope", ENERGY_SCOPES, path)
@@ -637,14 +639,8 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     _put_given(r, x, q, path, "i_", _INFERENCE_GIVEN)
 
     precision = PRECISIONS[int(x["precision_code"])] if "precision_code" in x else "bf16"
-    r.put_factor(x, "i_peak", _peak_flops(r, hardware, precision, path))
-    r.put_factor(x, "i_memory", r.factor("hardware", hardware, "memory"), scale=1e9)
-    r.put_factor(x, "i_bandwidth", r.factor("hardware", hardware, "memory_bandwidth"), scale=1e9)
-    r.put_factor(x, "i_tdp", r.factor("hardware", hardware, "tdp"))
-    r.put_factor(x, "i_host_power", r.factor("hardware", hardware, "host_power"))
-    for name in _INFERENCE_CONSTANTS:
-        r.put_factor(x, f"i_{name}", r.fs.constant(name))
-    r.put_factor(x, "i_flops_pt", r.fs.constant("inference_flops_per_parameter_token"))
+    _memo(r, ("inference-hardware", hardware, precision), x,
+          lambda sub, sub_x: _inference_hardware(sub, hardware, precision, sub_x))
 
     code = inf.ROOFLINE
     x["i_energy_facility"] = 0.0
@@ -666,6 +662,19 @@ def _read_inference(r: _Reader, raw: object, x: dict[str, float]) -> str | None:
     if q["requests"] is None and q["requests_per_day"] is None and q["duration"] is not None:
         r.error(f"{path}.requests_per_day", "needed with duration (or give requests)")
     return inf.PATHS[code]
+
+
+def _inference_hardware(r: _Reader, hardware: str, precision: str, x: dict[str, float]) -> None:
+    """The serving hardware's factors and the inference constants, which depend on nothing else
+    (memoised: they are most of reading an inference section)."""
+    r.put_factor(x, "i_peak", _peak_flops(r, hardware, precision, "inference"))
+    r.put_factor(x, "i_memory", r.factor("hardware", hardware, "memory"), scale=1e9)
+    r.put_factor(x, "i_bandwidth", r.factor("hardware", hardware, "memory_bandwidth"), scale=1e9)
+    r.put_factor(x, "i_tdp", r.factor("hardware", hardware, "tdp"))
+    r.put_factor(x, "i_host_power", r.factor("hardware", hardware, "host_power"))
+    for name in _INFERENCE_CONSTANTS:
+        r.put_factor(x, f"i_{name}", r.fs.constant(name))
+    r.put_factor(x, "i_flops_pt", r.fs.constant("inference_flops_per_parameter_token"))
 
 
 def _read_units(r: _Reader, raw: object) -> dict[str, str]:
