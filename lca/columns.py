@@ -75,7 +75,7 @@ def estimate_columns(base: Mapping, columns: Mapping[str, Sequence[float]],
             errors.append({"field": f"columns.{path}", "message": "give this field in the base "
                            "profile too, so that every row takes the same path"})
             continue
-        array, bad = _read(values, field_spec(path))
+        array, bad = read_column(values, field_spec(path))
         for index in np.flatnonzero(bad).tolist():
             row_errors.setdefault(index, []).append(
                 {"field": path, "message": f"expected a number in {field_spec(path).unit} "
@@ -128,8 +128,11 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _read(values: Sequence, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
-    """Values as floats, and which rows are not numbers within the spec's range."""
+def read_column(values: Sequence, spec: Spec, booleans: bool = True
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Values as floats, and which rows are not numbers within the spec's range (whole numbers
+    where the spec says so); what Spec.read checks of one value, for an array. Without
+    ``booleans`` the caller vouches that no value is a JSON true/false (numpy reads them as 1/0)."""
     try:
         array = np.array(values, dtype=float)
         if array.ndim != 1:
@@ -141,6 +144,6 @@ def _read(values: Sequence, spec: Spec) -> tuple[np.ndarray, np.ndarray]:
         bad = ~np.isfinite(array) | below | (array > spec.high)
         if spec.integer:
             bad |= np.isfinite(array) & (array != np.round(array))
-    if isinstance(values, (list, tuple)):
+    if booleans and isinstance(values, (list, tuple)):
         bad |= np.array([isinstance(v, bool) for v in values], dtype=bool)
     return array, bad

@@ -30,6 +30,13 @@ class ProfileError(LcaError, ValueError):
         super().__init__(f"invalid profile: {summary}{more}")
 
 
+def out_of_range() -> ProfileError:
+    """The error of a profile whose arithmetic overflowed or divided by zero."""
+    return ProfileError([{"field": "", "message": "the values given take the arithmetic "
+                          "beyond floating-point range (a quantity vanishingly small or "
+                          "immense); check the magnitudes"}])
+
+
 class FactorDataError(LcaError, RuntimeError):
     """A factor table is missing, malformed or inconsistent; raised while loading at start-up."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from lca.errors import ProfileError
+from lca.errors import out_of_range
 from lca.factors import FactorSet
 from lca.kernel import calculate_floats
 from lca.layout import compile_renderer
@@ -78,9 +78,7 @@ def estimate(profile: Mapping, factors: FactorSet | None = None, *,
     try:
         out = calculate_floats(resolved.inputs)
     except ArithmeticError:
-        raise ProfileError([{"field": "", "message": "the values given take the arithmetic "
-                             "beyond floating-point range (a quantity vanishingly small or "
-                             "immense); check the magnitudes"}]) from None
+        raise out_of_range() from None
     return render_with_uncertainty(resolved, out, uncertainty_by_default)
 
 
