@@ -193,7 +193,7 @@ def _read_groups(groups: dict[bytes, _Group], profiles: Sequence[object], fs: Fa
             alone.extend(group.indices)  # its members' errors are told one by one
             continue
         group.members = np.array(group.indices)
-        keys = tuple(sorted(group.resolved.inputs))
+        keys = tuple(group.resolved.inputs)  # in the order resolve writes them: deterministic
         stacks.setdefault((keys, tuple(group.paths)), []).append(group)
     read = [g for members in stacks.values() for g in members]
     if read:
@@ -210,35 +210,41 @@ def _calculate_stack(keys: tuple[str, ...], varied: tuple[str, ...], groups: lis
     """Fill ``table`` for groups with the inputs ``keys`` and numbers in the fields ``varied``:
     each group's reading repeated over its rows, its numbers checked and set by column, then one
     calculate over every row."""
-    column = {key: i for i, key in enumerate(keys)}
     sizes = np.array([len(g.indices) for g in groups])
+    rows = int(sizes.sum())
     row_of = itemgetter(*keys)
-    matrix = np.repeat(np.array([row_of(g.resolved.inputs) for g in groups]), sizes, axis=0)
+    base = np.array([row_of(g.resolved.inputs) for g in groups]).reshape(len(groups), len(keys))
+    inputs: dict[str, np.ndarray | np.float64] = {}
+    for key, values in zip(keys, base.T, strict=True):
+        first = values[0]
+        if (values == first).all() or (first != first and np.isnan(values).all()):
+            inputs[key] = first  # the same in every group (constants): kept a numpy scalar
+        else:
+            inputs[key] = np.repeat(values, sizes)
     indices = np.concatenate([g.members for g in groups])
-    invalid = np.zeros(len(matrix), dtype=bool)
+    invalid = np.zeros(rows, dtype=bool)
     numbers = zip(*chain.from_iterable(g.numbers for g in groups), strict=True)
     for path, values in zip(varied, numbers, strict=True):
         array, bad = read_column(values, field_spec(path), booleans=False)
         invalid |= bad
         name = FIELD_INPUTS[path]
-        if name in column:
-            used = ~np.isnan(matrix[:, column[name]])  # NaN: an input the path does not use
-            matrix[used, column[name]] = array[used]
+        if name in inputs:  # NaN in a group's reading: an input its path does not use
+            inputs[name] = np.where(np.isnan(inputs[name]), inputs[name], array)
     if "model.parameters" in varied and "model.active_parameters" not in varied:
         dense = np.repeat([g.resolved.inputs["active"] == g.resolved.inputs["params"]
                            for g in groups], sizes)
-        matrix[dense, column["active"]] = matrix[dense, column["params"]]  # stays dense
-    if "active" in column:
-        invalid |= matrix[:, column["active"]] > matrix[:, column["params"]]
+        inputs["active"] = np.where(dense, inputs["params"], inputs["active"])  # stays dense
+    if "active" in inputs:
+        invalid |= np.broadcast_to(inputs["active"] > inputs["params"], (rows,))
     alone.extend(indices[invalid].tolist())
     with np.errstate(all="ignore"):  # a row's overflow is that row's NaN, as in numpy
-        results = calculate({key: matrix[:, i] for key, i in column.items()})
+        results = calculate(inputs)
     public = response_paths()
     valid = indices[~invalid]
     for key, values in results.items():
         name = public.get(key, key)
         if name in table:
-            table[name][valid] = np.broadcast_to(values, (len(matrix),))[~invalid]
+            table[name][valid] = np.broadcast_to(values, (rows,))[~invalid]
 
 
 def _estimate_alone(index: int, profile: object, fs: FactorSet, table: dict[str, np.ndarray],
