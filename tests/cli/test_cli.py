@@ -204,6 +204,29 @@ def test_batch_of_many_lines_keeps_their_order(tmp_path):
     assert [line["estimate"]["name"] for line in lines] == [p["name"] for p in profiles]
 
 
+def test_batch_table_prints_a_csv_row_of_figures_per_line(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([json.dumps(PROFILE), "{not json", json.dumps(
+        {"model": "gpt-17", "inference": {}}), json.dumps(OTHER)]) + "\n")
+    result = invoke("batch", path, "--table", "--output", "inference.per_request.gwp",
+                    "--output", "inference.per_request.energy")
+    assert result.exit_code == 1 and "2 of 4 profiles invalid" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["line"] for row in rows] == ["1", "2", "3", "4"]
+    for row, profile in ((rows[0], PROFILE), (rows[3], OTHER)):
+        single = estimate({**profile, "uncertainty": False})["inference"]
+        assert float(row["inference.per_request.gwp"]) == single["per_request"]["gwp"]["value"]
+        assert row["inference_path"] == single["path"] and row["error"] == ""
+    assert rows[1]["error"] == "line 2: not valid JSON"
+    assert rows[2]["error"].startswith("model.preset: unknown model preset")
+    assert rows[2]["inference.per_request.gwp"] == ""
+
+
+def test_batch_table_names_an_unknown_output(files):
+    result = invoke("batch", files["jsonl"], "--table", "--output", "inference.nope")
+    assert result.exit_code == 2 and "unknown outputs" in result.output
+
+
 def test_batch_of_an_empty_file_is_a_clear_error(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text("\n\n")
