@@ -255,11 +255,12 @@ class _Part:
     result: object
 
 
-# Sections kept per factor set (FactorSet.cache), all dropped when full. Few on purpose: the parts
-# that repeat (models, sites, hardware) are few, while sections carrying one-off numbers fill the
-# cache with parts never read again. Made in the middle of a batch, 4,096 of them kept a worker's
-# memory from being returned (107 MB resident after a 2,000-profile batch; 73 MB with 256).
-_MAX_PARTS = 256
+# Readings kept per factor set (in FactorSet.cache), each store dropped whole when full. Whole
+# sections carry their numbers, so most are never read again: few are kept, as thousands of them
+# made in the middle of a batch kept a worker's memory from being returned (107 MB resident after
+# a 2,000-profile batch with 4,096 kept; 69 MB with 256). Models, sites and hardware repeat and
+# are few: more of those are kept, apart, so that a flood of one-off sections does not evict them.
+_STORE_SIZES = {"sections": 256, "parts": 2048}
 
 
 _JSON_SCALARS = frozenset({str, float, int, bool, type(None)})
@@ -280,7 +281,7 @@ def _plain_json(value: object) -> bool:
 
 
 def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
-          reader: Callable[[_Reader, dict[str, float]], object]) -> object:
+          reader: Callable[[_Reader, dict[str, float]], object], store: str = "parts") -> object:
     """Run ``reader`` on a fresh reader and inputs, or reuse its result for an identical key.
 
     Profile sections (and their sites and hardware) repeat across requests and within a batch
@@ -288,7 +289,9 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
     errors are never kept, nor those of a key of None (a section that cannot be frozen).
     """
     part = None
-    cache = r.fs.cache
+    cache = r.fs.cache.get(store)
+    if cache is None:
+        cache = r.fs.cache[store] = {}
     if key is not None:
         part = cache.get(key)
     if part is None:
@@ -301,7 +304,7 @@ def _memo(r: _Reader, key: tuple | None, x: dict[str, float],
         part = _Part(sub_x, tuple(sub.assumptions), sub.used, tuple(sub.warnings),
                      sub.spreads, result)
         if key is not None:
-            if len(cache) >= _MAX_PARTS:
+            if len(cache) >= _STORE_SIZES[store]:
                 cache.clear()
             cache[key] = part
     x.update(part.inputs)
@@ -333,7 +336,7 @@ def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
         return reader(sub, raw, sub_x)
 
     frozen = _frozen(raw)
-    return _memo(r, (kind, precision, frozen) if frozen else None, x, read)
+    return _memo(r, (kind, precision, frozen) if frozen else None, x, read, "sections")
 
 
 def _site_part(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str) -> None:
