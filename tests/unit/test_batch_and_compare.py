@@ -136,3 +136,20 @@ def test_comparison_bounds_and_baseline_errors():
     with pytest.raises(ProfileError) as caught:
         compare([one[0], {"model": "nope", "inference": {}}])
     assert caught.value.errors[0]["field"] == "scenarios[1].model.preset"
+
+
+def test_a_profile_whose_arithmetic_fails_gets_the_single_estimates_error(monkeypatch):
+    import sys
+
+    import lca.batch
+
+    def overflow(inputs):
+        raise OverflowError("(34, 'Numerical result out of range')")
+
+    monkeypatch.setattr(sys.modules["lca.estimate"], "calculate_floats", overflow)
+    with pytest.raises(ProfileError) as single:
+        estimate({**MIXED[1], "uncertainty": False})
+    monkeypatch.setattr(lca.batch, "calculate_floats", overflow)
+    [entry] = estimate_batch(MIXED[1:2])
+    assert entry["error"]["errors"] == single.value.errors
+    assert "floating-point range" in single.value.errors[0]["message"]
