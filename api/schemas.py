@@ -336,6 +336,15 @@ class BatchResponseSchema(ma.Schema):
     results = f.List(f.Nested(BatchItemSchema), required=True)
 
 
+def outputs_field() -> f.List:
+    """The ``outputs`` of the columnar endpoints: which figures, by their path in an estimate."""
+    return f.List(f.String(validate=validate.Length(max=80)),
+                  validate=validate.Length(min=1, max=200), metadata={
+                      "description": "figures to return, by their path in an estimate "
+                                     "(default: per request, training, lifecycle total and per "
+                                     "request, for the five indicators)"})
+
+
 class ColumnsRequestSchema(ma.Schema):
     """A base profile and numeric fields varied by column: one row per element."""
 
@@ -346,11 +355,7 @@ class ColumnsRequestSchema(ma.Schema):
                      required=True, metadata={
                          "description": "numeric field path (e.g. inference.output_tokens) -> "
                                         "values in the field's canonical unit, all of one length"})
-    outputs = f.List(f.String(validate=validate.Length(max=80)),
-                     validate=validate.Length(min=1, max=200), metadata={
-                         "description": "figures to return, by their path in an estimate "
-                                        "(default: per request, training, lifecycle total and "
-                                        "per request, for the five indicators)"})
+    outputs = outputs_field()
 
 
 class RowErrorSchema(ma.Schema):
@@ -365,6 +370,30 @@ class ColumnsSchema(ma.Schema):
     outputs = f.Dict(keys=f.String(), values=f.List(f.Float(allow_none=True)), required=True)
     errors = f.List(f.Nested(RowErrorSchema), required=True)
     path = f.Dict(keys=f.String(), values=f.String(allow_none=True), required=True)
+    factors_version = f.String(required=True)
+
+
+class TableRequestSchema(ma.Schema):
+    """Profiles whose figures are wanted as columns."""
+
+    profiles = ProfileList(1, 100_000, required=True)
+    outputs = outputs_field()
+
+
+class TablePathsSchema(ma.Schema):
+    training = f.List(f.String(allow_none=True), required=True)
+    inference = f.List(f.String(allow_none=True), required=True)
+
+
+class TableSchema(ma.Schema):
+    """One list per output with a value per profile, in canonical units; null where a profile
+    was invalid or has no such phase."""
+
+    rows = f.Integer(required=True)
+    outputs = f.Dict(keys=f.String(), values=f.List(f.Float(allow_none=True)), required=True)
+    errors = f.List(f.Nested(RowErrorSchema), required=True)
+    paths = f.Nested(TablePathsSchema, required=True, metadata={
+        "description": "each profile's training and inference path (null: phase absent)"})
     factors_version = f.String(required=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from flask import Response, current_app, jsonify, request
 from flask.views import MethodView
 
@@ -13,12 +14,15 @@ from api.schemas import (
     ColumnsSchema,
     EstimateSchema,
     ProfileSchema,
+    TableRequestSchema,
+    TableSchema,
 )
 from lca.batch import estimate_batch
 from lca.columns import estimate_columns
 from lca.estimate import estimate
 from lca.factors import FactorSet
 from lca.interchange import to_csv, to_markdown
+from lca.table import estimate_table
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
                 description="Footprint of a model: training, per request and over its life.")
@@ -84,8 +88,9 @@ class EstimateBatch(MethodView):
         """Estimate up to 10,000 profiles at once.
 
         Results come in the order of the profiles; an invalid profile gets its own `error`
-        entry (problem object with the field errors) and does not fail the others. The
-        arithmetic runs once over arrays for the whole batch.
+        entry (problem object with the field errors) and does not fail the others. Each
+        estimate equals the single estimate of its profile; for figures only, at volume, use
+        POST /v1/estimates/table.
         """
         results = estimate_batch(body["profiles"], default_factors(),
                                  provenance=body["view"] == "full")
@@ -116,6 +121,39 @@ class EstimateColumns(MethodView):
         """
         result = estimate_columns(body["base"], body["columns"], body.get("outputs"),
                                   default_factors())
-        outputs = {k: [None if v != v or v in (float("inf"), float("-inf")) else v
-                       for v in column.tolist()] for k, column in result["outputs"].items()}
-        return jsonify({**result, "outputs": outputs})
+        return jsonify({**result, "outputs": json_columns(result["outputs"])})
+
+
+def json_columns(outputs: dict[str, np.ndarray]) -> dict[str, list[float | None]]:
+    """Output arrays as JSON lists, with null for NaN and infinities (not JSON numbers)."""
+    return {k: [v if v - v == 0.0 else None for v in column.tolist()]
+            for k, column in outputs.items()}
+
+
+TABLE_EXAMPLE = {
+    "profiles": [
+        {"model": "llama-3.1-8b", "inference": {"location": "FRA", "output_tokens": 120}},
+        {"model": "llama-3.1-8b", "inference": {"location": "FRA", "output_tokens": 900}},
+        {"model": "llama-3.1-70b", "inference": {"location": "USA", "output_tokens": 400}},
+    ],
+    "outputs": ["inference.per_request.energy", "inference.per_request.gwp"],
+}
+
+
+@blp.route("/estimates/table")
+class EstimateTable(MethodView):
+    @blp.arguments(TableRequestSchema, example=TABLE_EXAMPLE)
+    @blp.response(200, TableSchema)
+    @blp.problems(400, 413, 415, 422)
+    def post(self, body: dict) -> Response:
+        """Estimate many profiles and return their figures as columns.
+
+        For volume (a request log, a fleet inventory): profiles alike but for the numbers of
+        their numeric fields are read once, and the arithmetic runs once over every row, so
+        100,000 profiles take under a second in-process (the 4 MiB body limit is the bound over
+        HTTP). Each value equals the single estimate's; an invalid profile gets null figures
+        and an entry in `errors` with the field errors a single estimate gives. Central values
+        in canonical units, no Monte Carlo, no provenance.
+        """
+        result = estimate_table(body["profiles"], body.get("outputs"), default_factors())
+        return jsonify({**result, "outputs": json_columns(result["outputs"])})

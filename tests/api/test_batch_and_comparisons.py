@@ -112,6 +112,35 @@ def test_columns_endpoint_returns_lists_with_nulls_for_bad_rows(app, client):
         "content"]["application/json"]["schema"], body)
 
 
+def test_table_endpoint_gives_each_profiles_single_figures_and_errors(app, client):
+    profiles = [{"model": "llama-3.1-8b", "inference": {"location": "FRA", "output_tokens": n}}
+                for n in (120, 900)] + [
+        {"model": "llama-3.1-8b", "inference": {"output_tokens": -1}},
+        {"model": "llama-3.1-70b", "training": {"accelerator_hours": 1e6}}]
+    outputs = ["inference.per_request.gwp", "training.impacts.gwp"]
+    body = client.post("/v1/estimates/table", json={"profiles": profiles,
+                                                     "outputs": outputs}).json
+    gwp, training = (body["outputs"][name] for name in outputs)
+    for i in (0, 1):
+        single = client.post("/v1/estimates", json={**profiles[i], "uncertainty": False}).json
+        assert gwp[i] == single["inference"]["per_request"]["gwp"]["value"]
+    assert gwp[2] is None and gwp[3] is None and training[3] > 0 and training[0] is None
+    assert body["errors"] == [{"index": 2, "errors": client.post(
+        "/v1/estimates", json=profiles[2]).json["errors"]}]
+    assert body["paths"] == {"training": [None, None, None, "accelerator_hours"],
+                             "inference": ["roofline", "roofline", None, None]}
+    spec = app.test_client().get("/openapi.json").json
+    _conforms(spec, spec["paths"]["/v1/estimates/table"]["post"]["responses"]["200"][
+        "content"]["application/json"]["schema"], body)
+
+
+def test_table_endpoint_names_an_unknown_output(client):
+    response = client.post("/v1/estimates/table", json={
+        "profiles": [{"model": "llama-3.1-8b", "inference": {}}], "outputs": ["nope"]})
+    assert_problem(response, 422)
+    assert "unknown outputs" in response.json["errors"][0]["message"]
+
+
 def test_columns_endpoint_rejects_a_column_the_base_lacks(client):
     response = client.post("/v1/estimates/columns", json={
         "base": {"model": "llama-3.1-8b", "inference": {}},

@@ -70,6 +70,11 @@ CASES = [
      + b'}, "inference": {}}]}', 200),
     ("columns-giant-integer", b'{"base": {"model": "llama-3.1-8b", "inference": {}}, '
      b'"columns": {"inference.output_tokens": [' + b"9" * 400 + b"]}}", 200),
+    ("table-giant-integer", b'{"profiles": [{"model": "llama-3.1-8b", "inference": '
+     b'{"output_tokens": ' + b"9" * 400 + b"}}]}", 200),
+    ("table-odd-profiles", b'{"profiles": [null, "x", [1], {"model": {"parameters": {"low": 1, '
+     b'"high": "x"}}, "inference": {}}, {"model": "llama-3.1-8b", "inference": {}}]}', 200),
+    ("table-over-bound", b'{"profiles": [' + b",".join([b"{}"] * 100_001) + b"]}", 422),
     ("score-giant-integer", json.dumps({"scenarios": [
         {**BASE, "score": {"value": 1}}, {**BASE, "score": {"value": 1}}]}).encode().replace(
         b'"value": 1}}]', b'"value": ' + b"9" * 400 + b"}}]"), 422),
@@ -82,6 +87,8 @@ CASES = [
 PATHS = {"batch-over-bound": "/v1/estimates/batch", "sweep-over-bound": "/v1/comparisons",
          "batch-giant-integer": "/v1/estimates/batch",
          "columns-giant-integer": "/v1/estimates/columns",
+         "table-giant-integer": "/v1/estimates/table", "table-odd-profiles": "/v1/estimates/table",
+         "table-over-bound": "/v1/estimates/table",
          "score-giant-integer": "/v1/comparisons", "monte-carlo-over-budget": "/v1/comparisons"}
 
 
