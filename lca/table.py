@@ -30,11 +30,11 @@ from lca.profile import _JSON_SCALARS, FIELD_INPUTS, Resolved, _plain_json, reso
 
 MAX_PROFILES = 1_000_000
 _SECTIONS = ("model", "training", "inference")
-_NUMERIC: dict[str, frozenset[str]] = {
+_NUMERIC: dict[str, frozenset[str]] = {  # per section, its numeric fields (FIELD_INPUTS)
     section: frozenset(path.split(".", 1)[1] for path in FIELD_INPUTS
                        if path.startswith(f"{section}.") and path.count(".") == 1)
     for section in _SECTIONS}
-_NUMERIC[""] = frozenset(path for path in FIELD_INPUTS if "." not in path)
+_TOP_NUMERIC = frozenset(path for path in FIELD_INPUTS if "." not in path)
 
 
 def _skeleton(profile: object, numbers: list) -> bytes | None:
@@ -66,7 +66,7 @@ def _skeleton(profile: object, numbers: list) -> bytes | None:
                 else:
                     return None
             rest.append(None)  # end of the section
-        elif (kind is float or kind is int) and key in _NUMERIC[""]:
+        elif (kind is float or kind is int) and key in _TOP_NUMERIC:
             add(value)
             rest.append(key)
             rest.append(...)
@@ -75,7 +75,10 @@ def _skeleton(profile: object, numbers: list) -> bytes | None:
             rest.append(value)
         else:
             return None
-    return marshal.dumps(rest, 2)
+    try:
+        return marshal.dumps(rest, 2)
+    except ValueError:  # a key that is not plain data (a library caller's own object)
+        return None
 
 
 def _field_paths(profile: Mapping) -> list[str]:
@@ -86,7 +89,7 @@ def _field_paths(profile: Mapping) -> list[str]:
             paths.extend(f"{key}.{name}" for name, item in value.items()
                          if name in _NUMERIC[key]
                          and (item.__class__ is float or item.__class__ is int))
-        elif key in _NUMERIC[""] and (value.__class__ is float or value.__class__ is int):
+        elif key in _TOP_NUMERIC and (value.__class__ is float or value.__class__ is int):
             paths.append(key)
     return paths
 

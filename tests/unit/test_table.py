@@ -52,6 +52,8 @@ def mixed_profiles() -> list[object]:
         {"model": "llama-3.1-8b", "inference": {"output_tokens": 250.0}},
         "not a profile",
         {"model": "llama-3.1-8b"},
+        {"": {"hardware_lifetime": 5}, "model": "llama-3.1-8b", "inference": {}},
+        {(1, object()): 1, "model": "llama-3.1-8b", "inference": {}},  # a key marshal refuses
     ]
     rng.shuffle(profiles)
     return profiles
