@@ -118,9 +118,14 @@ class FactorSet:
 
 
 def default_root() -> Path:
-    """Folder holding the factor-set versions: $LCA_FACTORS_DIR, else ``factors/`` of this repo."""
+    """Folder holding the factor-set versions: $LCA_FACTORS_DIR, else the copy an installed
+    package carries (``lca/factor_data``, see setup.cfg), else ``factors/`` of this checkout."""
     env = os.environ.get("LCA_FACTORS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "factors"
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    installed = here / "factor_data"
+    return installed if installed.is_dir() else here.parent / "factors"
 
 
 def available_versions(root: Path | None = None) -> list[str]:
