@@ -57,7 +57,8 @@ def without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _outcome(index: int, profile: object, factors: FactorSet | None) -> Outcome:
+def outcome(index: int, profile: object, factors: FactorSet | None = None) -> Outcome:
+    """Resolve and calculate one profile as a single estimate does, keeping its error."""
     try:
         resolved = resolve(profile, factors)
         try:
@@ -72,7 +73,7 @@ def _outcome(index: int, profile: object, factors: FactorSet | None) -> Outcome:
 def calculate_many(profiles: Sequence[object], factors: FactorSet | None = None) -> list[Outcome]:
     """Resolve and calculate every profile; errors stay per profile."""
     with without_cyclic_gc():
-        return [_outcome(index, profile, factors) for index, profile in enumerate(profiles)]
+        return [outcome(index, profile, factors) for index, profile in enumerate(profiles)]
 
 
 def error_entry(error: ProfileError) -> dict:
@@ -100,13 +101,12 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None,
     results = []
     with without_cyclic_gc():
         for index, profile in enumerate(profiles):  # one pass: each response built while hot
-            outcome = _outcome(index, profile, factors)
-            if outcome.error is not None:
-                results.append({"index": index, "error": error_entry(outcome.error)})
+            done = outcome(index, profile, factors)
+            if done.error is not None:
+                results.append({"index": index, "error": error_entry(done.error)})
             else:
                 results.append({"index": index, "estimate": render_with_uncertainty(
-                    outcome.resolved, outcome.outputs, by_default=False,
-                    provenance=provenance)})
+                    done.resolved, done.outputs, by_default=False, provenance=provenance)})
     return results
 
 

@@ -19,12 +19,11 @@ from operator import itemgetter
 
 import numpy as np
 
-from lca.batch import without_cyclic_gc
+from lca.batch import outcome, without_cyclic_gc
 from lca.calculate import calculate
 from lca.columns import DEFAULT_OUTPUTS, field_spec, read_column
-from lca.errors import ProfileError, out_of_range
+from lca.errors import ProfileError
 from lca.factors import FactorSet, load_factor_set
-from lca.kernel import calculate_floats
 from lca.layout import response_paths
 from lca.profile import _JSON_SCALARS, FIELD_INPUTS, Resolved, _plain_json, resolve
 
@@ -253,20 +252,15 @@ def _calculate_stack(keys: tuple[str, ...], varied: tuple[str, ...], groups: lis
 def _estimate_alone(index: int, profile: object, fs: FactorSet, table: dict[str, np.ndarray],
                     paths: dict[str, np.ndarray], errors: dict[int, list[dict]]) -> None:
     """One row read and calculated as a single estimate, or its errors."""
-    try:
-        resolved = resolve(profile, fs)
-        try:
-            results = calculate_floats(resolved.inputs)
-        except ArithmeticError:
-            raise out_of_range() from None
-    except ProfileError as error:
-        errors[index] = error.errors
+    alone = outcome(index, profile, fs)
+    if alone.error is not None:
+        errors[index] = alone.error.errors
         paths["training"][index] = paths["inference"][index] = None
         return
-    paths["training"][index] = resolved.training_path
-    paths["inference"][index] = resolved.inference_path
+    paths["training"][index] = alone.resolved.training_path
+    paths["inference"][index] = alone.resolved.inference_path
     public = response_paths()
-    for key, value in results.items():
+    for key, value in alone.outputs.items():
         name = public.get(key, key)
         if name in table:
             table[name][index] = value
