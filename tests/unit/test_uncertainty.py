@@ -175,6 +175,27 @@ def test_percentile_by_selection_equals_numpys_linear_definition(q):
     assert percentile(rows, q) == pytest.approx(np.percentile(rows, q, axis=1).tolist())
 
 
+def test_successive_percentiles_of_one_array_partitioned_in_place_stay_exact():
+    from lca.uncertainty import percentile
+
+    original = np.random.default_rng(4).lognormal(size=(30, 10_000))
+    rows = original.copy()
+    got = [percentile(rows, q) for q in (5.0, 95.0, 50.0)]
+    for q, values in zip((5.0, 95.0, 50.0), got, strict=True):
+        assert values == pytest.approx(np.percentile(original, q, axis=1).tolist(), rel=1e-15)
+
+
+def test_kept_draws_equal_fresh_ones_and_cannot_be_written():
+    from lca.uncertainty import _cached_draw, inverse_cdf, quantiles
+
+    spread = Spread("zones.FRA.gwp", 0.02, 0.04, 0.09)
+    kept = _cached_draw(spread, 2000, 7)
+    assert kept is _cached_draw(spread, 2000, 7)
+    np.testing.assert_array_equal(kept, inverse_cdf(quantiles(spread.label, 2000, 7), spread))
+    with pytest.raises(ValueError, match="read-only"):
+        kept[0] = 1.0
+
+
 def test_crossing_ranges_of_total_and_active_parameters_stay_finite():
     result = estimate({"model": {"parameters": {"low": 3e10, "high": 8e10},
                                  "active_parameters": {"low": 2e10, "high": 6e10}},
