@@ -59,30 +59,43 @@ def venv(name: str, packages: list[str]) -> Path:
     return python
 
 
-def single() -> None:
+def single(rounds: int) -> None:
+    """Our estimate and EcoLogits' in alternating rounds, so that a busy spell of this shared
+    machine weighs on both; the ratio is the median of the rounds' ratios."""
     import lca
     from lca import load_factor_set
 
-    ours = median_us(lambda: lca.estimate(PROFILE))
     like_for_like = {"model": {"parameters": 70e9}, "uncertainty": False,
                      "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA",
                                    "output_tokens": 400, "datacenter": {"pue": 1.2, "wue": 0.569}}}
-    inference_only = median_us(lambda: lca.estimate(like_for_like))
     profiles = varied(3000, seed=1)
     for p in profiles:
         p["uncertainty"] = False
-    iterator = iter(profiles * 2)
-    load_factor_set().cache.clear()
-    cold = median_us(lambda: lca.estimate(next(iterator)), repeat=3000)
     python = venv("ecologits", ["ecologits==0.11.3"])
-    eco = json.loads(subprocess.run([str(python), str(ROOT / "bench" / "ecologits_timing.py")],
-                                    check=True, capture_output=True, text=True).stdout)["median_us"]
-    print("1. one estimate in-process, median")
-    print(f"   lca, same profile repeated        {ours:8.1f} us   {ours / eco:.2f}x EcoLogits")
-    print(f"   lca, inference only (EcoLogits' scope: 70B, 400 tokens, FRA, PUE 1.2) "
-          f"{inference_only:8.1f} us   {inference_only / eco:.2f}x EcoLogits")
-    print(f"   lca, varied profiles              {cold:8.1f} us   {cold / eco:.2f}x EcoLogits")
-    print(f"   EcoLogits compute_llm_impacts     {eco:8.1f} us   (inference only)")
+    figures: dict[str, list[float]] = {"ours": [], "inference_only": [], "cold": [], "eco": []}
+    for _ in range(rounds):
+        figures["eco"].append(json.loads(subprocess.run(
+            [str(python), str(ROOT / "bench" / "ecologits_timing.py")], check=True,
+            capture_output=True, text=True).stdout)["median_us"])
+        figures["ours"].append(median_us(lambda: lca.estimate(PROFILE)))
+        figures["inference_only"].append(median_us(lambda: lca.estimate(like_for_like)))
+        iterator = iter(profiles * 2)
+        load_factor_set().cache.clear()
+        figures["cold"].append(median_us(lambda it=iterator: lca.estimate(next(it))))
+
+    def show(label: str, key: str) -> None:
+        ratio = statistics.median(a / b for a, b in zip(figures[key], figures["eco"],
+                                                        strict=True))
+        print(f"   {label:34s}{statistics.median(figures[key]):8.1f} us   {ratio:.2f}x EcoLogits")
+
+    each = ", ".join(f"{a / b:.2f}" for a, b in zip(figures["ours"], figures["eco"], strict=True))
+    print(f"1. one estimate in-process: medians of {rounds} rounds alternating with EcoLogits "
+          f"(same profile, each round: {each})")
+    show("lca, same profile repeated", "ours")
+    show("lca, inference only (EcoLogits' scope: 70B, 400 tokens, FRA, PUE 1.2)", "inference_only")
+    show("lca, varied profiles", "cold")
+    print(f"   {'EcoLogits compute_llm_impacts':34s}{statistics.median(figures['eco']):8.1f} us   "
+          "(inference only)")
 
 
 def batch(count: int) -> None:
@@ -227,7 +240,7 @@ def main() -> None:
     quick = "--quick" in sys.argv
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
-    single()
+    single(1 if quick else 5)
     batch(20_000 if quick else 100_000)
     monte_carlo()
     http(1000 if quick else 4000, 8)
