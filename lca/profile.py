@@ -4,6 +4,11 @@
 canonical-unit floats that the formulas take, plus the record of what it did: every default it
 applied (``assumptions``), every factor it used with source and year (``factors_used``) and coded
 ``warnings``. Every wrong field is collected, so one ProfileError lists them all.
+
+How a training or inference section is read (its path, defaults, factors, warnings) depends on
+which of its numeric fields are given, never on their numbers, which only go through their Spec
+into their input: lca.table and lca.columns rely on it to read a group of profiles once. Branch
+on a number only in the formulas (lca.calculate, with xp.where).
 """
 
 from __future__ import annotations
