@@ -113,3 +113,29 @@ def test_a_list_beyond_the_limit_is_refused_before_any_work():
 
     with pytest.raises(ValueError, match="at most"):
         estimate_table(Huge())
+
+
+def test_reading_a_section_depends_on_which_numbers_are_given_not_on_their_values(factors):
+    """The invariant lca.table stands on (lca.profile's docstring): with every training,
+    inference and top-level number replaced, a profile reads the same way but for the values."""
+    from lca import resolve
+    from lca.table import _field_paths, _neutral
+    from tests.unit.test_kernel import random_profiles
+
+    compared = 0
+    for profile in [*random_profiles(factors, 200, seed=12), *mixed_profiles()]:
+        if not isinstance(profile, dict):
+            continue
+        try:
+            given = resolve(profile, factors)
+        except (ProfileError, TypeError):
+            continue
+        neutral = resolve(_neutral(profile, _field_paths(profile)), factors)
+        assert (neutral.training_path, neutral.inference_path) == (given.training_path,
+                                                                    given.inference_path)
+        assert list(neutral.inputs) == list(given.inputs)
+        assert list(neutral.factors_used) == list(given.factors_used)
+        assert [a["field"] for a in neutral.assumptions] == [a["field"] for a in given.assumptions]
+        assert neutral.warnings == given.warnings
+        compared += 1
+    assert compared > 150
