@@ -36,6 +36,13 @@ class Spec:
     low_open: bool = False
     integer: bool = False
 
+    def neutral(self) -> float:
+        """A value this spec accepts: its lower bound, else 1 or the midpoint when that bound is
+        open. lca.profile reads a section with these in place of its numbers (see there)."""
+        if not self.low_open:
+            return self.low
+        return 1.0 if self.low < 1.0 <= self.high else (self.low + self.high) / 2.0
+
     def describe_range(self) -> str:
         """The accepted range as a reader sees it."""
         left = "(" if self.low_open else "["

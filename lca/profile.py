@@ -334,14 +334,41 @@ def _frozen(*values: object) -> bytes | None:
 def _read_part(r: _Reader, kind: str, raw: object, x: dict[str, float],
                reader: Callable[[_Reader, object, dict[str, float]], str | None],
                precision: float | None = None) -> str | None:
-    """Read one whole section with ``reader`` (memoised, see _memo)."""
-    def read(sub: _Reader, sub_x: dict[str, float]) -> str | None:
+    """Read one whole section with ``reader`` (memoised, see _memo).
+
+    A section seen before is reused whole. Otherwise a training or inference section is read
+    with neutral values in place of the plain numbers of its numeric fields, which are then
+    checked and put in on their own: reading depends on which fields are given, not on their
+    numbers (module doc), so sections that differ only in their token counts or volumes share
+    one memoised reading of everything else.
+    """
+    def read(sub: _Reader, sub_x: dict[str, float], section: object = raw) -> str | None:
         if precision is not None:
             sub_x["precision_code"] = precision
-        return reader(sub, raw, sub_x)
+        return reader(sub, section, sub_x)
 
+    def read_apart(sub: _Reader, sub_x: dict[str, float]) -> str | None:
+        fields = _SECTION_NUMBERS[kind]
+        numbers = [name for name, value in raw.items()
+                   if name in fields and (value.__class__ is float or value.__class__ is int)]
+        if not numbers:
+            return read(sub, sub_x)
+        neutral = {**raw, **{name: fields[name][2] for name in numbers}}
+        frozen = _frozen(neutral)
+        result = _memo(sub, (kind, precision, frozen) if frozen else None, sub_x,
+                       lambda s, s_x: read(s, s_x, neutral))
+        for name in numbers:
+            spec, input_name, _ = fields[name]
+            value = sub.quantity(raw, name, spec, kind)
+            current = sub_x.get(input_name)
+            if value is not None and current is not None and current == current:  # NaN: unused
+                sub_x[input_name] = value
+        return result
+
+    apart = kind in _SECTION_NUMBERS and raw.__class__ is dict
     frozen = _frozen(raw)
-    return _memo(r, (kind, precision, frozen) if frozen else None, x, read, "sections")
+    return _memo(r, (kind, precision, frozen) if frozen else None, x,
+                 read_apart if apart else read, "sections")
 
 
 def _site_part(r: _Reader, section: dict, path: str, x: dict[str, float], prefix: str) -> None:
@@ -749,3 +776,9 @@ def _field_inputs() -> dict[str, str]:
 
 FIELD_INPUTS: dict[str, str] = _field_inputs()
 """Numeric profile fields (dotted paths) and the input of ``calculate`` each one sets."""
+
+# For _read_part: per section, field -> (its Spec, the input it sets, the neutral value read)
+_SECTION_NUMBERS: dict[str, dict[str, tuple[Spec, str, float]]] = {
+    kind: {name: (spec, FIELD_INPUTS[f"{kind}.{name}"], spec.neutral())
+           for name, spec in specs.items() if f"{kind}.{name}" in FIELD_INPUTS}
+    for kind, specs in (("training", TRAINING), ("inference", INFERENCE))}

@@ -171,14 +171,7 @@ def _neutral(profile: dict, paths: list[str]) -> dict:
     return copy
 
 
-def _neutral_value(path: str) -> float:
-    spec = field_spec(path)
-    if not spec.low_open:
-        return spec.low
-    return 1.0 if spec.low < 1.0 <= spec.high else (spec.low + spec.high) / 2.0
-
-
-_NEUTRAL = {path: _neutral_value(path) for path in FIELD_INPUTS if path.count(".") <= 1}
+_NEUTRAL = {path: field_spec(path).neutral() for path in FIELD_INPUTS if path.count(".") <= 1}
 
 
 def _read_groups(groups: dict[bytes, _Group], profiles: Sequence[object], fs: FactorSet,

@@ -361,3 +361,23 @@ def test_training_defaults_of_scope_and_precision_are_listed(fixture_factors):
     r = run({"model": "dense-10b", "training": {"tokens": 1e12}}, fixture_factors)
     fields = {a["field"] for a in r["assumptions"]}
     assert {"training.overhead", "training.precision", "training.utilization"} <= fields
+
+
+def test_a_section_read_apart_from_its_numbers_equals_a_fresh_reading(factors):
+    """Sections alike but for their numbers share one reading (lca.profile._read_part): the
+    second profile's reading, made from the first's, equals its reading from an empty cache."""
+    first = {"model": "llama-3.1-8b", "training": {"hardware": "nvidia-h100-sxm",
+                                                   "tokens": 1.5e13, "utilization": 0.38},
+             "inference": {"location": "FRA", "output_tokens": 120, "requests": 1e6}}
+    second = {**first, "training": {**first["training"], "tokens": 9e12, "utilization": 0.51},
+              "inference": {**first["inference"], "output_tokens": 800, "requests": 3e8}}
+    factors.cache.clear()
+    resolve(first, factors)
+    shared = resolve(second, factors)
+    factors.cache.clear()
+    fresh = resolve(second, factors)
+    assert shared.inputs == fresh.inputs and shared.inputs["i_output"] == 800
+    assert shared.inputs["t_util"] == 0.51 and shared.inputs["t_tokens"] == 9e12
+    assert shared.assumptions == fresh.assumptions and shared.factors_used == fresh.factors_used
+    with pytest.raises(ProfileError, match="output_tokens"):
+        resolve({**second, "inference": {**second["inference"], "output_tokens": 0}}, factors)
