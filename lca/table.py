@@ -101,7 +101,6 @@ class _Group:
     numbers: list[list] = field(default_factory=list)
     resolved: Resolved | None = None
     paths: list[str] = field(default_factory=list)
-    members: np.ndarray | None = None  # the indices as an array, once read
 
 
 def estimate_table(profiles: Sequence[object], outputs: Sequence[str] | None = None,
@@ -187,17 +186,23 @@ def _read_groups(groups: dict[bytes, _Group], profiles: Sequence[object], fs: Fa
         except ProfileError:
             alone.extend(group.indices)  # its members' errors are told one by one
             continue
-        group.members = np.array(group.indices)
         keys = tuple(group.resolved.inputs)  # in the order resolve writes them: deterministic
         stacks.setdefault((keys, tuple(group.paths)), []).append(group)
     read = [g for members in stacks.values() for g in members]
     if read:
-        rows = np.concatenate([g.members for g in read])
+        rows = _indices(read)
         sizes = [len(g.indices) for g in read]
         for phase in ("training", "inference"):  # one assignment: per group it cost 7 us
             names = np.array([getattr(g.resolved, f"{phase}_path") for g in read], dtype=object)
             paths[phase][rows] = np.repeat(names, sizes)
     return stacks
+
+
+def _indices(groups: list[_Group]) -> np.ndarray:
+    """The profile indices of ``groups``, one after the other (one array: per group, an array
+    of a few indices cost more than the rest of reading the group)."""
+    return np.fromiter(chain.from_iterable(g.indices for g in groups), dtype=np.int64,
+                       count=sum(len(g.indices) for g in groups))
 
 
 def _calculate_stack(keys: tuple[str, ...], varied: tuple[str, ...], groups: list[_Group],
@@ -216,7 +221,7 @@ def _calculate_stack(keys: tuple[str, ...], varied: tuple[str, ...], groups: lis
             inputs[key] = first  # the same in every group (constants): kept a numpy scalar
         else:
             inputs[key] = np.repeat(values, sizes)
-    indices = np.concatenate([g.members for g in groups])
+    indices = _indices(groups)
     invalid = np.zeros(rows, dtype=bool)
     numbers = zip(*chain.from_iterable(g.numbers for g in groups), strict=True)
     for path, values in zip(varied, numbers, strict=True):
