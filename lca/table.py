@@ -12,7 +12,7 @@ units, named by their path in the estimate response (as lca.columns).
 from __future__ import annotations
 
 import marshal
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -36,9 +36,10 @@ _NUMERIC: dict[str, frozenset[str]] = {  # per section, its numeric fields (FIEL
 _TOP_NUMERIC = frozenset(path for path in FIELD_INPUTS if "." not in path)
 
 
-def _skeleton(profile: object, numbers: list) -> bytes | None:
+def _skeleton(profile: object, numbers: list, paths: list | None = None) -> bytes | None:
     """The profile with the values of its top-level numeric fields left out, as bytes, with those
-    values appended to ``numbers``; None for a profile that is not plain JSON (read alone).
+    values appended to ``numbers`` (and their dotted paths to ``paths``, when given); None for a
+    profile that is not plain JSON (read alone).
 
     This runs once per profile of the list, so it is written for speed: a left-out value is
     marked by Ellipsis, which no JSON value can be, beside its field's name.
@@ -60,6 +61,8 @@ def _skeleton(profile: object, numbers: list) -> bytes | None:
                 elif (kind is float or kind is int) and name in fields:
                     add(item)
                     rest.append(...)
+                    if paths is not None:
+                        paths.append(f"{key}.{name}")
                 elif kind in scalars or _plain_json(item):
                     rest.append(item)
                 else:
@@ -69,6 +72,8 @@ def _skeleton(profile: object, numbers: list) -> bytes | None:
             add(value)
             rest.append(key)
             rest.append(...)
+            if paths is not None:
+                paths.append(key)
         elif kind in scalars or _plain_json(value):
             rest.append(key)
             rest.append(value)
@@ -78,19 +83,6 @@ def _skeleton(profile: object, numbers: list) -> bytes | None:
         return marshal.dumps(rest, 2)
     except ValueError:  # a key that is not plain data (a library caller's own object)
         return None
-
-
-def _field_paths(profile: Mapping) -> list[str]:
-    """The dotted paths of the numbers _skeleton takes out of ``profile``, in its order."""
-    paths = []
-    for key, value in profile.items():
-        if value.__class__ is dict and key in _NUMERIC:
-            paths.extend(f"{key}.{name}" for name, item in value.items()
-                         if name in _NUMERIC[key]
-                         and (item.__class__ is float or item.__class__ is int))
-        elif key in _TOP_NUMERIC and (value.__class__ is float or value.__class__ is int):
-            paths.append(key)
-    return paths
 
 
 @dataclass
@@ -180,7 +172,7 @@ def _read_groups(groups: dict[bytes, _Group], profiles: Sequence[object], fs: Fa
     stacks: dict[tuple, list[_Group]] = {}
     for group in groups.values():
         first = profiles[group.indices[0]]
-        group.paths = _field_paths(first)
+        _skeleton(first, [], group.paths)  # the paths of the numbers its group varies
         try:
             group.resolved = resolve(_neutral(first, group.paths), fs)
         except ProfileError:

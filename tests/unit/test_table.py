@@ -119,7 +119,7 @@ def test_reading_a_section_depends_on_which_numbers_are_given_not_on_their_value
     """The invariant lca.table stands on (lca.profile's docstring): with every training,
     inference and top-level number replaced, a profile reads the same way but for the values."""
     from lca import resolve
-    from lca.table import _field_paths, _neutral
+    from lca.table import _neutral, _skeleton
     from tests.unit.test_kernel import random_profiles
 
     compared = 0
@@ -130,7 +130,9 @@ def test_reading_a_section_depends_on_which_numbers_are_given_not_on_their_value
             given = resolve(profile, factors)
         except (ProfileError, TypeError):
             continue
-        neutral = resolve(_neutral(profile, _field_paths(profile)), factors)
+        paths: list[str] = []
+        _skeleton(profile, [], paths)
+        neutral = resolve(_neutral(profile, paths), factors)
         assert (neutral.training_path, neutral.inference_path) == (given.training_path,
                                                                     given.inference_path)
         assert list(neutral.inputs) == list(given.inputs)
