@@ -30,6 +30,25 @@ class ProfileError(LcaError, ValueError):
         super().__init__(f"invalid profile: {summary}{more}")
 
 
+PROBLEM_TYPE_PREFIX = "urn:lca:problem:"
+
+
+def to_problem(error: ProfileError, *, index: int | None = None,
+               detail: str | None = None) -> dict:
+    """The problem object (RFC 9457 shape) of an invalid profile: the body of a 422 response,
+    and the ``error`` of a failed item wherever many profiles are estimated at once (batch,
+    table, columns, comparisons, the command line), then with the item's ``index``."""
+    problem: dict = {
+        "type": PROBLEM_TYPE_PREFIX + "invalid-profile", "title": "Invalid profile",
+        "status": 422,
+        "detail": detail or f"{len(error.errors)} field(s) of this profile are invalid; "
+                            "see errors",
+        "errors": error.errors}
+    if index is not None:
+        problem["index"] = index
+    return problem
+
+
 def out_of_range() -> ProfileError:
     """The error of a profile whose arithmetic overflowed or divided by zero."""
     return ProfileError([{"field": "", "message": "the values given take the arithmetic "
