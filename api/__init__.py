@@ -20,7 +20,8 @@ from werkzeug.exceptions import HTTPException
 
 from api import errors
 from api.schemas import ProblemSchema, openapi_attributes
-from lca.factors import load_all
+from lca.estimator import Estimator
+from lca.factors import FactorRepository
 
 DEFAULTS: Mapping[str, object] = {
     "API_TITLE": "lca — life-cycle footprint of large language models",
@@ -74,9 +75,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.update(config or {})
     app.json = OrjsonProvider(app)
     root = app.config["LCA_FACTORS_DIR"]
-    sets = load_all(Path(root) if root else None)
-    app.extensions["lca.factor_sets"] = sets
-    app.extensions["lca.default_version"] = list(sets)[-1]  # load_all keeps release order
+    repository = FactorRepository(Path(root) if root else None)
+    app.extensions["lca.estimator"] = Estimator(repository)
+    app.extensions["lca.factor_sets"] = repository.sets
+    app.extensions["lca.default_version"] = repository.default
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.ma_plugin.converter.add_attribute_function(openapi_attributes)
     for module in (estimates, comparisons, factors, health, imports):

@@ -2,7 +2,7 @@
 
 Request envelopes (batch, comparisons, columns, imports) are validated here. Profiles are
 validated by lca itself, which must do it as a library, field by field with the same messages:
-the profile schemas only describe them, built from ``lca.fields`` so that a unit, a bound or a
+the profile schemas only describe them, built from ``lca.quantities`` so that a unit, a bound or a
 description is stated once.
 """
 
@@ -12,26 +12,23 @@ import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
-from lca.fields import (
-    DATACENTER,
-    ENERGY_SCOPES,
-    GRID,
-    INDICATORS,
-    INFERENCE,
-    MODEL,
-    PRECISIONS,
-    TOP,
-    TRAINING,
-    Spec,
-)
+from lca.quantities import ENERGY_SCOPES, INDICATORS, PRECISIONS, Spec, section_fields
 from lca.units import MAX_STRING_LENGTH
+
+
+def _specs(section: str) -> dict[str, Spec]:
+    return {name: field.spec for name, field in section_fields(section).items()}
+
+
+GRID, DATACENTER = _specs("training.grid"), _specs("training.datacenter")
+MODEL, TRAINING, INFERENCE, TOP = (_specs(s) for s in ("model", "training", "inference", ""))
 
 ID = {"validate": validate.Length(min=1, max=64)}
 
 
 class Quantity(f.Field):
     """A number in the field's canonical unit, a string "<number> <unit>" (``"700 W"``), or a
-    range ``{"low", "high", "value"}``. Documents the contract; lca.fields.Spec reads it."""
+    range ``{"low", "high", "value"}``. Documents the contract; lca.quantities.Spec reads it."""
 
     def __init__(self, spec: Spec, **kwargs: object) -> None:
         description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, a "
@@ -43,7 +40,7 @@ class Quantity(f.Field):
 
 class IdOrObject(f.Field):
     """An identifier string, or an object described by ``schema`` (``"model": "llama-3.1-70b"``).
-    Documents the contract; lca.profile reads it."""
+    Documents the contract; lca.reading reads it."""
 
     def __init__(self, schema: type[ma.Schema], what: str, **kwargs: object) -> None:
         super().__init__(metadata={"description": f"{what} id, or an object"}, **kwargs)
@@ -358,7 +355,9 @@ class ColumnsRequestSchema(ma.Schema):
     outputs = outputs_field()
 
 
-class RowErrorSchema(ma.Schema):
+class RowErrorSchema(ProblemSchema):
+    """The problem of one invalid row, as a batch item's error, with the row's index."""
+
     index = f.Integer(required=True)
     errors = f.List(f.Nested(FieldErrorSchema), required=True)
 

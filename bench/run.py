@@ -99,11 +99,12 @@ def single(rounds: int) -> None:
 
 
 def batch(count: int) -> None:
-    import lca
-    from lca import load_factor_set
     from lca.batch import estimate_batch
     from lca.columns import estimate_columns
     from lca.table import estimate_table
+
+    import lca
+    from lca import load_factor_set
 
     print(f"2. batch of {count:,} profiles in-process: a list of profiles in, a table of "
           "figures out (lca.table);\n   10,000 of them as full responses (lca.batch) against a "

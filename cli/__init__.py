@@ -19,13 +19,13 @@ import click
 
 from cli import render
 from lca import interchange
-from lca.batch import error_entry, estimate_batch
 from lca.compare import MAX_SCENARIOS
 from lca.compare import compare as compare_scenarios
-from lca.errors import LcaError, ProfileError
-from lca.estimate import estimate as estimate_profile
+from lca.engine.batch import estimate_batch
+from lca.engine.table import estimate_table
+from lca.errors import LcaError, ProfileError, to_problem
+from lca.estimator import estimate as estimate_profile
 from lca.factors import FactorSet, available_versions, load_factor_set
-from lca.table import estimate_table
 
 FORMATS = ("json", "table", "csv", "markdown")
 TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
@@ -185,7 +185,7 @@ def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
             parsed[number] = json.loads(line)
         except (ValueError, RecursionError) as exc:
             where = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-            results[number] = {"line": number, "error": error_entry(ProfileError(
+            results[number] = {"line": number, "error": to_problem(ProfileError(
                 [{"field": "", "message": f"not valid JSON{where}"}]))}
     numbers = list(parsed)
     for outcome in estimate_batch([parsed[n] for n in numbers]):

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from lca.equivalences import equivalents
 from lca.interchange import to_card_yaml, to_csv, to_huggingface, to_markdown
-from lca.types import CANONICAL_UNITS, INDICATORS
+from lca.quantities import CANONICAL_UNITS, INDICATORS
 from lca.units import conversion_factor
 
 # The figures a reader looks at first: (label, block of the estimate).

@@ -15,18 +15,17 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lca import uncertainty as mc
-from lca.batch import calculate_many, error_entry
+from lca.engine import montecarlo as mc
+from lca.engine.batch import calculate_many
 from lca.errors import ProfileError
-from lca.estimate import render, render_monte_carlo
+from lca.estimator import Estimator, estimator_for, with_monte_carlo
 from lca.factors import FactorSet
-from lca.fields import SECTION_KEYS
+from lca.quantities import CANONICAL_UNITS, INDICATORS, MAX_NAME_LENGTH, SECTION_KEYS
+from lca.report.response import render
 from lca.rightsizing import Score, read_score, right_size
-from lca.types import CANONICAL_UNITS, INDICATORS
 
 MIN_SCENARIOS, MAX_SCENARIOS = 2, 100
-BLOCKS = {"inference.per_request": "inference.impacts", "training.impacts": "training.impacts",
-          "lifecycle.total": "lifecycle.total"}
+BLOCKS = ("inference.per_request", "training.impacts", "lifecycle.total")
 
 
 def expand_sweep(base: Mapping, vary: Mapping[str, Sequence]) -> list[dict]:
@@ -64,7 +63,7 @@ def expand_sweep(base: Mapping, vary: Mapping[str, Sequence]) -> list[dict]:
         for path, value in zip(vary, combination, strict=True):
             _set(profile, path.split("."), value)
             labels.append(f"{path}={value}")
-        profile["name"] = ", ".join(([base_name] if base_name else []) + labels)[:200]
+        profile["name"] = ", ".join(([base_name] if base_name else []) + labels)[:MAX_NAME_LENGTH]
         profiles.append(profile)
     return profiles
 
@@ -105,7 +104,7 @@ def ranks(values: Sequence[float | None]) -> list[int | None]:
 
 
 def compare(scenarios: Sequence[object], baseline: object = 0,
-            factors: FactorSet | None = None, uncertainty: Mapping | None = None,
+            factors: FactorSet | Estimator | None = None, uncertainty: Mapping | None = None,
             target_score: float | None = None, target_indicator: str = "gwp") -> dict:
     """Estimate every scenario and compare each indicator against the baseline (module doc).
 
@@ -121,9 +120,9 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
                                                               f"{MAX_SCENARIOS} profiles"}])
     base = baseline_index(scenarios, baseline)
     scores, profiles = _split_scores(scenarios)
-    outcomes = calculate_many(profiles, factors)
+    outcomes = calculate_many(estimator_for(factors), profiles)
     errors = [{"field": f"scenarios[{o.index}].{e['field']}".rstrip("."), "message": e["message"]}
-              for o in outcomes if o.error is not None for e in error_entry(o.error)["errors"]]
+              for o in outcomes if o.error is not None for e in o.error.errors]
     if errors:
         raise ProfileError(errors)
     runs = None
@@ -134,12 +133,12 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
             raise ProfileError([{"field": "uncertainty.samples", "message": (
                 f"{len(outcomes)} scenarios x {samples} samples exceeds "
                 f"{mc.MAX_SAMPLES_PER_REQUEST:,}; ask for fewer samples")}])
-        runs = [mc.simulate(o.resolved, samples, seed) for o in outcomes]
+        runs = [mc.simulate(o.reading, samples, seed) for o in outcomes]
     comparison: dict = {}
-    for block, prefix in BLOCKS.items():
+    for block in BLOCKS:
         entries = {}
         for indicator in INDICATORS:
-            key = f"{prefix}.{indicator}"
+            key = f"{block}.{indicator}"
             values = [_value(o.outputs.get(key)) for o in outcomes]
             if all(v is None for v in values):
                 continue
@@ -149,22 +148,22 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
                     [run.outputs.get(key) for run in runs], entries[indicator]["ranks"], base))
         if entries:
             comparison[block] = entries
-    estimates = [render(o.resolved, o.outputs) if runs is None
-                 else render_monte_carlo(o.resolved, o.outputs, run)
+    estimates = [render(o.reading, o.outputs) if runs is None
+                 else with_monte_carlo(o.reading, o.outputs, run)
                  for o, run in zip(outcomes, runs or [None] * len(outcomes), strict=True)]
     result = {
-        "baseline": {"index": base, "name": outcomes[base].resolved.name},
+        "baseline": {"index": base, "name": outcomes[base].reading.name},
         "estimates": estimates,
         "comparison": comparison,
     }
     if any(s is not None for s in scores):
         scored = [o for o, s in zip(outcomes, scores, strict=True) if s is not None]
         block = ("lifecycle.per_request" if all("lifecycle.per_request.gwp" in o.outputs
-                                                 for o in scored) else "inference.impacts")
+                                                 for o in scored) else "inference.per_request")
         per_request = {k: [_value(o.outputs.get(f"{block}.{k}")) for o in outcomes]
                        for k in INDICATORS}
-        result["right_sizing"] = right_size(scores, per_request, block.replace(
-            "inference.impacts", "inference.per_request"), base, target_score, target_indicator)
+        result["right_sizing"] = right_size(scores, per_request, block, base, target_score,
+                                            target_indicator)
     elif target_score is not None:
         raise ProfileError([{"field": "target_score", "message": "needs scenarios with a score"}])
     return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lca.types import CANONICAL_UNITS
+from lca.quantities import CANONICAL_UNITS
 from lca.units import conversion_factor
 
 ILLUSTRATION = ("Illustrations only: everyday comparisons to give a sense of scale, not results "

@@ -101,8 +101,6 @@ class FactorSet:
     tables: Mapping[str, Table]
     regions: Mapping[str, Region]
     defaults: Mapping[str, str] = field(default_factory=dict)
-    # Readings of profile sections against this set (lca.profile), kept as long as the set.
-    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, table: str, key: str, attribute: str) -> Factor | None:
         """The factor at (table, key, attribute), or None when the table has no such value."""
@@ -117,20 +115,65 @@ class FactorSet:
         return key in self.tables[table].rows
 
 
-def default_root() -> Path:
-    """Folder holding the factor-set versions: $LCA_FACTORS_DIR, else the copy an installed
-    package carries (``lca/factor_data``, see setup.cfg), else ``factors/`` of this checkout."""
-    env = os.environ.get("LCA_FACTORS_DIR")
-    if env:
-        return Path(env)
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
+"""The factor tables a set holds, as listed to users."""
+
+
+class FactorRepository:
+    """The factor sets an estimator may use: every version under one folder, loaded and
+    validated once, at construction (the only disk reads of a calculation's lifetime).
+
+    Built by the shell (the API from its configuration, the command line from its options) and
+    handed to lca.Estimator. ``get(version)`` pins a version; None gives the newest.
+    """
+
+    def __init__(self, root: Path | str | None = None,
+                 sets: Mapping[str, FactorSet] | None = None) -> None:
+        self.root = Path(root) if root is not None else packaged_root()
+        self.sets: dict[str, FactorSet] = dict(sets) if sets is not None else load_all(self.root)
+        if not self.sets:
+            raise FactorDataError(f"no factor set under {self.root}")
+        self.default = list(self.sets)[-1]
+
+    @classmethod
+    def of(cls, *sets: FactorSet) -> FactorRepository:
+        """A repository of the sets given, newest last (for tests and library callers)."""
+        return cls(sets={s.version: s for s in sets})
+
+    @property
+    def versions(self) -> list[str]:
+        """The versions held, oldest first."""
+        return list(self.sets)
+
+    def get(self, version: str | None = None) -> FactorSet:
+        """The factor set ``version`` (the newest when None); UnknownFactorSetError if absent."""
+        if version is None:
+            return self.sets[self.default]
+        found = self.sets.get(version) if isinstance(version, str) else None
+        if found is None:
+            raise UnknownFactorSetError(f"unknown factor set {version!r}; available: "
+                                        f"{self.versions}")
+        return found
+
+
+def packaged_root() -> Path:
+    """Folder of the factor sets that ship with lca: the copy an installed package carries
+    (``lca/factor_data``, see setup.cfg), else ``factors/`` of this checkout."""
     here = Path(__file__).resolve().parent
     installed = here / "factor_data"
     return installed if installed.is_dir() else here.parent / "factors"
 
 
+def default_root() -> Path:
+    """$LCA_FACTORS_DIR if set, else the packaged factor sets (for the shells: the core never
+    reads the environment)."""
+    env = os.environ.get("LCA_FACTORS_DIR")
+    return Path(env) if env else packaged_root()
+
+
 def available_versions(root: Path | None = None) -> list[str]:
     """Versions found under ``root``, oldest first (folder names sort as release order)."""
-    root = root or default_root()
+    root = root or packaged_root()
     if not root.is_dir():
         raise FactorDataError(f"factor folder {root} does not exist")
     return sorted((p.parent.name for p in root.glob("*/manifest.json")), key=_release_order)
@@ -145,7 +188,7 @@ def _release_order(version: str) -> list[tuple[int, object]]:
 @lru_cache(maxsize=8)
 def load_factor_set(root: Path | None = None, version: str | None = None) -> FactorSet:
     """Load and validate one factor set, the newest when ``version`` is None (cached)."""
-    root = root or default_root()
+    root = root or packaged_root()
     versions = available_versions(root)
     if not versions:
         raise FactorDataError(f"no factor set (no */manifest.json) under {root}")

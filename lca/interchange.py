@@ -29,10 +29,9 @@ import yaml
 
 from lca.equivalences import ILLUSTRATION, equivalents
 from lca.errors import FieldError, ProfileError
-from lca.estimate import estimate
+from lca.estimator import estimate
 from lca.factors import FactorSet, load_factor_set
-from lca.fields import GRID, TRAINING, Spec
-from lca.types import CANONICAL_UNITS, INDICATORS
+from lca.quantities import CANONICAL_UNITS, FIELDS, INDICATORS, Spec
 from lca.units import conversion_factor
 
 MAX_NAME_LENGTH = 200
@@ -172,7 +171,8 @@ def huggingface_profile(block: object, *, model: object = None,
     errors: list[dict] = []
     grams = _read(errors, EMISSIONS, block.get("emissions"), "co2_eq_emissions.emissions",
                   required=True)
-    energy = _read(errors, TRAINING["energy"], block.get("energy"), "co2_eq_emissions.energy")
+    energy = _read(errors, FIELDS["training.energy"].spec, block.get("energy"),
+                   "co2_eq_emissions.energy")
     texts: dict[str, str | None] = {}
     for key in CARD_TEXT_KEYS:
         value = block.get(key)
@@ -183,7 +183,7 @@ def huggingface_profile(block: object, *, model: object = None,
             value = None
         texts[key] = value.strip()[:MAX_NAME_LENGTH] if value else None
     if grams is not None and energy is not None:
-        _read(errors, GRID["gwp"], grams / 1000 / energy, "co2_eq_emissions",
+        _read(errors, FIELDS["training.grid.gwp"].spec, grams / 1000 / energy, "co2_eq_emissions",
               what="emissions / energy")
     if errors:
         raise ProfileError(errors)

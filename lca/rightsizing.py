@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lca.errors import ProfileError
-from lca.types import INDICATORS
+from lca.quantities import INDICATORS
 
 
 @dataclass(frozen=True)

@@ -156,3 +156,13 @@ def _show(raw: object) -> str:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         text = repr(raw)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+# Conversion constants of the float core, derived from the registry once (one source of truth,
+# checked dimensionally by tests/unit/test_dimensions.py, which runs the model on pint quantities).
+SECONDS_PER_HOUR = conversion_factor("h", "s")
+HOURS_PER_DAY = conversion_factor("day", "h")
+HOURS_PER_YEAR = conversion_factor("year", "h")  # the Julian year, as pint defines it
+WH_PER_KWH = conversion_factor("kWh", "Wh")
+J_PER_KWH = conversion_factor("kWh", "J")
+BYTES_PER_GB = conversion_factor("GB", "byte")

@@ -8,10 +8,14 @@ estimate, so these dispatch: arrays go to numpy, plain numbers to ``math``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
-from lca.types import Array
+# Every formula accepts a float, a numpy array (batch, Monte Carlo) or a pint quantity (tests).
+Array = float | np.ndarray
+Grid = Mapping[str, Array]
+
 
 nan = math.nan
 inf = math.inf

@@ -17,12 +17,11 @@ from api.schemas import (
     TableRequestSchema,
     TableSchema,
 )
-from lca.batch import estimate_batch
-from lca.columns import estimate_columns
-from lca.estimate import estimate
-from lca.factors import FactorSet
+from lca.engine.batch import estimate_batch
+from lca.engine.columns import estimate_columns
+from lca.engine.table import estimate_table
+from lca.estimator import Estimator, estimate
 from lca.interchange import to_csv, to_markdown
-from lca.table import estimate_table
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
                 description="Footprint of a model: training, per request and over its life.")
@@ -40,10 +39,10 @@ EXAMPLE = {
 RENDERINGS = {"application/json": None, "text/markdown": to_markdown, "text/csv": to_csv}
 
 
-def default_factors() -> FactorSet:
-    """The factor set used when a profile pins none."""
-    app = current_app
-    return app.extensions["lca.factor_sets"][app.extensions["lca.default_version"]]
+def default_factors() -> Estimator:
+    """The app's Estimator: its factor repository (the newest set unless a profile pins one)
+    and its cache of plans."""
+    return current_app.extensions["lca.estimator"]
 
 
 @blp.route("/estimates")

@@ -6,7 +6,7 @@ from flask import current_app
 
 from api.requests import Blueprint
 from api.schemas import HealthSchema
-from lca.estimate import METHOD_VERSION
+from lca.method import METHOD_VERSION
 
 blp = Blueprint("health", __name__, description="Liveness and readiness.")
 

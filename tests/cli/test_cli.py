@@ -16,8 +16,8 @@ from click.testing import CliRunner, Result
 import api
 from cli import main
 from lca import estimate
-from lca.batch import estimate_batch
 from lca.compare import compare
+from lca.engine.batch import estimate_batch
 from lca.interchange import card_block, estimate_imported, huggingface_profile
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "interchange"

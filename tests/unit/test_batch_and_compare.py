@@ -7,8 +7,8 @@ import math
 import pytest
 
 from lca import estimate
-from lca.batch import MAX_BATCH, estimate_batch
 from lca.compare import MAX_SCENARIOS, compare, expand_sweep, ranks
+from lca.engine.batch import MAX_BATCH, estimate_batch
 from lca.errors import ProfileError
 
 MIXED = [
@@ -139,17 +139,14 @@ def test_comparison_bounds_and_baseline_errors():
 
 
 def test_a_profile_whose_arithmetic_fails_gets_the_single_estimates_error(monkeypatch):
-    import sys
-
-    import lca.batch
+    import lca.estimator
 
     def overflow(inputs):
         raise OverflowError("(34, 'Numerical result out of range')")
 
-    monkeypatch.setattr(sys.modules["lca.estimate"], "calculate_floats", overflow)
+    monkeypatch.setattr(lca.estimator, "calculate", overflow)
     with pytest.raises(ProfileError) as single:
         estimate({**MIXED[1], "uncertainty": False})
-    monkeypatch.setattr(lca.batch, "calculate_floats", overflow)
     [entry] = estimate_batch(MIXED[1:2])
     assert entry["error"]["errors"] == single.value.errors
     assert "floating-point range" in single.value.errors[0]["message"]

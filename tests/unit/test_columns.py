@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lca import estimate
-from lca.columns import DEFAULT_OUTPUTS, estimate_columns
+from lca.engine.columns import DEFAULT_OUTPUTS, estimate_columns
 from lca.errors import ProfileError
 
 BASE = {"model": "llama-3.1-70b",
@@ -58,9 +58,15 @@ def test_more_active_than_total_parameters_is_a_row_error():
     assert [e["index"] for e in result["errors"]] == [1]
 
 
+def test_a_column_of_a_field_the_base_leaves_out_is_planned_as_given():
+    result = estimate_columns({"model": "llama-3.1-8b", "inference": {}},
+                              {"inference.batch_size": [1, 64]}, ["inference.replica.batch_size"])
+    assert result["outputs"]["inference.replica.batch_size"].tolist() == [1.0, 64.0]
+
+
 @pytest.mark.parametrize(("columns", "outputs", "field"), [
     ({"inference.location": ["FRA"]}, None, "columns.inference.location"),
-    ({"inference.requests_per_day": [5.0]}, None, "columns.inference.requests_per_day"),
+    ({"model.nope": [5.0]}, None, "columns.model.nope"),
     ({"inference.input_tokens": [1, 2], "inference.output_tokens": [1]}, None, "columns"),
     ({}, None, "columns"),
     ({"inference.input_tokens": [1]}, ["inference.per_request.joy"], "outputs"),

@@ -7,7 +7,8 @@ import copy
 import numpy as np
 import pytest
 
-from lca import calculate, estimate, load_factor_set, resolve
+from lca import calculate, estimate, load_factor_set
+from lca import read as resolve
 from lca.errors import ProfileError
 
 BASE = {
@@ -363,21 +364,24 @@ def test_training_defaults_of_scope_and_precision_are_listed(fixture_factors):
     assert {"training.overhead", "training.precision", "training.utilization"} <= fields
 
 
-def test_a_section_read_apart_from_its_numbers_equals_a_fresh_reading(factors):
-    """Sections alike but for their numbers share one reading (lca.profile._read_part): the
-    second profile's reading, made from the first's, equals its reading from an empty cache."""
+def test_profiles_of_one_shape_share_one_plan_and_bind_their_own_numbers(factors):
+    """Sections alike but for their numbers share one plan (lca.reading.plan); each profile's
+    numbers are bound on their own, and the reading equals one made by a fresh Estimator."""
+    from lca import Estimator, FactorRepository
+
     first = {"model": "llama-3.1-8b", "training": {"hardware": "nvidia-h100-sxm",
                                                    "tokens": 1.5e13, "utilization": 0.38},
              "inference": {"location": "FRA", "output_tokens": 120, "requests": 1e6}}
     second = {**first, "training": {**first["training"], "tokens": 9e12, "utilization": 0.51},
               "inference": {**first["inference"], "output_tokens": 800, "requests": 3e8}}
-    factors.cache.clear()
-    resolve(first, factors)
-    shared = resolve(second, factors)
-    factors.cache.clear()
-    fresh = resolve(second, factors)
-    assert shared.inputs == fresh.inputs and shared.inputs["i_output"] == 800
-    assert shared.inputs["t_util"] == 0.51 and shared.inputs["t_tokens"] == 9e12
-    assert shared.assumptions == fresh.assumptions and shared.factors_used == fresh.factors_used
+    estimator = Estimator(FactorRepository.of(factors))
+    one, shared = estimator.read(first), estimator.read(second)
+    fresh = Estimator(FactorRepository.of(factors)).read(second)
+    assert one.plan is shared.plan and fresh.plan is not shared.plan
+    assert shared.inputs == fresh.inputs and shared.inputs["inference.output_tokens"] == 800
+    assert shared.inputs["training.utilization"] == 0.51
+    assert shared.inputs["training.tokens"] == 9e12
+    assert shared.assumptions() == fresh.assumptions()
+    assert dict(shared.factors_used) == dict(fresh.factors_used)
     with pytest.raises(ProfileError, match="output_tokens"):
         resolve({**second, "inference": {**second["inference"], "output_tokens": 0}}, factors)

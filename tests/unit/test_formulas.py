@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lca import embodied, inference, lifecycle, operational, training
+from lca.model import embodied, inference, lifecycle, operational, training
 from lca.units import UNITS
 
 Q = UNITS.Quantity

@@ -25,7 +25,7 @@ from lca.interchange import (
     to_huggingface,
     to_markdown,
 )
-from lca.types import CANONICAL_UNITS, INDICATORS
+from lca.quantities import CANONICAL_UNITS, INDICATORS
 from lca.units import conversion_factor
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "interchange"

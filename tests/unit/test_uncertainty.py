@@ -9,9 +9,9 @@ import pytest
 
 from lca import estimate
 from lca.compare import compare
+from lca.engine.montecarlo import inverse_cdf
 from lca.errors import ProfileError
-from lca.profile import Spread
-from lca.uncertainty import inverse_cdf
+from lca.quantities import Spread
 
 PROFILE = {
     "model": "llama-3.1-70b",
@@ -169,14 +169,14 @@ def test_comparison_gives_the_probability_that_the_order_holds():
 
 @pytest.mark.parametrize("q", [0.0, 5.0, 50.0, 95.0, 100.0])
 def test_percentile_by_selection_equals_numpys_linear_definition(q):
-    from lca.uncertainty import percentile
+    from lca.engine.montecarlo import percentile
 
     rows = np.random.default_rng(3).lognormal(size=(20, 2001))
     assert percentile(rows, q) == pytest.approx(np.percentile(rows, q, axis=1).tolist())
 
 
 def test_successive_percentiles_of_one_array_partitioned_in_place_stay_exact():
-    from lca.uncertainty import percentile
+    from lca.engine.montecarlo import percentile
 
     original = np.random.default_rng(4).lognormal(size=(30, 10_000))
     rows = original.copy()
@@ -186,7 +186,7 @@ def test_successive_percentiles_of_one_array_partitioned_in_place_stay_exact():
 
 
 def test_kept_draws_equal_fresh_ones_and_cannot_be_written():
-    from lca.uncertainty import _cached_draw, inverse_cdf, quantiles
+    from lca.engine.montecarlo import _cached_draw, inverse_cdf, quantiles
 
     spread = Spread("zones.FRA.gwp", 0.02, 0.04, 0.09)
     kept = _cached_draw(spread, 2000, 7)
@@ -214,7 +214,7 @@ def test_without_a_volume_the_drivers_explain_the_per_request_figures():
 
 
 def test_monte_carlo_work_per_request_is_bounded():
-    from lca.batch import estimate_batch
+    from lca.engine.batch import estimate_batch
 
     scenarios = [{"model": "llama-3.1-8b", "inference": {}}] * 10
     with pytest.raises(ProfileError) as caught:

@@ -7,12 +7,13 @@ ADEME study (training impacts, marginal impact of one request, inference share) 
 from __future__ import annotations
 
 from lca import xp
-from lca.types import Array
+from lca.units import HOURS_PER_DAY
+from lca.xp import Array
 
 
 def request_volume(requests_per_day: Array, duration_hours: Array) -> Array:
     """Requests served over a deployment of ``duration_hours`` at ``requests_per_day``."""
-    return requests_per_day * duration_hours / 24.0
+    return requests_per_day * duration_hours / HOURS_PER_DAY
 
 
 def lifecycle_total(training: Array, per_request: Array, requests: Array) -> Array:

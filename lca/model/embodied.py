@@ -6,7 +6,8 @@ impacts per accelerator (card plus its share of the host server) x hours used / 
 
 from __future__ import annotations
 
-from lca.types import EMBODIED_INDICATORS, Array
+from lca.quantities import EMBODIED_INDICATORS
+from lca.xp import Array
 
 
 def per_accelerator(card: Array, host_share: Array) -> Array:

@@ -10,15 +10,8 @@ power of two for tensor parallelism). The efficiency constants are sourced facto
 from __future__ import annotations
 
 from lca import xp
-from lca.types import Array
-
-ROOFLINE, MEASURED_ENERGY_PER_REQUEST, MEASURED_ENERGY_PER_TOKEN, MEASURED_THROUGHPUT = 1, 2, 3, 4
-PATHS = {
-    ROOFLINE: "roofline",
-    MEASURED_ENERGY_PER_REQUEST: "measured_energy_per_request",
-    MEASURED_ENERGY_PER_TOKEN: "measured_energy_per_output_token",
-    MEASURED_THROUGHPUT: "measured_throughput",
-}
+from lca.units import J_PER_KWH
+from lca.xp import Array
 
 
 def weight_bytes(parameters: Array, bytes_per_parameter: Array) -> Array:
@@ -111,4 +104,4 @@ def idle_seconds(busy_seconds: Array, fleet_utilization: Array) -> Array:
 
 def energy_kwh(seconds: Array, power: Array) -> Array:
     """Energy (kWh) of drawing ``power`` W for ``seconds`` s."""
-    return seconds * power / 3.6e6
+    return seconds * power / J_PER_KWH

@@ -22,16 +22,22 @@ from functools import lru_cache
 
 import numpy as np
 
-from lca.calculate import calculate
-from lca.profile import Resolved, Spread
+from lca.method import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    HIGH_PERCENTILE,
+    LOG_SCALE_RATIO,
+    LOW_PERCENTILE,
+    MAX_DRIVERS,
+    MAX_SAMPLES_PER_REQUEST,
+)
+from lca.model.graph import calculate
+from lca.quantities import Spread
+from lca.reading import Reading as Resolved
 
-DEFAULT_SAMPLES = 2000
-DEFAULT_SEED = 0
-MAX_SAMPLES_PER_REQUEST = 400_000  # profiles x samples in one comparison or batch
-LOW_PERCENTILE, HIGH_PERCENTILE = 5.0, 95.0
-LOG_SCALE_RATIO = 10.0
-MAX_DRIVERS = 8
-DRIVER_BLOCKS = ("lifecycle.total", "inference.impacts", "training.impacts")
+__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HIGH_PERCENTILE", "LOW_PERCENTILE",
+           "MAX_SAMPLES_PER_REQUEST", "MonteCarlo", "bounds", "drivers", "simulate"]
+DRIVER_BLOCKS = ("lifecycle.total", "inference.per_request", "training.impacts")
 
 
 @dataclass
@@ -187,5 +193,4 @@ def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
             {"input": labels[i], "share": float(rho[i] ** 2 / total),
              "correlation": float(rho[i])}
             for i in order if total > 0 and rho[i] ** 2 / total >= 0.01]
-    return {"block": block.replace("inference.impacts", "inference.per_request"),
-            "indicators": result} if result else {}
+    return {"block": block, "indicators": result} if result else {}

@@ -2,21 +2,15 @@
 
 Method: method.md "Training"; accounting after Patterson et al. 2021 (energy = hours x measured
 average system power per chip x PUE) and Kaplan et al. 2020 (compute = 6 x parameters x tokens).
-Paths are numbered in order of preference; ``PATHS[code]`` is the name the estimate reports.
+The paths are lca.model.paths'.
 """
 
 from __future__ import annotations
 
 from lca import xp
-from lca.types import Array
-
-MEASURED_ENERGY, ACCELERATOR_HOURS, COUNT_X_DURATION, COMPUTE = 1, 2, 3, 4
-PATHS = {
-    MEASURED_ENERGY: "measured_energy",
-    ACCELERATOR_HOURS: "accelerator_hours",
-    COUNT_X_DURATION: "accelerator_count_x_duration",
-    COMPUTE: "compute",
-}
+from lca.model.paths import COMPUTE, MEASURED_ENERGY
+from lca.units import SECONDS_PER_HOUR, WH_PER_KWH
+from lca.xp import Array
 
 
 def accelerator_power(tdp: Array, load_factor: Array, host_power: Array) -> Array:
@@ -32,12 +26,12 @@ def training_compute(active_parameters: Array, tokens: Array, flops_per_paramete
 
 def compute_hours(compute: Array, flops_per_accelerator: Array) -> Array:
     """Accelerator-hours (h) to perform ``compute`` FLOP at an achieved FLOP/s per accelerator."""
-    return compute / flops_per_accelerator / 3600.0
+    return compute / flops_per_accelerator / SECONDS_PER_HOUR
 
 
 def hours_from_energy(it_energy: Array, power: Array) -> Array:
     """Accelerator-hours (h) implied by IT energy (kWh) at an average power per accelerator (W)."""
-    return it_energy * 1000.0 / power
+    return it_energy * WH_PER_KWH / power
 
 
 def accelerator_hours(path: Array, hours_given: Array, it_energy_given: Array, compute: Array,
@@ -60,4 +54,4 @@ def it_energy(path: Array, it_energy_given: Array, hours: Array, power: Array, o
 
     ``hours`` already includes the overhead; a measured energy is scaled by it here.
     """
-    return xp.where(path == MEASURED_ENERGY, it_energy_given * overhead, hours * power / 1000.0)
+    return xp.where(path == MEASURED_ENERGY, it_energy_given * overhead, hours * power / WH_PER_KWH)

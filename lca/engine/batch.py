@@ -1,9 +1,9 @@
 """Many profiles at once, each estimated as a single estimate is, with per-profile errors.
 
-Every profile is read and calculated by the same compiled code as a single estimate (lca.kernel),
-so a batch result is exactly the single estimates of its profiles; the batch adds the limits, the
-error entries and a paused garbage collector. Stacking profiles into numpy arrays was slower than
-the compiled scalar code for full responses; for volume, lca.table returns figures as columns.
+Every profile is read and calculated as a single estimate is (lca.estimator), so a batch result
+is exactly the single estimates of its profiles; the batch adds the limits, the error entries
+(lca.errors.to_problem) and a paused garbage collector. For volume, lca.engine.table returns
+figures as columns.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from lca.errors import ProfileError, out_of_range
-from lca.estimate import render_with_uncertainty
+from lca.errors import ProfileError, to_problem
+from lca.estimator import Estimator, estimator_for, figures
 from lca.factors import FactorSet
-from lca.kernel import calculate_floats
-from lca.profile import Resolved, resolve
-from lca.uncertainty import DEFAULT_SAMPLES, MAX_SAMPLES_PER_REQUEST
+from lca.method import DEFAULT_SAMPLES, MAX_SAMPLES_PER_REQUEST
+from lca.reading import Reading
 
 MAX_BATCH = 10_000
 
@@ -28,7 +27,7 @@ class Outcome:
     """One profile of a batch: its reading and flat outputs, or its error."""
 
     index: int
-    resolved: Resolved | None = None
+    reading: Reading | None = None
     outputs: dict[str, float] | None = None
     error: ProfileError | None = None
 
@@ -57,40 +56,39 @@ def without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def outcome(index: int, profile: object, factors: FactorSet | None = None) -> Outcome:
-    """Resolve and calculate one profile as a single estimate does, keeping its error."""
+def outcome(estimator: Estimator, index: int, profile: object) -> Outcome:
+    """Read and calculate one profile as a single estimate does, keeping its error."""
     try:
-        resolved = resolve(profile, factors)
-        try:
-            outputs = calculate_floats(resolved.inputs)
-        except ArithmeticError:
-            raise out_of_range() from None
+        reading = estimator.read(profile)
+        return Outcome(index, reading=reading, outputs=figures(reading))
     except ProfileError as error:
         return Outcome(index, error=error)
-    return Outcome(index, resolved=resolved, outputs=outputs)
 
 
-def calculate_many(profiles: Sequence[object], factors: FactorSet | None = None) -> list[Outcome]:
-    """Resolve and calculate every profile; errors stay per profile."""
+def calculate_many(estimator: Estimator, profiles: Sequence[object]) -> list[Outcome]:
+    """Read and calculate every profile; errors stay per profile."""
     with without_cyclic_gc():
-        return [outcome(index, profile, factors) for index, profile in enumerate(profiles)]
+        return [outcome(estimator, index, profile) for index, profile in enumerate(profiles)]
 
 
-def error_entry(error: ProfileError) -> dict:
-    """The problem object of an invalid profile inside a batch or comparison."""
-    return {"type": "urn:lca:problem:invalid-profile", "title": "Invalid profile",
-            "status": 422, "detail": f"{len(error.errors)} field(s) of this profile are invalid",
-            "errors": error.errors}
-
-
-def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None,
+def estimate_batch(profiles: Sequence[object], factors: FactorSet | Estimator | None = None,
                    provenance: bool = True) -> list[dict]:
     """Estimate many profiles: ``{"index", "estimate"}`` or ``{"index", "error"}`` each, in order.
 
     Without ``provenance`` each estimate leaves out ``factors_used`` and ``assumptions``.
     The Monte Carlo runs only for profiles that ask for it (``"uncertainty": true`` or options):
     by default a batch gives central values. Raises ValueError for more than MAX_BATCH profiles.
+    ``iter_batch`` makes the same entries one at a time, for a caller that streams them.
     """
+    entries = iter_batch(profiles, factors, provenance)
+    with without_cyclic_gc():
+        return list(entries)
+
+
+def iter_batch(profiles: Sequence[object], factors: FactorSet | Estimator | None = None,
+               provenance: bool = True) -> Iterator[dict]:
+    """The entries of estimate_batch, each made when it is asked for; the limits are checked
+    before the first."""
     if len(profiles) > MAX_BATCH:
         raise ValueError(f"at most {MAX_BATCH} profiles per batch, got {len(profiles)}")
     asked = sum(_samples_asked(p) for p in profiles)
@@ -98,16 +96,18 @@ def estimate_batch(profiles: Sequence[object], factors: FactorSet | None = None,
         raise ProfileError([{"field": "profiles", "message": (
             f"the profiles ask for {asked:,} Monte Carlo samples in all; at most "
             f"{MAX_SAMPLES_PER_REQUEST:,} per batch")}])
-    results = []
-    with without_cyclic_gc():
-        for index, profile in enumerate(profiles):  # one pass: each response built while hot
-            done = outcome(index, profile, factors)
-            if done.error is not None:
-                results.append({"index": index, "error": error_entry(done.error)})
-            else:
-                results.append({"index": index, "estimate": render_with_uncertainty(
-                    done.resolved, done.outputs, by_default=False, provenance=provenance)})
-    return results
+    return _results(estimator_for(factors), profiles, provenance)
+
+
+def _results(estimator: Estimator, profiles: Sequence[object], provenance: bool
+             ) -> Iterator[dict]:
+    for index, profile in enumerate(profiles):
+        done = outcome(estimator, index, profile)
+        if done.error is not None:
+            yield {"index": index, "error": to_problem(done.error)}
+        else:
+            yield {"index": index, "estimate": estimator.report(
+                done.reading, done.outputs, by_default=False, provenance=provenance)}
 
 
 def _samples_asked(profile: object) -> int:

@@ -7,7 +7,7 @@ facility energy. All functions take floats or numpy arrays in canonical units.
 
 from __future__ import annotations
 
-from lca.types import Array, Grid
+from lca.xp import Array, Grid
 
 
 def facility_energy(it_energy: Array, pue: Array) -> Array:

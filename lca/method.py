@@ -1,0 +1,16 @@
+"""The version of the calculation method and its parameters that are not factors.
+
+A change to a formula or to one of these parameters is a new method version: the version is
+reported with every estimate, beside the factor-set version.
+"""
+
+METHOD_VERSION = "1.0"
+
+# Monte Carlo (lca.engine.montecarlo)
+DEFAULT_SAMPLES = 2000
+DEFAULT_SEED = 0
+MAX_SAMPLES_PER_REQUEST = 400_000  # profiles x samples in one comparison or batch
+LOW_PERCENTILE, HIGH_PERCENTILE = 5.0, 95.0
+LOG_SCALE_RATIO = 10.0  # ranges wider than this are drawn on a log scale
+MAX_DRIVERS = 8
+MIN_DRIVER_SHARE = 0.01

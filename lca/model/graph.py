@@ -1,0 +1,232 @@
+"""The model's wiring: every figure of an estimate from its inputs, by name.
+
+``calculate`` takes the inputs that lca.reading makes (named as in lca.quantities: profile fields
+by their path, factor inputs such as ``inference.hardware.tdp``) as floats, numpy arrays of any
+shape (a table, Monte Carlo samples) or pint quantities (tests), and returns the figures of the
+same shape, named by their path in the response (``inference.per_request.gwp``). Derived inputs
+(power from TDP and load, hours from count and duration...) are computed here, not while
+reading, so that the Monte Carlo varies the factors they come from. The formulas themselves are
+the functions of lca.model.training, inference, operational, embodied and lifecycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lca import xp
+from lca.model import inference as inf
+from lca.model import lifecycle as lc
+from lca.model import training as tr
+from lca.model.embodied import embodied_impacts, per_accelerator
+from lca.model.operational import operational_impacts
+from lca.model.paths import (
+    MEASURED_ENERGY_PER_REQUEST,
+    MEASURED_ENERGY_PER_TOKEN,
+    MEASURED_THROUGHPUT,
+)
+from lca.quantities import EMBODIED_INDICATORS, INDICATORS
+from lca.units import SECONDS_PER_HOUR
+from lca.xp import Array
+
+WATER_PARTS = ("onsite", "offsite", "manufacturing")
+
+
+def _grid(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
+    return {k: x[f"{phase}.grid.{k}"] for k in ("gwp", "water", "adpe", "pe")}
+
+
+def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array]
+           ) -> None:
+    """Store a phase's operational, embodied and total impacts with the water parts."""
+    total = "impacts" if phase == "training" else "per_request"
+    for k in INDICATORS:
+        out[f"{phase}.operational.{k}"] = op[k]
+        if k in emb:
+            out[f"{phase}.{total}.{k}"] = op[k] + emb[k]
+            out[f"{phase}.embodied.{k}"] = emb[k]
+        else:
+            out[f"{phase}.{total}.{k}"] = op[k]
+    out[f"{phase}.water.onsite"] = op["water_onsite"]
+    out[f"{phase}.water.offsite"] = op["water_offsite"]
+    out[f"{phase}.water.manufacturing"] = emb["water"]
+
+
+def _per_accelerator(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
+    return {k: per_accelerator(x[f"{phase}.hardware.embodied_{k}"],
+                               x[f"{phase}.hardware.host_embodied_{k}"])
+            for k in EMBODIED_INDICATORS}
+
+
+def _active(x: Mapping[str, Array]) -> Array:
+    """Active parameters, never above the total (sampled ranges of the two could cross)."""
+    return xp.minimum(x["model.active_parameters"], x["model.parameters"])
+
+
+def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
+    """Training accelerator-hours, IT energy and impacts (module doc)."""
+    path, overhead, pue = x["training.path"], x["training.overhead"], x["training.datacenter.pue"]
+    measured_power = x["training.power_per_accelerator"]
+    power = xp.where(xp.isnan(measured_power),
+                     tr.accelerator_power(x["training.hardware.tdp"], x["training.load_factor"],
+                                          x["training.hardware.host_power"]),
+                     measured_power)
+    given_hours = x["training.accelerator_hours"]
+    hours_given = xp.where(xp.isnan(given_hours),
+                           x["training.accelerator_count"] * x["training.duration"], given_hours)
+    energy = x["training.energy"]
+    energy_given = xp.where(x["training.energy_is_facility"] == 1.0, energy / pue, energy)
+    compute = xp.where(xp.isnan(x["training.compute"]),
+                       tr.training_compute(_active(x), x["training.tokens"],
+                                           x["training.flops_per_parameter_token"]),
+                       x["training.compute"])
+    achieved = x["training.achieved_flops"]
+    flops = xp.where(xp.isnan(achieved),
+                     x["training.hardware.peak_flops"] * x["training.utilization"], achieved)
+    hours = tr.accelerator_hours(path, hours_given, energy_given, compute, flops, power, overhead)
+    it_energy = tr.it_energy(path, energy_given, hours, power, overhead)
+    op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], _grid(x, "training"))
+    emb = embodied_impacts(_per_accelerator(x, "training"), hours, x["hardware_lifetime"])
+    out: dict[str, Array] = {"training.accelerator_hours": hours,
+                             "training.it_energy": it_energy, "training.compute": compute}
+    _phase(out, "training", op, emb)
+    return out
+
+
+def kv_cache_bytes_per_token(x: Mapping[str, Array]) -> Array:
+    """KV-cache bytes per token: latent attention, grouped-query attention, or the estimate."""
+    value_bytes, layers = x["model.kv_cache_bytes_per_value"], x["model.layers"]
+    latent = inf.latent_kv_bytes_per_token(layers, x["model.kv_lora_rank"], x["model.head_dim"],
+                                           value_bytes)
+    grouped = inf.kv_bytes_per_token(layers, x["model.kv_heads"], x["model.head_dim"],
+                                     value_bytes)
+    estimated = inf.kv_bytes_per_token_estimate(x["model.parameters"],
+                                                x["model.kv_bytes_coefficient"], value_bytes)
+    return xp.where(xp.isnan(x["model.kv_bytes_coefficient"]),
+                    xp.where(xp.isnan(x["model.kv_lora_rank"]), grouped, latent), estimated)
+
+
+def replica(x: Mapping[str, Array]) -> dict[str, Array]:
+    """How one replica serves: its size, batch and roofline times per request (module doc)."""
+    kv_per_token = kv_cache_bytes_per_token(x)
+    weights = inf.weight_bytes(x["model.parameters"], x["model.bytes_per_parameter"])
+    input_tokens, output_tokens = x["inference.input_tokens"], x["inference.output_tokens"]
+    context = inf.mean_context(input_tokens, output_tokens)
+    memory, usable = x["inference.hardware.memory"], x["inference.memory_usable_fraction"]
+    peak, prefill_efficiency = x["inference.hardware.peak_flops"], x["inference.prefill_efficiency"]
+    sized = inf.replica_accelerators(weights, x["inference.weight_memory_overhead"],
+                                     x["inference.batch_size"] * kv_per_token * context,
+                                     memory, usable)
+    n = xp.where(xp.isnan(x["inference.accelerators"]), sized, x["inference.accelerators"])
+    cap = inf.max_batch(n, memory, usable, weights, kv_per_token, context)
+    batch = xp.minimum(x["inference.batch_size"], cap)
+    flops_pt = x["inference.flops_per_parameter_token"]
+    active = _active(x)
+    prefill = inf.prefill_seconds(active, input_tokens, flops_pt, n, peak, prefill_efficiency)
+    read = (weights * inf.weight_read_fraction(x["model.parameters"], active, batch)
+            + batch * kv_per_token * context)
+    step = inf.decode_step_seconds(read, flops_pt * active * batch, n,
+                                   x["inference.hardware.memory_bandwidth"],
+                                   x["inference.decode_bandwidth_efficiency"], peak,
+                                   prefill_efficiency)
+    busy = xp.where(x["inference.path"] == MEASURED_THROUGHPUT,
+                    output_tokens / x["inference.output_throughput"],
+                    inf.replica_seconds_per_request(prefill, step, output_tokens, batch))
+    idle = inf.idle_seconds(busy, x["inference.fleet_utilization"])
+    return {
+        "inference.replica.accelerators": n, "inference.replica.batch_size": batch,
+        "inference.replica.max_batch_size": cap,
+        "inference.replica.prefill_seconds": prefill,
+        "inference.replica.decode_step_seconds": step,
+        "inference.replica.busy_seconds_per_request": busy,
+        "inference.replica.idle_seconds_per_request": idle,
+        "inference.replica.weight_bytes": weights,
+        "inference.replica.usable_memory_bytes": n * memory * usable,
+        "inference.replica.kv_cache_bytes_per_token": kv_per_token,
+    }
+
+
+def request_energy(x: Mapping[str, Array], r: Mapping[str, Array]
+                   ) -> tuple[Array, dict[str, Array], Array]:
+    """IT energy of one request (kWh), its parts (busy accelerators, busy hosts, idle capacity)
+    and whether it was measured as a whole, from the replica ``r``."""
+    n = r["inference.replica.accelerators"]
+    busy = r["inference.replica.busy_seconds_per_request"]
+    idle = r["inference.replica.idle_seconds_per_request"]
+    tdp, host = x["inference.hardware.tdp"], x["inference.hardware.host_power"]
+    measured_power = x["inference.power_per_accelerator"]
+    unmeasured = xp.isnan(measured_power)
+    accel_power = xp.where(unmeasured, tr.accelerator_power(tdp, x["inference.load_factor"], 0.0),
+                           measured_power)
+    host_power = xp.where(unmeasured, host, 0.0)
+    idle_power = tr.accelerator_power(tdp, x["inference.idle_power_fraction"],
+                                      host * x["inference.host_idle_fraction"])
+    parts = {
+        "accelerators": inf.energy_kwh(busy, inf.replica_power(n, accel_power)),
+        "host": inf.energy_kwh(busy, inf.replica_power(n, host_power)),
+        "idle": inf.energy_kwh(idle, inf.replica_power(n, idle_power)),
+    }
+    path = x["inference.path"]
+    measured = (path == MEASURED_ENERGY_PER_REQUEST) | (path == MEASURED_ENERGY_PER_TOKEN)
+    given = xp.where(path == MEASURED_ENERGY_PER_TOKEN,
+                     x["inference.energy_per_output_token"] * x["inference.output_tokens"],
+                     x["inference.energy_per_request"])
+    given = xp.where(x["inference.energy_is_facility"] == 1.0,
+                     given / x["inference.datacenter.pue"], given)
+    it_energy = xp.where(measured, given, parts["accelerators"] + parts["host"] + parts["idle"])
+    return it_energy, parts, measured
+
+
+def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
+    """Per-request inference impacts, replica sizing and roofline times (module doc)."""
+    out = replica(x)
+    it_energy, parts, measured = request_energy(x, out)
+    op = operational_impacts(it_energy, x["inference.datacenter.pue"],
+                             x["inference.datacenter.wue"], _grid(x, "inference"))
+    replica_hours = out["inference.replica.accelerators"] * (
+        out["inference.replica.busy_seconds_per_request"]
+        + out["inference.replica.idle_seconds_per_request"]) / SECONDS_PER_HOUR
+    emb = embodied_impacts(_per_accelerator(x, "inference"), replica_hours,
+                           x["hardware_lifetime"])
+    out["inference.it_energy"] = it_energy
+    _phase(out, "inference", op, emb)
+    for name, part in parts.items():  # unknown when the energy was measured as a whole
+        out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
+    out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy
+    requests = xp.where(xp.isnan(x["inference.requests"]),
+                        lc.request_volume(x["inference.requests_per_day"],
+                                          x["inference.duration"]),
+                        x["inference.requests"])
+    for k in INDICATORS:
+        per_request = out[f"inference.per_request.{k}"]
+        out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
+        out[f"inference.total.{k}"] = per_request * requests
+    out["inference.requests"] = requests
+    return out
+
+
+def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
+    """Lifecycle totals, amortised per-request impacts, shares and breakeven (lca.lifecycle)."""
+    requests = out["inference.requests"]
+    result: dict[str, Array] = {"lifecycle.requests": requests}
+    for k in INDICATORS:
+        training, per_request = out[f"training.impacts.{k}"], out[f"inference.per_request.{k}"]
+        total = lc.lifecycle_total(training, per_request, requests)
+        result[f"lifecycle.total.{k}"] = total
+        result[f"lifecycle.per_request.{k}"] = lc.amortised_per_request(training, per_request,
+                                                                        requests)
+        result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
+            lc.shares(training, total))
+        result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
+    return result
+
+
+def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
+    """Every output figure from resolved inputs; the phases present follow the inputs present."""
+    out: dict[str, Array] = {}
+    if "training.path" in x:
+        out.update(training_outputs(x))
+    if "inference.path" in x:
+        out.update(inference_outputs(x))
+    if "training.path" in x and "inference.path" in x:
+        out.update(lifecycle_outputs(out))
+    return out

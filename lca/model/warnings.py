@@ -1,0 +1,44 @@
+"""The warnings an estimate can carry: one registry of codes and messages, and the warnings that
+follow from the figures themselves.
+
+A warning says that a figure rests on something the user should know (a default location, a
+fallback factor, a replica too small for the weights). Each code is declared once here with the
+text shown to the user; ``{phase}`` and the other fields are filled in where it is raised.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+WARNINGS: dict[str, str] = {
+    "zone-default": "{phase}: no location given, the world-average grid is used",
+    "peak-flops-fallback": "{phase}: {hardware} has no {attribute}; its 16-bit peak is used",
+    "hours-from-energy": "training: accelerator-hours for the embodied share are implied by the "
+                         "measured energy and the power per accelerator",
+    "no-volume": "inference: no requests (or requests_per_day with duration) given, so no "
+                 "deployment total",
+    "replica-too-small": "inference: the weights do not fit in the usable memory of the "
+                         "accelerators given; the estimate assumes they run anyway",
+    "batch-capped": "inference: the batch size was lowered to what the replica's memory holds "
+                    "beside the weights",
+}
+"""Every warning code of the core and its message."""
+
+
+def warning(code: str, **fields: str) -> dict[str, str]:
+    """The warning ``code`` with its message filled in."""
+    return {"code": code, "message": WARNINGS[code].format(**fields)}
+
+
+def figure_warnings(inputs: Mapping[str, float], out: Mapping[str, float]) -> list[dict]:
+    """The warnings that the central figures of an inference estimate call for."""
+    found = []
+    if not math.isfinite(float(out["inference.requests"])):
+        found.append(warning("no-volume"))
+    if float(out["inference.replica.weight_bytes"]) > float(
+            out["inference.replica.usable_memory_bytes"]):
+        found.append(warning("replica-too-small"))
+    if float(out["inference.replica.batch_size"]) < float(inputs["inference.batch_size"]):
+        found.append(warning("batch-capped"))
+    return found

@@ -1,0 +1,371 @@
+"""Every quantity of lca, declared once: the inputs a profile may give and the figures it gets.
+
+An input is named by its dotted path in the profile (``inference.output_tokens``), and the
+formulas (lca.model.graph) read it under that same name. Its Spec gives the canonical unit, the
+accepted range and a one-line meaning; ``default`` names the method constant used when the
+profile leaves it out. Inputs that come from the factor tables rather than from the profile
+(``inference.hardware.tdp``) are declared in MODEL_INPUTS with their unit only.
+
+A figure is named by its dotted path in the estimate response (``inference.per_request.gwp``),
+which is also the key the formulas write it under. The profile reader (lca.reading), the response
+(lca.report.response), the columnar outputs, the OpenAPI schemas (api.schemas) and the
+calculator's labels are all derived from these tables: adding an input is one Field here plus
+the formula that reads it (docs/adding-an-input.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lca.errors import FieldError
+from lca.units import HOURS_PER_YEAR, parse_quantity
+
+INDICATORS = ("energy", "gwp", "water", "adpe", "pe")
+EMBODIED_INDICATORS = ("gwp", "water", "adpe", "pe")
+CANONICAL_UNITS = {"energy": "kWh", "gwp": "kgCO2e", "water": "L", "adpe": "kgSbeq", "pe": "MJ"}
+PRECISIONS = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
+ENERGY_SCOPES = ("it", "facility")
+MAX_NAME_LENGTH = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class Range:
+    """A user's range for an input: uniform between low and high, triangular if a mode is given."""
+
+    low: float
+    high: float
+    mode: float | None = None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How an input varies in the Monte Carlo: triangular on (low, mode, high), uniform when the
+    mode is None; ``label`` names its origin (a factor reference or a profile field), and inputs
+    of one origin are drawn together."""
+
+    label: str
+    low: float
+    mode: float | None
+    high: float
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one numeric input is read: canonical unit, bounds and a one-line meaning."""
+
+    unit: str
+    low: float
+    high: float
+    doc: str
+    low_open: bool = False
+    integer: bool = False
+
+    def describe_range(self) -> str:
+        """The accepted range as a reader sees it."""
+        left = "(" if self.low_open else "["
+        return f"{left}{self.low:g}, {self.high:g}] {self.unit}"
+
+    def read_uncertain(self, raw: object, field: str) -> tuple[float, Range | None]:
+        """``raw`` read like ``read``, or a range ``{"low": .., "high": .., "value": ..}``.
+
+        A range returns its central value (``value``, else the midpoint) and the Range; a plain
+        quantity returns None as its range.
+        """
+        if not isinstance(raw, Mapping):
+            return self.read(raw, field), None
+        unknown = set(raw) - {"low", "high", "value"}
+        if unknown or "low" not in raw or "high" not in raw:
+            raise FieldError(field, "a range is {\"low\": .., \"high\": ..} with an optional "
+                             "\"value\"")
+        low, high = self.read(raw["low"], f"{field}.low"), self.read(raw["high"], f"{field}.high")
+        mode = None if raw.get("value") is None else self.read(raw["value"], f"{field}.value")
+        if not low <= high or (mode is not None and not low <= mode <= high):
+            raise FieldError(field, "a range needs low <= value <= high")
+        return (mode if mode is not None else (low + high) / 2.0), Range(low, high, mode)
+
+    def read(self, raw: object, field: str) -> float:
+        """``raw`` as a float in this spec's unit, within its range; FieldError otherwise."""
+        value = parse_quantity(raw, self.unit, field)
+        below = value <= self.low if self.low_open else value < self.low
+        if below or value > self.high:
+            raise FieldError(field, f"{value:g} is outside the accepted range "
+                             f"{self.describe_range()}")
+        if self.integer and value != int(value):
+            raise FieldError(field, f"expected a whole number, got {value:g}")
+        return value
+
+
+@dataclass(frozen=True)
+class Field:
+    """A numeric field of the profile: its path (also its input name), how it is read, and the
+    method constant that stands in when it is left out (with the reason shown to the user)."""
+
+    path: str
+    spec: Spec
+    default: str | None = None
+    why: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The field's name within its section (``output_tokens``)."""
+        return self.path.rpartition(".")[2]
+
+
+def _site(phase: str) -> list[Field]:
+    """The grid and data-centre overrides of a phase (``training.grid.gwp``...)."""
+    return [
+        Field(f"{phase}.grid.gwp", Spec("kgCO2e/kWh", 0, 3, "grid carbon intensity, lifecycle")),
+        Field(f"{phase}.grid.water", Spec("L/kWh", 0, 1000, "water consumed per kWh generated "
+                                          "(off-site)")),
+        Field(f"{phase}.grid.adpe", Spec("kgSbeq/kWh", 0, 1e-3, "abiotic depletion per kWh")),
+        Field(f"{phase}.grid.pe", Spec("MJ/kWh", 0, 100, "primary energy per kWh")),
+        Field(f"{phase}.datacenter.pue", Spec("dimensionless", 1, 5,
+                                              "power usage effectiveness")),
+        Field(f"{phase}.datacenter.wue", Spec("L/kWh", 0, 50, "on-site water use per kWh of IT "
+                                              "energy")),
+    ]
+
+
+_YEARS_100 = 100 * HOURS_PER_YEAR
+
+FIELDS: dict[str, Field] = {f.path: f for f in [
+    Field("hardware_lifetime", Spec("h", 0.25 * HOURS_PER_YEAR, 30 * HOURS_PER_YEAR,
+                                    "service life of accelerators and servers"),
+          "hardware_lifetime", "default service life"),
+    Field("model.parameters", Spec("dimensionless", 1e3, 1e14, "total parameters")),
+    Field("model.active_parameters", Spec("dimensionless", 1e3, 1e14,
+                                          "parameters active per token (mixture of experts)")),
+    Field("model.layers", Spec("dimensionless", 1, 1000, "transformer layers", integer=True)),
+    Field("model.kv_heads", Spec("dimensionless", 1, 1024, "key/value heads per layer",
+                                 integer=True)),
+    Field("model.head_dim", Spec("dimensionless", 1, 4096, "dimension of one attention head",
+                                 integer=True)),
+    Field("training.energy", Spec("kWh", 0, 1e10, "measured energy of the run", low_open=True)),
+    Field("training.accelerator_hours", Spec("h", 0, 1e10, "accelerator-hours used",
+                                             low_open=True)),
+    Field("training.accelerator_count", Spec("dimensionless", 1, 1e7, "accelerators used",
+                                             integer=True)),
+    Field("training.duration", Spec("h", 0, _YEARS_100, "wall-clock duration", low_open=True)),
+    Field("training.compute", Spec("FLOP", 0, 1e30, "training compute", low_open=True)),
+    Field("training.tokens", Spec("token", 0, 1e16, "training tokens", low_open=True)),
+    Field("training.utilization", Spec("dimensionless", 0, 1, "model FLOP utilization "
+                                       "(achieved/peak)", low_open=True),
+          "training_utilization", "default model FLOP utilization"),
+    Field("training.achieved_flops", Spec("FLOP/s", 0, 1e18, "measured FLOP/s per accelerator",
+                                          low_open=True)),
+    Field("training.power_per_accelerator", Spec("W", 0, 1e5, "measured average system power "
+                                                 "per accelerator, host share included",
+                                                 low_open=True)),
+    Field("training.overhead", Spec("dimensionless", 1, 100, "multiplier for experiments and "
+                                    "failed runs"),
+          "training_overhead", "the run given only: experiments and failed runs are not counted "
+          "(set overhead to include them)"),
+    *_site("training"),
+    Field("inference.input_tokens", Spec("token", 0, 1e7, "input (prompt) tokens per request"),
+          "default_input_tokens", "default prompt length"),
+    Field("inference.output_tokens", Spec("token", 0, 1e7, "output tokens per request",
+                                          low_open=True),
+          "default_output_tokens", "default response length"),
+    Field("inference.requests", Spec("dimensionless", 0, 1e16, "requests served over the "
+                                     "deployment", low_open=True)),
+    Field("inference.requests_per_day", Spec("dimensionless", 0, 1e14, "requests per day",
+                                             low_open=True)),
+    Field("inference.duration", Spec("h", 0, _YEARS_100, "deployment duration", low_open=True)),
+    Field("inference.batch_size", Spec("dimensionless", 1, 4096, "concurrent requests per "
+                                       "replica"),
+          "default_batch_size", "default concurrent requests per replica"),
+    Field("inference.fleet_utilization", Spec("dimensionless", 0, 1, "share of provisioned "
+                                              "capacity doing useful work", low_open=True),
+          "default_fleet_utilization", "default share of capacity in use"),
+    Field("inference.energy_per_request", Spec("kWh", 0, 1e3, "measured energy per request",
+                                               low_open=True)),
+    Field("inference.energy_per_output_token", Spec("kWh/token", 0, 1, "measured energy per "
+                                                    "output token", low_open=True)),
+    Field("inference.output_throughput", Spec("token/s", 0, 1e9, "measured output tokens per "
+                                              "second of one replica, all batched requests "
+                                              "together", low_open=True)),
+    Field("inference.accelerators", Spec("dimensionless", 1, 1e5, "accelerators per replica",
+                                         integer=True)),
+    Field("inference.power_per_accelerator", Spec("W", 0, 1e5, "measured average system power "
+                                                  "per accelerator while serving, host share "
+                                                  "included", low_open=True)),
+    *_site("inference"),
+]}
+"""The numeric fields of a profile, by path."""
+
+
+def section_fields(section: str) -> dict[str, Field]:
+    """The numeric fields directly inside ``section`` (``""`` for the top level), by name."""
+    return {f.name: f for f in FIELDS.values() if f.path.rpartition(".")[0] == section}
+
+
+# The other keys each section accepts (ids, choices and nested sections), beside its numbers.
+_OTHER_KEYS = {
+    "": {"name", "factors_version", "model", "training", "inference", "uncertainty", "units"},
+    "model": {"preset", "precision"},
+    "training": {"hardware", "precision", "energy_scope", "location", "grid", "datacenter"},
+    "inference": {"hardware", "energy_scope", "location", "grid", "datacenter"},
+    "grid": set(),
+    "datacenter": {"profile"},
+}
+SECTION_KEYS: dict[str, set[str]] = {
+    section: others | set(section_fields("training.grid" if section == "grid" else
+                                         "training.datacenter" if section == "datacenter"
+                                         else section))
+    for section, others in _OTHER_KEYS.items()}
+"""Every key a section of the profile accepts (grid and datacenter alike in both phases)."""
+
+
+# Inputs of the formulas that the factor tables supply (the profile cannot set them), with their
+# canonical unit; the profile's fields are inputs too, under their path and in their Spec's unit.
+def _phase_inputs(phase: str) -> dict[str, str]:
+    units = {f"{phase}.path": "dimensionless", f"{phase}.hardware.tdp": "W",
+             f"{phase}.hardware.host_power": "W", f"{phase}.hardware.peak_flops": "FLOP/s",
+             f"{phase}.energy_is_facility": "dimensionless",
+             f"{phase}.flops_per_parameter_token": "FLOP/token"}
+    for k, unit in (("gwp", "kgCO2e"), ("water", "L"), ("adpe", "kgSbeq"), ("pe", "MJ")):
+        units[f"{phase}.hardware.embodied_{k}"] = unit
+        units[f"{phase}.hardware.host_embodied_{k}"] = unit
+    return units
+
+
+MODEL_INPUTS: dict[str, str] = {
+    "model.kv_lora_rank": "dimensionless",
+    "model.bytes_per_parameter": "byte",
+    "model.kv_cache_bytes_per_value": "byte",
+    "model.kv_bytes_coefficient": "byte/token",
+    **_phase_inputs("training"),
+    "training.load_factor": "dimensionless",
+    **_phase_inputs("inference"),
+    "inference.hardware.memory": "byte",
+    "inference.hardware.memory_bandwidth": "byte/s",
+    "inference.prefill_efficiency": "dimensionless",
+    "inference.decode_bandwidth_efficiency": "dimensionless",
+    "inference.memory_usable_fraction": "dimensionless",
+    "inference.weight_memory_overhead": "dimensionless",
+    "inference.load_factor": "dimensionless",
+    "inference.idle_power_fraction": "dimensionless",
+    "inference.host_idle_fraction": "dimensionless",
+}
+"""Inputs from the factor tables and method constants, with their canonical units."""
+
+
+def input_unit(name: str) -> str:
+    """The canonical unit of the formulas' input ``name`` (a field or a factor input)."""
+    field = FIELDS.get(name)
+    return field.spec.unit if field is not None else MODEL_INPUTS[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the estimate, at ``path`` in the response.
+
+    ``unit`` is an indicator (``gwp``: shown in the profile's display unit for it), a fixed unit
+    (``h``), or None for a bare number (counts, shares). ``paths`` restricts the figure to some
+    calculation paths of its phase; ``when`` shows it only when that figure is finite (totals
+    need a request volume). ``phases`` are the phases that must be present.
+    """
+
+    path: str
+    unit: str | None
+    doc: str
+    phases: tuple[str, ...]
+    paths: tuple[str, ...] = ()
+    when: str | None = None
+
+    @property
+    def indicator(self) -> str | None:
+        """The indicator whose display unit applies, if the unit is one."""
+        return self.unit if self.unit in CANONICAL_UNITS else None
+
+    @property
+    def canonical_unit(self) -> str | None:
+        """The unit of the figure's value in canonical units."""
+        return CANONICAL_UNITS.get(self.unit, self.unit) if self.unit else None
+
+
+def _block(prefix: str, doc: str, phases: tuple[str, ...], indicators: tuple[str, ...] = INDICATORS,
+           when: str | None = None) -> list[Figure]:
+    return [Figure(f"{prefix}.{k}", k, f"{doc} ({k})", phases, when=when) for k in indicators]
+
+
+def _water(phase: str) -> list[Figure]:
+    return [Figure(f"{phase}.water.{part}", "water", f"{phase} water consumed {doc}", (phase,))
+            for part, doc in (("onsite", "on site (cooling)"), ("offsite", "off site, to "
+                              "generate the electricity"), ("manufacturing", "to make the "
+                              "hardware (embodied share)"))]
+
+
+_T, _I, _B = ("training",), ("inference",), ("training", "inference")
+_REQUESTS = "inference.requests"
+_LIFECYCLE_WHEN = "lifecycle.requests"
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("training.accelerator_hours", "h", "accelerator-hours of training, overhead "
+           "included", _T),
+    Figure("training.it_energy", "energy", "IT energy of training", _T),
+    *_block("training.impacts", "training impacts, operational + embodied", _T),
+    *_block("training.operational", "training impacts of electricity use", _T),
+    *_block("training.embodied", "training share of hardware manufacturing", _T,
+            EMBODIED_INDICATORS),
+    *_water("training"),
+    Figure("training.compute", "FLOP", "training compute", _T, paths=("compute",)),
+    Figure("inference.replica.accelerators", None, "accelerators per replica", _I),
+    Figure("inference.replica.batch_size", None, "concurrent requests per replica, after the "
+           "memory cap", _I),
+    Figure("inference.replica.max_batch_size", None, "concurrent requests the replica's memory "
+           "holds beside the weights", _I),
+    Figure("inference.replica.prefill_seconds", "s", "prefill time of one request", _I),
+    Figure("inference.replica.decode_step_seconds", "s", "time of one decode step of the "
+           "batch", _I),
+    Figure("inference.replica.busy_seconds_per_request", "s", "replica time a request takes, "
+           "batching shared", _I),
+    Figure("inference.replica.idle_seconds_per_request", "s", "idle replica time per request "
+           "at the fleet utilization", _I),
+    Figure("inference.replica.weight_bytes", "byte", "memory of the weights", _I),
+    Figure("inference.replica.usable_memory_bytes", "byte", "usable memory of the replica", _I),
+    Figure("inference.replica.kv_cache_bytes_per_token", "byte/token", "KV-cache bytes per "
+           "token of context", _I),
+    Figure("inference.it_energy", "energy", "IT energy of one request", _I),
+    *_block("inference.per_request", "impacts of one request", _I),
+    *_block("inference.per_output_token", "impacts per output token", _I),
+    *_block("inference.operational", "impacts of one request's electricity use", _I),
+    *_block("inference.embodied", "one request's share of hardware manufacturing", _I,
+            EMBODIED_INDICATORS),
+    *_water("inference"),
+    *[Figure(f"inference.energy_breakdown.{part}", "energy", f"energy of one request: {doc}", _I)
+      for part, doc in (("accelerators", "accelerators busy"), ("host", "host servers busy"),
+                        ("idle", "idle provisioned capacity"),
+                        ("overhead", "data-centre overhead (PUE)"))],
+    Figure(_REQUESTS, None, "requests served over the deployment", _I, when=_REQUESTS),
+    *_block("inference.total", "impacts of every request of the deployment", _I,
+            when=_REQUESTS),
+    *[Figure(f"lifecycle.breakeven_requests.{k}", None, f"requests after which inference "
+             f"outweighs training ({k})", _B) for k in INDICATORS],
+    *_block("lifecycle.total", "training + every request", _B, when=_LIFECYCLE_WHEN),
+    *_block("lifecycle.per_request", "one request with its share of training", _B,
+            when=_LIFECYCLE_WHEN),
+    *[Figure(f"lifecycle.shares.{phase}.{k}", None, f"share of {phase} in the lifecycle total "
+             f"({k})", _B, when=_LIFECYCLE_WHEN)
+      for phase in ("training", "inference") for k in INDICATORS],
+)
+"""Every figure, in the order it appears in the response."""
+
+FIGURE_PATHS: frozenset[str] = frozenset(f.path for f in FIGURES)
+
+DEFAULT_OUTPUTS = tuple(f"{block}.{k}" for block in ("inference.per_request", "training.impacts",
+                                                      "lifecycle.total", "lifecycle.per_request")
+                        for k in INDICATORS)
+"""The figures the columnar endpoints return when none are named."""
+
+OUTPUT_NAMES: frozenset[str] = FIGURE_PATHS | {_LIFECYCLE_WHEN}
+"""Every output a columnar request may name: the figures and the lifecycle's request volume."""

@@ -1,0 +1,142 @@
+"""How the training and inference sections of a shape are read: the path each one takes.
+
+Training takes the most measured input given: measured energy, then accelerator-hours, then
+accelerator count x duration, then compute (given, or 6 x active parameters x tokens).
+Inference takes measured energy (per request or per output token), else a measured throughput,
+else the roofline model. The numbers themselves are bound afterwards (lca.reading.bind).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from lca.model import paths
+from lca.quantities import PRECISIONS
+from lca.reading.planner import Planner
+from lca.reading.sections import (
+    DEFAULT_PRECISION,
+    energy_scope,
+    given_fields,
+    inference_hardware,
+    peak_flops,
+    read_hardware,
+    read_site,
+)
+from lca.reading.shape import GIVEN
+
+_TRAINING_GIVEN = ("accelerator_hours", "accelerator_count", "duration", "energy", "compute",
+                   "tokens", "achieved_flops", "power_per_accelerator")
+_INFERENCE_GIVEN = ("accelerators", "power_per_accelerator", "energy_per_request",
+                    "energy_per_output_token", "output_throughput", "requests",
+                    "requests_per_day", "duration")
+_INFERENCE_DEFAULTS = ("input_tokens", "output_tokens", "batch_size", "fleet_utilization")
+_TRAINING_INPUTS = ("energy", "accelerator_hours", "accelerator_count", "duration", "compute",
+                    "tokens")
+
+
+def _training_path(p: Planner, t: Mapping) -> float | None:
+    """The training path the given fields select, or None (with an error if one is due)."""
+    given = {k: t.get(k) is GIVEN for k in (*_TRAINING_INPUTS, "achieved_flops")}
+    if given["energy"]:
+        return paths.MEASURED_ENERGY
+    if given["accelerator_hours"]:
+        return paths.ACCELERATOR_HOURS
+    if given["accelerator_count"] and given["duration"]:
+        return paths.COUNT_X_DURATION
+    if given["compute"] or given["tokens"]:
+        return paths.COMPUTE
+    if given["accelerator_count"] or given["duration"]:
+        missing, other = (("duration", "accelerator_count") if not given["duration"]
+                          else ("accelerator_count", "duration"))
+        if t.get(missing) is None:
+            p.error(f"training.{missing}", f"needed with {other}")
+        return None
+    if not any(t.get(k) is not None for k in _TRAINING_INPUTS):
+        p.error("training", "give one of energy, accelerator_hours, accelerator_count with "
+                "duration, compute, or tokens")
+    return None
+
+
+def read_training(p: Planner, raw: object) -> str | None:
+    """Plan the training section: its path, power, compute and overhead inputs."""
+    phase = "training"
+    t = p.section(raw, phase, "training")
+    hardware = read_hardware(p, t, phase)
+    read_site(p, t, phase)
+    precision = p.choice(t, "precision", PRECISIONS, phase)
+    if precision is None and t.get("precision") is None:
+        precision = DEFAULT_PRECISION
+        if t.get("compute") is GIVEN or t.get("tokens") is GIVEN:  # only compute uses it
+            p.assume("training.precision", precision, "default training precision (mixed "
+                     "precision); model.precision is the serving precision")
+    code = _training_path(p, t)
+    if hardware is None or precision is None or code is None:
+        return None
+    p.inputs["training.path"] = code
+    given_fields(p, t, phase, _TRAINING_GIVEN)
+    p.put_factor("training.load_factor", p.fs.constant("load_factor_training"))
+    if t.get("power_per_accelerator") is not GIVEN:
+        p.assume("training.power_per_accelerator", "TDP x training load factor + host share",
+                 "no measured power given")
+    p.inputs["training.energy_is_facility"] = 0.0
+    if code == paths.MEASURED_ENERGY:
+        energy_scope(p, t, phase)
+        if t.get("accelerator_hours") is not GIVEN and not (
+                t.get("accelerator_count") is GIVEN and t.get("duration") is GIVEN):
+            p.warn("hours-from-energy")
+    _training_compute(p, t, hardware, precision, code)
+    p.field_or_default(t, "training.overhead")
+    if t.get("overhead") is not GIVEN:
+        # Counting experiments is a choice of scope, not an uncertainty: not sampled.
+        p.spreads.pop("training.overhead", None)
+    return paths.TRAINING_PATHS[code]
+
+
+def _training_compute(p: Planner, t: Mapping, hardware: str, precision: str, code: float
+                      ) -> None:
+    """On the compute path: FLOP per parameter-token, peak FLOP/s and utilization."""
+    for name in ("flops_per_parameter_token", "hardware.peak_flops", "utilization"):
+        p.inputs[f"training.{name}"] = float("nan")
+    if code != paths.COMPUTE:
+        return
+    if t.get("compute") is not GIVEN:
+        p.put_factor("training.flops_per_parameter_token",
+                     p.fs.constant("training_flops_per_parameter_token"))
+        p.assume("training.compute", "6 x active parameters x tokens",
+                 "compute not given (Kaplan et al. 2020)")
+    if t.get("achieved_flops") is not GIVEN:
+        p.put_factor("training.hardware.peak_flops", peak_flops(p, hardware, precision,
+                                                                "training"))
+        p.field_or_default(t, "training.utilization")
+
+
+def read_inference(p: Planner, raw: object, precision: str | None) -> str | None:
+    """Plan the inference section: its path, request shape and serving hardware."""
+    phase = "inference"
+    s = p.section(raw, phase, "inference")
+    hardware = read_hardware(p, s, phase)
+    read_site(p, s, phase)
+    if hardware is None:
+        return None
+    for name in _INFERENCE_DEFAULTS:
+        p.field_or_default(s, f"inference.{name}")
+    given_fields(p, s, phase, _INFERENCE_GIVEN)
+    inference_hardware(p, hardware, precision or DEFAULT_PRECISION)
+    code = paths.ROOFLINE
+    p.inputs["inference.energy_is_facility"] = 0.0
+    if s.get("energy_per_request") is GIVEN or s.get("energy_per_output_token") is GIVEN:
+        code = (paths.MEASURED_ENERGY_PER_REQUEST if s.get("energy_per_request") is GIVEN
+                else paths.MEASURED_ENERGY_PER_TOKEN)
+        energy_scope(p, s, phase)
+    elif s.get("output_throughput") is GIVEN:
+        code = paths.MEASURED_THROUGHPUT
+    p.inputs["inference.path"] = code
+    requests, per_day, duration = (s.get(k) is GIVEN for k in ("requests", "requests_per_day",
+                                                               "duration"))
+    if not requests and per_day and not duration:
+        if s.get("duration") is None:
+            p.error("inference.duration", "needed with requests_per_day")
+        return None
+    if not requests and not per_day and duration:
+        p.error("inference.requests_per_day", "needed with duration (or give requests)")
+    return paths.INFERENCE_PATHS[code]
