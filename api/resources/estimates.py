@@ -21,7 +21,7 @@ from lca.batch import estimate_batch
 from lca.columns import estimate_columns
 from lca.estimate import estimate
 from lca.factors import FactorSet
-from lca.interchange import to_csv, to_markdown
+from lca.report import to_csv, to_markdown
 from lca.table import estimate_table
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
