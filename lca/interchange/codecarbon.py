@@ -17,7 +17,9 @@ from lca.factors import FactorSet
 from lca.interchange.matching import locate, set_hardware
 from lca.interchange.notes import Notes, model_or_placeholder
 from lca.profile import MAX_NAME_LENGTH
+from lca.units import conversion_factor
 
+SECONDS_PER_HOUR = conversion_factor("h", "s")  # CodeCarbon logs durations in seconds
 MAX_ERRORS = 20  # a broken log of thousands of rows is reported by its first errors, not all
 
 
@@ -85,7 +87,7 @@ class _Totals:
             totals.energy += e
             totals.it_energy += e / pue
             totals.pues.add(pue)
-            totals.hours += gpus * duration / 3600.0
+            totals.hours += gpus * duration / SECONDS_PER_HOUR
         totals.countries = sorted({c for _, r in rows
                                    if (c := (r.get("country_iso_code") or "").strip())})
         if len(totals.countries) > 1:

@@ -23,6 +23,7 @@ from lca.profile import MAX_NAME_LENGTH
 from lca.units import conversion_factor
 
 EMISSIONS = Spec("gCO2e", 0, 1e13, "emissions of the run, grams CO2e", low_open=True)
+GRAMS_PER_KG = conversion_factor("kgCO2e", "gCO2e")  # cards give grams, factors use kg
 CARD_TEXT_KEYS = ("source", "training_type", "geographical_location", "hardware_used")
 
 
@@ -100,7 +101,7 @@ def _read_block(block: object) -> tuple[float, float | None, dict[str, str | Non
     energy = _read(errors, TRAINING["energy"], block.get("energy"), "co2_eq_emissions.energy")
     texts = {key: _text(errors, block.get(key), key) for key in CARD_TEXT_KEYS}
     if grams is not None and energy is not None:
-        _read(errors, GRID["gwp"], grams / 1000 / energy, "co2_eq_emissions",
+        _read(errors, GRID["gwp"], grams / GRAMS_PER_KG / energy, "co2_eq_emissions",
               what="emissions / energy")
     if errors:
         raise ProfileError(errors)
@@ -140,7 +141,7 @@ def _set_energy(training: dict, notes: Notes, grams: float, energy: float | None
                 fs: FactorSet) -> None:
     """Facility energy for the card's emissions: derived from the zone's grid, or the card's
     own energy with the grid intensity the two imply."""
-    kg = grams / 1000.0
+    kg = grams / GRAMS_PER_KG
     if energy is None:
         grid = fs.get("zones", zone, "gwp").value
         training["energy"] = kg / grid
