@@ -27,9 +27,11 @@ class Notes:
         self.warnings: list[dict] = []
 
     def assume(self, field: str, value: object, why: str) -> None:
+        """Record that ``field`` was set to ``value`` by the conversion, and why."""
         self.assumptions.append({"field": field, "value": value, "why": why})
 
     def warn(self, code: str, message: str) -> None:
+        """Record a warning with its code, as the estimate's warnings are."""
         self.warnings.append({"code": code, "message": message})
 
     def result(self, profile: dict) -> dict:
