@@ -317,10 +317,15 @@ def codecarbon(emissions: str, model: str | None, fmt: str) -> None:
 
 
 def run_import(path: str, model: str | None, fmt: str, convert: Callable[..., dict]) -> None:
-    """Convert the text of ``path`` into a profile, estimate it and print both."""
+    """Convert the text of ``path`` into a profile, estimate it and print both.
+
+    The newest factor set reads the record and estimates it, as for a profile that pins none.
+    """
     text = read_text(path)
     try:
-        result = interchange.estimate_imported(convert(text, model=parse_model(model)))
+        factors = load_factor_set()
+        imported = convert(text, model=parse_model(model), factors=factors)
+        result = interchange.estimate_imported(imported, factors)
     except LcaError as exc:
         raise failure(path, exc) from None
     click.echo(render.imported(result, fmt), nl=False)

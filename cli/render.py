@@ -1,7 +1,8 @@
 """Text renderings for the terminal: an estimate as a table, several side by side with deltas.
 
-The file formats (CSV, Markdown, Hugging Face YAML) are pure conversions of the core
-(``lca.interchange``); this module only lays figures out for a reader at a terminal.
+The file formats (CSV and Markdown in ``lca.report``, Hugging Face YAML in ``lca.interchange``)
+are pure conversions of the core; this module only lays figures out for a reader at a terminal,
+with the number formats of ``lca.report.format``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 
-from lca.equivalences import equivalents
-from lca.interchange import to_card_yaml, to_csv, to_huggingface, to_markdown
+from lca.interchange import to_card_yaml, to_huggingface
 from lca.quantities import CANONICAL_UNITS, INDICATORS
-from lca.units import conversion_factor
+from lca.report import to_csv, to_markdown
+from lca.report.equivalences import ILLUSTRATED, equivalents_of
+from lca.report.format import number, percent, signed_percent
 
 # The figures a reader looks at first: (label, block of the estimate).
 HEADLINE = (("training", "training.impacts"), ("per request", "inference.per_request"),
@@ -62,10 +64,10 @@ def table(result: Mapping) -> str:
     for label, block in HEADLINE:
         values = _block(result, block)
         if values:
-            rows.append([label, *(_fmt((values.get(k) or {}).get("value")) for k in INDICATORS)])
+            rows.append([label, *(number((values.get(k) or {}).get("value")) for k in INDICATORS)])
     shares = (result.get("lifecycle") or {}).get("shares")
     if shares:
-        rows.append(["inference share", *(_percent(shares["inference"].get(k))
+        rows.append(["inference share", *(percent(shares["inference"].get(k))
                                           for k in INDICATORS)])
     lines = [f"{result.get('name') or 'estimate'}  (method {versions.get('method')}, factors "
              f"{versions.get('factors')})", "", *_aligned(rows)]
@@ -111,8 +113,8 @@ def comparison(result: Mapping, names: Sequence[str], fmt: str) -> str:
     for block, indicator, entry in rows:
         best = entry["best"]
         cells.append([f"{BLOCK_LABELS.get(block, block)} {indicator}", entry["unit"],
-                      *(_fmt(v) for v in entry["values"]),
-                      *(_signed(entry["relative_deltas"][i]) for i in others),
+                      *(number(v) for v in entry["values"]),
+                      *(signed_percent(entry["relative_deltas"][i]) for i in others),
                       "n/a" if best is None else names[best]])
     sizing = right_sizing(result, names)
     if fmt == "markdown":
@@ -138,7 +140,7 @@ def right_sizing(result: Mapping, names: Sequence[str]) -> list[str]:
     lines = [f"{label} ({'higher' if score['higher_is_better'] else 'lower'} is better), "
              f"footprint per request from {sizing['footprint']}:",
              "gwp per request per point: " + ", ".join(
-                 f"{names[i]} {_fmt(v)} kgCO2e" for i, v in enumerate(gwp) if v is not None),
+                 f"{names[i]} {number(v)} kgCO2e" for i, v in enumerate(gwp) if v is not None),
              "Pareto front (gwp): " + ", ".join(names[i] for i in sizing["pareto_front"]["gwp"])]
     target = sizing.get("target")
     if target:
@@ -148,7 +150,7 @@ def right_sizing(result: Mapping, names: Sequence[str]) -> list[str]:
             saving = target["saving_vs_baseline"].get(target["indicator"]) or {}
             lines.append(f"target {label} {target['score']:g}: {names[target['selected']]}, "
                          f"{target['indicator']} saving vs baseline "
-                         f"{_percent(saving.get('relative'))}")
+                         f"{percent(saving.get('relative'))}")
     return lines
 
 
@@ -174,14 +176,8 @@ def _illustrations(result: Mapping) -> list[str]:
         values = _block(result, block)
         if not values:
             continue
-        lines = []
-        for k in ("gwp", "energy", "water"):
-            q = values.get(k) or {}
-            if q.get("value") is None:
-                continue
-            amount = q["value"] * conversion_factor(q["unit"], CANONICAL_UNITS[k])
-            lines += [f"  {label} {k} ~ {_fmt(e['count'])} {e['label']} ({e['year']})"
-                      for e in equivalents(k, amount)[:1]]
+        lines = [f"  {label} {k} ~ {number(e['count'])} {e['label']} ({e['year']})"
+                 for k in ILLUSTRATED for e in equivalents_of(k, values.get(k))[:1]]
         if lines:
             return ["", "illustrations only (sources: --format markdown):", *lines]
     return []
@@ -191,18 +187,6 @@ def _aligned(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]
-
-
-def _fmt(value: object) -> str:
-    return "n/a" if not isinstance(value, (int, float)) else f"{value:.4g}"
-
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:.3g} %"
-
-
-def _signed(relative: float | None) -> str:
-    return "n/a" if relative is None else f"{relative * 100:+.3g} %"
 
 
 def _blank(value: object) -> object:

@@ -1,6 +1,6 @@
 """Scenarios side by side: every estimate, and per indicator the deltas against a baseline.
 
-A comparison is a batch (lca.batch) plus, for ``inference.per_request``, ``training.impacts``
+A comparison is a batch (lca.engine.batch) plus, for ``inference.per_request``, ``training.impacts``
 and ``lifecycle.total``, each scenario's value in canonical units, its absolute and relative
 delta against the baseline, its rank (1 = lowest footprint; ties share a rank) and the best one.
 A sweep expands a base profile over ``vary`` (field path -> values) into the cartesian product.

@@ -21,7 +21,7 @@ from lca.engine.batch import estimate_batch
 from lca.engine.columns import estimate_columns
 from lca.engine.table import estimate_table
 from lca.estimator import Estimator, estimate
-from lca.interchange import to_csv, to_markdown
+from lca.report import to_csv, to_markdown
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
                 description="Footprint of a model: training, per request and over its life.")

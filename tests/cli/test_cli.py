@@ -304,10 +304,10 @@ def test_serve_dev_runs_flasks_development_server(monkeypatch):
 # ---- import ----
 
 @pytest.mark.parametrize("card", ["readme", "card"])
-def test_import_huggingface_prints_profile_and_estimate(files, card):
+def test_import_huggingface_prints_profile_and_estimate(files, card, factors):
     out = json.loads(ok(invoke("import", "huggingface", files[card])).stdout)
     block = card_block(files[card].read_text())
-    expected = estimate_imported(huggingface_profile(block))
+    expected = estimate_imported(huggingface_profile(block, factors=factors), factors)
     assert out == expected
     grams = block["emissions"]
     gwp = out["estimate"]["training"]["operational"]["gwp"]["value"]

@@ -42,6 +42,14 @@ def test_the_wheel_carries_every_factor_file(wheel):
     assert shipped and shipped <= names, sorted(shipped - names)
 
 
+def test_the_wheel_carries_every_module_of_the_packages(wheel):
+    # setup.cfg lists the packages by hand: a new subpackage left out of it would be missing
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {p.relative_to(ROOT).as_posix() for folder in ("lca", "api", "cli")
+               for p in (ROOT / folder).rglob("*.py")}
+    assert modules <= names, sorted(modules - names)
+
+
 def test_an_installed_lca_estimates_from_its_own_factor_data(wheel, tmp_path):
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",

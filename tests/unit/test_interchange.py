@@ -1,4 +1,4 @@
-"""lca.interchange and lca.equivalences: imports, exports and illustrations (shipped factors)."""
+"""lca.interchange and lca.report: imports, exports and illustrations (shipped factors)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,19 @@ from pathlib import Path
 import pytest
 
 from lca import estimate
-from lca.equivalences import EQUIVALENCES, equivalents
 from lca.errors import ProfileError
 from lca.interchange import (
-    CSV_COLUMNS,
     card_block,
     codecarbon_profile,
     estimate_imported,
     huggingface_profile,
     load_yaml,
-    quantities,
     to_card_yaml,
-    to_csv,
     to_huggingface,
-    to_markdown,
 )
 from lca.quantities import CANONICAL_UNITS, INDICATORS
+from lca.report import CSV_COLUMNS, quantities, to_csv, to_markdown
+from lca.report.equivalences import EQUIVALENCES, equivalents
 from lca.units import conversion_factor
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "interchange"

@@ -10,11 +10,14 @@ label them as illustrations and cite them; they never enter a calculation.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lca.quantities import CANONICAL_UNITS
 from lca.units import conversion_factor
 
+# The indicators with everyday items, in the order renderings show them.
+ILLUSTRATED = ("gwp", "energy", "water")
 ILLUSTRATION = ("Illustrations only: everyday comparisons to give a sense of scale, not results "
                 "of this method; each has its own scope and source.")
 
@@ -99,3 +102,12 @@ def equivalents(indicator: str, amount: float) -> list[dict]:
              "value": e.value, "unit": e.unit, "source": e.source, "year": e.year,
              "note": e.note}
             for e in EQUIVALENCES if e.indicator == indicator]
+
+
+def equivalents_of(indicator: str, quantity: Mapping | None) -> list[dict]:
+    """``equivalents`` of a figure of an estimate (``{"value", "unit"}``, any unit of
+    ``indicator``); an empty list when the figure is missing."""
+    if not quantity or quantity.get("value") is None:
+        return []
+    amount = quantity["value"] * conversion_factor(quantity["unit"], CANONICAL_UNITS[indicator])
+    return equivalents(indicator, amount)
