@@ -295,3 +295,16 @@ def test_bounds_of_multiples_ties_infinities_and_nans_equal_numpys():
     got = bounds(run, central)
     _assert_bounds_equal(got, _numpy_bounds(run, central))
     assert got["same"] == got["base"]
+
+
+def test_ranks_equal_a_stable_argsorts_with_and_without_ties():
+    from lca.uncertainty import _ranks
+
+    rng = np.random.default_rng(12)
+    rows = np.stack([rng.lognormal(size=2000), rng.choice([8.0, 64.0, 512.0], 2000),
+                     rng.integers(0, 300, 2000).astype(float), -rng.random(2000)])
+    expected = np.empty(rows.shape)
+    for row, values in zip(expected, rows, strict=True):
+        row[np.argsort(values, kind="stable")] = np.arange(rows.shape[1])
+    np.testing.assert_array_equal(_ranks(rows), expected)
+    np.testing.assert_array_equal(_ranks(rows[2]), expected[2:3])
