@@ -12,6 +12,7 @@ nothing here is asserted by the test suite. Issue 14's target is >= 0.4x GET /he
 from __future__ import annotations
 
 import json
+import logging
 import statistics
 import sys
 import time
@@ -42,6 +43,7 @@ def monte_carlo_request(rounds: int = 5, repeat: int = 300) -> dict[str, float]:
     from lca.estimate import calculate_floats, resolve  # as lca.estimate calls them
 
     client = create_app({"TESTING": True}).test_client()
+    logging.getLogger("lca.access").setLevel(logging.WARNING)  # one line per request otherwise
     body = json.dumps(EXAMPLE).encode()
     headers = {"Content-Type": "application/json"}
     assert client.post("/v1/estimates", data=body, headers=headers).status_code == 200
