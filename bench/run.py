@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench.load import free_port, start_clients, start_server, workers_of
+from bench.montecarlo import monte_carlo_request
 from bench.profiles import catalogue, varied
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +245,7 @@ def main() -> None:
     single(1 if quick else 5)
     batch(20_000 if quick else 100_000)
     monte_carlo()
+    monte_carlo_request(1 if quick else 5)
     http(1000 if quick else 4000, 8)
 
 

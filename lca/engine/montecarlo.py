@@ -15,6 +15,7 @@ the edge of its range. Drivers are ranked by squared Spearman rank correlation w
 from __future__ import annotations
 
 import math
+import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -114,32 +115,195 @@ def simulate(resolved: Resolved, samples: int = DEFAULT_SAMPLES, seed: int = DEF
             drawn[spread.label] = quantiles(spread.label, samples, seed)
         inputs[name] = inverse_cdf(drawn[spread.label], spread)
     outputs = calculate(inputs)
-    arrays = {k: np.broadcast_to(np.asarray(v, dtype=float), (samples,))
-              for k, v in outputs.items()}
-    return MonteCarlo(samples, seed, arrays, drawn)
+    return MonteCarlo(samples, seed, {k: _as_samples(v, samples) for k, v in outputs.items()},
+                      drawn)
+
+
+def _as_samples(value: object, samples: int) -> np.ndarray:
+    """``value`` as a read-only array of ``samples`` values: sampled outputs as they are (no
+    copy), a constant as a zero-stride view (np.broadcast_to costs ten times more)."""
+    if type(value) is np.ndarray and value.shape == (samples,) and value.dtype == np.float64:
+        value.flags.writeable = False
+        return value
+    return np.broadcast_to(np.asarray(value, dtype=float), (samples,))
 
 
 def bounds(mc: MonteCarlo, central: Mapping[str, float]) -> dict[str, tuple[float, float]]:
     """(low, high) of every output: its 5th and 95th percentiles, widened to hold the central
-    value. Outputs whose central value is not finite get none."""
+    value. Outputs whose central value is not finite get none.
+
+    The same figures as ``percentile`` on every varying output, computed for less: outputs that
+    are a constant multiple of another on every sample (per request and per output token, per
+    request and in total, operational and total energy) take that multiple of its percentiles
+    (swapped for a negative multiple), and the order statistics come from the samples beyond a
+    threshold (see ``_tails``) rather than from partitioning every row twice.
+    """
     out: dict[str, tuple[float, float]] = {}
-    varying = []
+    keys: list[str] = []
     for key, value in central.items():
         value = float(value)
         if not math.isfinite(value):
             continue
-        samples = mc.outputs[key]
-        if samples.strides == (0,) or samples.min() == samples.max():  # no input moved it
+        if mc.outputs[key].strides == (0,):  # no input moved it
             out[key] = (value, value)
         else:
-            varying.append(key)
-    if varying:
-        stacked = np.stack([mc.outputs[k] for k in varying])  # a copy, reordered below
-        low, high = (percentile(stacked, q) for q in (LOW_PERCENTILE, HIGH_PERCENTILE))
-        for key, lo, hi in zip(varying, low, high, strict=True):
-            value = float(central[key])
-            out[key] = (min(lo, value), max(hi, value))
+            keys.append(key)
+    if not keys:
+        return out
+    rows = np.stack([mc.outputs[k] for k in keys], out=_buffer("rows", (len(keys), mc.samples)))
+    smallest, largest = rows.min(axis=1), rows.max(axis=1)
+    varying = smallest != largest  # NaN samples count as varying, as before
+    one_sign = varying & ((smallest > 0) | (largest < 0))
+    representative, multiple = _proportional(rows, one_sign)
+    reps = np.flatnonzero(varying & (representative == np.arange(len(keys))))
+    low, high = _low_high(np.take(rows, reps, axis=0, out=_buffer("reps", (len(reps),
+                                                                            mc.samples))))
+    where = np.zeros(len(keys), dtype=np.intp)
+    where[reps] = np.arange(len(reps))
+    at = where[representative]
+    low, high = low[at] * multiple, high[at] * multiple
+    negative = multiple < 0
+    low[negative], high[negative] = high[negative], low[negative]
+    for key, moved, lo, hi in zip(keys, varying.tolist(), low.tolist(), high.tolist(),
+                                  strict=True):
+        value = float(central[key])
+        out[key] = (min(lo, value), max(hi, value)) if moved else (value, value)
     return out
+
+
+# Scratch arrays of up to this many bytes are kept per thread and reused: a fresh array of more
+# than 128 KiB is mapped afresh by malloc, and faulting its pages in cost more than the work.
+BUFFER_BYTES = 4 << 20
+_buffers = threading.local()
+
+
+def _buffer(name: str, shape: tuple[int, ...], dtype: type = np.float64) -> np.ndarray:
+    """An uninitialised C-contiguous array of ``shape``: a view of this thread's scratch array
+    ``name`` when small enough, else a new one. Valid until the next call with ``name``."""
+    size = math.prod(shape)
+    if size * np.dtype(dtype).itemsize > BUFFER_BYTES:
+        return np.empty(shape, dtype)
+    kept = getattr(_buffers, name, None)
+    if kept is None or kept.size < size or kept.dtype != dtype:
+        kept = np.empty(max(size, 1 << 12), dtype)
+        setattr(_buffers, name, kept)
+    return kept[:size].reshape(shape)
+
+
+# Rows grouped as proportional differ from the multiple of their representative by at most this,
+# relative, on every sample; their percentiles, so, by at most this too (rows of one sign only).
+PROPORTIONAL_TOLERANCE = 1e-13
+
+
+def _proportional(rows: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the index of a row it is a constant multiple of (itself if none), and the
+    multiple: candidate rows sharing the ratios of a few samples to the first (to float32
+    precision) are checked on every sample against PROPORTIONAL_TOLERANCE. Only ``candidates``
+    (rows of one sign, without zeros) are grouped; the others stand alone."""
+    count, n = rows.shape
+    representative = np.arange(count)
+    multiple = np.ones(count)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # rows standing alone
+        keys = (rows[:, [1, n // 3, (2 * n) // 3, n - 1]] / rows[:, :1]).astype(np.float32)
+    first: dict[bytes, int] = {}
+    for i in np.flatnonzero(candidates).tolist():
+        j = first.setdefault(keys[i].tobytes(), i)
+        if j == i:
+            continue
+        member, rep = rows[i], rows[j]
+        factor = member[0] / rep[0]
+        with np.errstate(invalid="ignore", over="ignore"):  # infinite samples: not grouped
+            if (np.abs(member - factor * rep) <= PROPORTIONAL_TOLERANCE * np.abs(member)).all():
+                representative[i], multiple[i] = j, factor
+    return representative, multiple
+
+
+# Below this many samples the rows are partitioned as they are (the threshold saves little).
+TAIL_MIN_SAMPLES = 1000
+
+
+def _positions(n: int) -> tuple[tuple[int, float], tuple[int, float]]:
+    """(k, fraction) of the low and high percentiles: numpy's "linear" definition."""
+    result = []
+    for q in (LOW_PERCENTILE, HIGH_PERCENTILE):
+        position = q / 100.0 * (n - 1)
+        k = int(position)
+        result.append((k, position - k))
+    return result[0], result[1]
+
+
+def _low_high(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The LOW_PERCENTILE-th and HIGH_PERCENTILE-th percentiles of each row, each exactly what
+    ``percentile`` gives (the same order statistics, the same interpolation)."""
+    n = rows.shape[1]
+    (k_lo, f_lo), (k_hi, f_hi) = _positions(n)
+    if len(rows) == 0 or n < TAIL_MIN_SAMPLES or not 0 < k_lo + 1 < k_hi < n - 1:
+        return (np.asarray(percentile(rows.copy(), LOW_PERCENTILE)),
+                np.asarray(percentile(rows.copy(), HIGH_PERCENTILE)))
+    lo, lo_next, hi, hi_next = _tails(rows, k_lo, k_hi)
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, as percentile gives
+        low = lo + (lo_next - lo) * f_lo if f_lo > 0.0 else lo
+        high = hi + (hi_next - hi) * f_hi if f_hi > 0.0 else hi
+    return low, high
+
+
+def _tails(rows: np.ndarray, k_lo: int, k_hi: int) -> tuple[np.ndarray, ...]:
+    """The k_lo-th, (k_lo+1)-th, k_hi-th and (k_hi+1)-th smallest sample of each row, in the
+    order np.partition uses (NaN above everything), exactly.
+
+    A threshold on each side, read from a subsample of the first columns (the columns are
+    independent draws), keeps a little more than the tail's order statistics need; the samples
+    kept are sorted, which puts the wanted ones at known places. Rows where a threshold kept too
+    few (rare: four standard deviations of margin) or too many (few distinct values) are
+    partitioned whole instead.
+    """
+    count, n = rows.shape
+    m = min(n, max(256, n // 8))
+    j_lo = _margin(k_lo + 2, n, m)
+    j_hi = m - 1 - _margin(n - k_hi, n, m)
+    sub = np.sort(rows[:, :m], axis=1)
+    wanted = []
+    bad = np.zeros(count, dtype=bool)
+    for low_side, t, need in ((True, sub[:, j_lo:j_lo + 1], k_lo + 2),
+                              (False, sub[:, j_hi:j_hi + 1], n - k_hi)):
+        keep = _buffer("keep", rows.shape, np.bool_)
+        if low_side:
+            np.less_equal(rows, t, out=keep)
+        else:  # NaN is kept on the high side: above everything, as np.partition orders it
+            np.less(rows, t, out=keep)
+            np.logical_not(keep, out=keep)
+        kept = np.count_nonzero(keep, axis=1)
+        ok = (kept >= need) & (kept <= 4 * need + 64)
+        if not ok.all():
+            bad |= ~ok
+            keep[~ok] = False
+            kept[~ok] = 0
+        width = max(int(kept.max()), need)
+        padded = _buffer("padded", (count, width))
+        # kept samples to the left (low side, +inf after) or to the right (high side, -inf
+        # before), so that after sorting the wanted ones sit in the same column of every row
+        padded.fill(np.inf if low_side else -np.inf)
+        place = np.arange(width) < kept[:, None] if low_side else (
+            np.arange(width) >= (width - kept)[:, None])
+        padded[place] = np.compress(keep.ravel(), rows.ravel())
+        padded.sort(axis=1)
+        at = k_lo if low_side else width - (n - k_hi)
+        wanted += [padded[:, at].copy(), padded[:, at + 1].copy()]
+    if bad.any():
+        which = np.flatnonzero(bad)
+        whole = rows[which]  # a copy
+        for k, (value, following) in ((k_lo, wanted[:2]), (k_hi, wanted[2:])):
+            whole.partition(k, axis=1)
+            value[which] = whole[:, k]
+            following[which] = whole[:, k + 1:].min(axis=1)
+    return tuple(wanted)
+
+
+def _margin(need: int, n: int, m: int) -> int:
+    """The rank in a subsample of m of n samples at which a threshold keeps ``need`` samples of
+    the row, with four standard deviations to spare."""
+    p = need / n
+    return min(m - 1, math.ceil(p * m + 4.0 * math.sqrt(p * (1.0 - p) * m)))
 
 
 def percentile(rows: np.ndarray, q: float) -> list[float]:
@@ -160,31 +324,47 @@ def percentile(rows: np.ndarray, q: float) -> list[float]:
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
-    ranks = np.empty(values.shape[-1])
-    ranks[np.argsort(values, kind="stable")] = np.arange(values.shape[-1])
+    """The rank of each value along the last axis, ties in the order of their index (as a
+    stable argsort gives them): a quicker unstable sort when a row has no ties."""
+    values = np.atleast_2d(values)
+    order = np.argsort(values, axis=-1)
+    ordered = np.take_along_axis(values, order, axis=-1)
+    tied = (ordered[:, 1:] == ordered[:, :-1]).any(axis=-1)
+    if tied.any():
+        order[tied] = np.argsort(values[tied], axis=-1, kind="stable")
+    ranks = np.empty(values.shape)
+    np.put_along_axis(ranks, order, np.arange(values.shape[-1], dtype=float), axis=-1)
     return ranks
+
+
+INDICATORS = ("energy", "gwp", "water", "adpe", "pe")
 
 
 def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
     """For each indicator of the headline block (lifecycle total, else per request, else
     training), the origins that explain its spread: share of the summed squared rank
     correlations, and the correlation itself (its sign says which way the input pushes)."""
+    if not mc.quantiles:
+        return {}
     block = next((b for b in DRIVER_BLOCKS if f"{b}.gwp" in mc.outputs
-                  and np.all(np.isfinite(mc.outputs[f"{b}.gwp"]))), None)
-    if block is None or not mc.quantiles:
+                  and np.isfinite(mc.outputs[f"{b}.gwp"]).all()), None)
+    if block is None:
         return {}
     labels = list(mc.quantiles)
     # The quantiles are uniform draws, so they stand for the inputs' ranks (no sort needed).
     u_ranks = np.stack([mc.quantiles[label] for label in labels])
     u_ranks = u_ranks - u_ranks.mean(axis=1, keepdims=True)
     u_norm = np.sqrt((u_ranks ** 2).sum(axis=1))
+    # the indicators' samples in one array: one scan for finiteness, one sort for the ranks
+    ys = np.stack([mc.outputs[f"{block}.{indicator}"] for indicator in INDICATORS])
+    usable = np.isfinite(ys).all(axis=1) & (ys.max(axis=1) != ys.min(axis=1))
+    ranked = iter(_ranks(ys[usable]) if usable.any() else ())
     result: dict[str, list[dict]] = {}
-    for indicator in ("energy", "gwp", "water", "adpe", "pe"):
-        y = mc.outputs[f"{block}.{indicator}"]
-        if not np.all(np.isfinite(y)) or np.ptp(y) == 0:
+    for indicator, use in zip(INDICATORS, usable.tolist(), strict=True):
+        if not use:
             result[indicator] = []
             continue
-        y_ranks = _ranks(y)
+        y_ranks = next(ranked)
         y_ranks -= y_ranks.mean()
         rho = (u_ranks @ y_ranks) / (u_norm * math.sqrt(float(y_ranks @ y_ranks)))
         total = float((rho ** 2).sum())

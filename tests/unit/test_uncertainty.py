@@ -223,3 +223,88 @@ def test_monte_carlo_work_per_request_is_bounded():
     with pytest.raises(ProfileError) as caught:
         estimate_batch([{**scenarios[0], "uncertainty": {"samples": 100_000}}] * 5)
     assert caught.value.errors[0]["field"] == "profiles"
+
+
+def _numpy_bounds(run, central):
+    """The straightforward definition: numpy's "linear" percentiles of every output (on the
+    samples sorted by np.sort, NaN last, as percentile's selection orders them), widened to
+    hold the central value; no range for a figure without a finite central value."""
+    expected = {}
+    for key, value in central.items():
+        value = float(value)
+        if math.isfinite(value):
+            ordered = np.sort(run.outputs[key])
+            pair = []
+            for q in (5.0, 95.0):
+                position = q / 100.0 * (len(ordered) - 1)
+                k = int(position)
+                with np.errstate(invalid="ignore"):  # inf - inf
+                    pair.append(ordered[k] + (ordered[k + 1] - ordered[k]) * (position - k))
+            if np.isfinite(ordered).all():
+                assert pair == pytest.approx(np.percentile(ordered, [5.0, 95.0]), rel=1e-14)
+            expected[key] = (min(float(pair[0]), value), max(float(pair[1]), value))
+    return expected
+
+
+def _assert_bounds_equal(got, expected):
+    assert got.keys() == expected.keys()
+    for key, pair in expected.items():
+        for a, b in zip(got[key], pair, strict=True):
+            assert a == b or (math.isnan(a) and math.isnan(b)) or (
+                abs(a - b) <= 1e-12 * abs(b)), (key, got[key], pair)
+
+
+@pytest.mark.parametrize("samples", [100, 2000, 10_000])
+def test_bounds_equal_numpys_percentiles_of_every_output_over_several_profiles(samples):
+    from bench.profiles import varied
+    from lca.estimate import calculate_floats
+    from lca.profile import resolve
+    from lca.uncertainty import bounds, simulate
+
+    profiles = [PROFILE, {"model": "llama-3.1-8b", "inference": {"location": "FRA"}},
+                {"model": {"parameters": {"low": 3e10, "high": 8e10},
+                           "active_parameters": {"low": 2e10, "high": 6e10}},
+                 "inference": {"location": "FRA", "batch_size": {"low": 8, "high": 64}}},
+                *varied(6, seed=11)]
+    for profile in profiles:
+        resolved = resolve(profile)
+        central = calculate_floats(resolved.inputs)
+        run = simulate(resolved, samples, 5)
+        _assert_bounds_equal(bounds(run, central), _numpy_bounds(run, central))
+
+
+def test_bounds_of_multiples_ties_infinities_and_nans_equal_numpys():
+    from lca.uncertainty import MonteCarlo, bounds
+
+    rng = np.random.default_rng(9)
+    base = rng.lognormal(size=3000)
+    outputs = {
+        "base": base, "same": base.copy(), "double": base * 2.0, "negative": base * -3.5,
+        "per_token": base / 400.0, "almost": base * (1.0 + 1e-9 * rng.random(3000)),
+        "shifted": base + 1.0, "crossing": base - 1.0, "two_values": rng.choice([8.0, 64.0], 3000),
+        "few_values": rng.integers(0, 50, 3000).astype(float), "constant": np.full(3000, 2.5),
+        "with_nan": np.where(rng.random(3000) < 0.01, np.nan, base),
+        "with_inf": np.where(rng.random(3000) < 0.2, np.inf, base),
+        "with_zero": np.where(rng.random(3000) < 0.5, 0.0, base),
+        "normal": rng.normal(size=3000), "fixed": np.broadcast_to(np.float64(4.0), (3000,)),
+    }
+    run = MonteCarlo(3000, 0, outputs, {})
+    central = {k: float(np.median(np.nan_to_num(v, posinf=1.0))) for k, v in outputs.items()}
+    central["not_finite"] = math.inf
+    run.outputs["not_finite"] = base
+    got = bounds(run, central)
+    _assert_bounds_equal(got, _numpy_bounds(run, central))
+    assert got["same"] == got["base"]
+
+
+def test_ranks_equal_a_stable_argsorts_with_and_without_ties():
+    from lca.uncertainty import _ranks
+
+    rng = np.random.default_rng(12)
+    rows = np.stack([rng.lognormal(size=2000), rng.choice([8.0, 64.0, 512.0], 2000),
+                     rng.integers(0, 300, 2000).astype(float), -rng.random(2000)])
+    expected = np.empty(rows.shape)
+    for row, values in zip(expected, rows, strict=True):
+        row[np.argsort(values, kind="stable")] = np.arange(rows.shape[1])
+    np.testing.assert_array_equal(_ranks(rows), expected)
+    np.testing.assert_array_equal(_ranks(rows[2]), expected[2:3])
