@@ -39,8 +39,9 @@ def monte_carlo_request(rounds: int = 5, repeat: int = 300) -> dict[str, float]:
     """Medians (us) of each step and of the rate ratios against GET /healthz; prints them."""
     import lca
     from api import create_app
-    from lca import uncertainty as mc
-    from lca.estimate import calculate_floats, resolve  # as lca.estimate calls them
+    from lca import read as resolve
+    from lca.engine import montecarlo as mc
+    from lca.estimator import figures
 
     client = create_app({"TESTING": True}).test_client()
     logging.getLogger("lca.access").setLevel(logging.WARNING)  # one line per request otherwise
@@ -48,7 +49,7 @@ def monte_carlo_request(rounds: int = 5, repeat: int = 300) -> dict[str, float]:
     headers = {"Content-Type": "application/json"}
     assert client.post("/v1/estimates", data=body, headers=headers).status_code == 200
     resolved = resolve(EXAMPLE)
-    out = calculate_floats(resolved.inputs)
+    out = figures(resolved)
     run = mc.simulate(resolved)
     steps = {
         "healthz": lambda: client.get("/healthz"),

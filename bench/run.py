@@ -64,7 +64,7 @@ def single(rounds: int) -> None:
     """Our estimate and EcoLogits' in alternating rounds, so that a busy spell of this shared
     machine weighs on both; the ratio is the median of the rounds' ratios."""
     import lca
-    from lca import load_factor_set
+    from lca import Estimator
 
     like_for_like = {"model": {"parameters": 70e9}, "uncertainty": False,
                      "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA",
@@ -81,8 +81,8 @@ def single(rounds: int) -> None:
         figures["ours"].append(median_us(lambda: lca.estimate(PROFILE)))
         figures["inference_only"].append(median_us(lambda: lca.estimate(like_for_like)))
         iterator = iter(profiles * 2)
-        load_factor_set().cache.clear()
-        figures["cold"].append(median_us(lambda it=iterator: lca.estimate(next(it))))
+        cold = Estimator()  # a fresh estimator: no plan cached
+        figures["cold"].append(median_us(lambda it=iterator: cold.estimate(next(it))))
 
     def show(label: str, key: str) -> None:
         ratio = statistics.median(a / b for a, b in zip(figures[key], figures["eco"],
@@ -100,31 +100,25 @@ def single(rounds: int) -> None:
 
 
 def batch(count: int) -> None:
-    from lca.batch import estimate_batch
-    from lca.columns import estimate_columns
-    from lca.table import estimate_table
-
     import lca
-    from lca import load_factor_set
+    from lca import Estimator, estimate_batch, estimate_columns, estimate_table
 
     print(f"2. batch of {count:,} profiles in-process: a list of profiles in, a table of "
-          "figures out (lca.table);\n   10,000 of them as full responses (lca.batch) against a "
+          "figures out (lca.engine.table);\n   10,000 of them as full responses (lca.engine.batch) against a "
           "list of lca.estimate results")
     for label, profiles in (("500 distinct profiles, repeated", catalogue(count, 500, seed=3)),
                             ("every profile different", varied(count, seed=2))):
-        load_factor_set().cache.clear()
         start = time.perf_counter()
-        table = estimate_table(profiles)
+        table = estimate_table(profiles, factors=Estimator())
         tabled = time.perf_counter() - start
         assert not table["errors"]
         subset = profiles[:10_000]
-        load_factor_set().cache.clear()
         start = time.perf_counter()
-        estimate_batch(subset)
+        estimate_batch(subset, Estimator())
         rendered = time.perf_counter() - start
-        load_factor_set().cache.clear()
+        fresh = Estimator()
         start = time.perf_counter()
-        kept = [lca.estimate(p, uncertainty_by_default=False) for p in subset]  # as a caller would
+        kept = [fresh.estimate(p, uncertainty_by_default=False) for p in subset]  # as a caller would
         loop = time.perf_counter() - start
         del kept
         print(f"   {label:33s} table {tabled:5.2f} s ({tabled / count * 1e6:5.1f} us/profile); "

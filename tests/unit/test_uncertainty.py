@@ -257,9 +257,9 @@ def _assert_bounds_equal(got, expected):
 @pytest.mark.parametrize("samples", [100, 2000, 10_000])
 def test_bounds_equal_numpys_percentiles_of_every_output_over_several_profiles(samples):
     from bench.profiles import varied
-    from lca.estimate import calculate_floats
-    from lca.profile import resolve
-    from lca.uncertainty import bounds, simulate
+    from lca import read as resolve
+    from lca.engine.montecarlo import bounds, simulate
+    from lca.estimator import figures as calculate_floats
 
     profiles = [PROFILE, {"model": "llama-3.1-8b", "inference": {"location": "FRA"}},
                 {"model": {"parameters": {"low": 3e10, "high": 8e10},
@@ -268,13 +268,13 @@ def test_bounds_equal_numpys_percentiles_of_every_output_over_several_profiles(s
                 *varied(6, seed=11)]
     for profile in profiles:
         resolved = resolve(profile)
-        central = calculate_floats(resolved.inputs)
+        central = calculate_floats(resolved)
         run = simulate(resolved, samples, 5)
         _assert_bounds_equal(bounds(run, central), _numpy_bounds(run, central))
 
 
 def test_bounds_of_multiples_ties_infinities_and_nans_equal_numpys():
-    from lca.uncertainty import MonteCarlo, bounds
+    from lca.engine.montecarlo import MonteCarlo, bounds
 
     rng = np.random.default_rng(9)
     base = rng.lognormal(size=3000)
@@ -298,7 +298,7 @@ def test_bounds_of_multiples_ties_infinities_and_nans_equal_numpys():
 
 
 def test_ranks_equal_a_stable_argsorts_with_and_without_ties():
-    from lca.uncertainty import _ranks
+    from lca.engine.montecarlo import _ranks
 
     rng = np.random.default_rng(12)
     rows = np.stack([rng.lognormal(size=2000), rng.choice([8.0, 64.0, 512.0], 2000),
