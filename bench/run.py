@@ -100,7 +100,6 @@ def single(rounds: int) -> None:
 
 
 def batch(count: int) -> None:
-    import lca
     from lca import Estimator, estimate_batch, estimate_columns, estimate_table
 
     print(f"2. batch of {count:,} profiles in-process: a list of profiles in, a table of "
