@@ -82,7 +82,7 @@ def single(rounds: int) -> None:
         figures["inference_only"].append(median_us(lambda: lca.estimate(like_for_like)))
         iterator = iter(profiles * 2)
         cold = Estimator()  # a fresh estimator: no plan cached
-        figures["cold"].append(median_us(lambda it=iterator: cold.estimate(next(it))))
+        figures["cold"].append(median_us(lambda it=iterator, e=cold: e.estimate(next(it))))
 
     def show(label: str, key: str) -> None:
         ratio = statistics.median(a / b for a, b in zip(figures[key], figures["eco"],
@@ -103,7 +103,8 @@ def batch(count: int) -> None:
     from lca import Estimator, estimate_batch, estimate_columns, estimate_table
 
     print(f"2. batch of {count:,} profiles in-process: a list of profiles in, a table of "
-          "figures out (lca.engine.table);\n   10,000 of them as full responses (lca.engine.batch) against a "
+          "figures out (lca.engine.table);\n   10,000 of them as full responses "
+          "(lca.engine.batch) against a "
           "list of lca.estimate results")
     for label, profiles in (("500 distinct profiles, repeated", catalogue(count, 500, seed=3)),
                             ("every profile different", varied(count, seed=2))):
@@ -117,7 +118,8 @@ def batch(count: int) -> None:
         rendered = time.perf_counter() - start
         fresh = Estimator()
         start = time.perf_counter()
-        kept = [fresh.estimate(p, uncertainty_by_default=False) for p in subset]  # as a caller would
+        # the results are kept, as a caller would
+        kept = [fresh.estimate(p, uncertainty_by_default=False) for p in subset]
         loop = time.perf_counter() - start
         del kept
         print(f"   {label:33s} table {tabled:5.2f} s ({tabled / count * 1e6:5.1f} us/profile); "
