@@ -66,7 +66,7 @@ class Api(flask_smorest.Api):
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
-    from api import logs, requests
+    from api import logs
     from api.resources import comparisons, docs, estimates, factors, health, imports, web
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
@@ -83,10 +83,23 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web.blp)  # the calculator at /, kept out of /openapi.json
-    requests.register(app)
+    install_hooks(app)
     logs.configure(app)
     errors.register(app)
     return app
+
+
+def install_hooks(app: Flask) -> None:
+    """The request pipeline, in the order it runs: the clock first (so that the access log's
+    time covers reading the body, and a request rejected there logs its real time), the request
+    id, the body; after the view, the headers, then the access line (Flask runs after_request
+    hooks last registered first)."""
+    from api import logs, requests
+
+    for before in (logs.start_clock, requests.assign_request_id, requests.read_body):
+        app.before_request(before)
+    for after in (logs.log_request, requests.security_headers):
+        app.after_request(after)
 
 
 DESCRIPTION = """What does a large language model cost the planet — to train, per request, and
