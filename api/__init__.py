@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http
 from collections.abc import Mapping
-from pathlib import Path
 
 import flask_smorest
 import orjson
@@ -20,7 +19,6 @@ from werkzeug.exceptions import HTTPException
 
 from api import errors
 from api.schemas import ProblemSchema, openapi_attributes
-from lca.factors import load_all
 
 DEFAULTS: Mapping[str, object] = {
     "API_TITLE": "lca — life-cycle footprint of large language models",
@@ -66,17 +64,17 @@ class Api(flask_smorest.Api):
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
-    from api import logs
+    from api import extensions, logs
     from api.resources import comparisons, docs, estimates, factors, health, imports, web
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("LCA")  # LCA_FACTORS_DIR=... reaches config["FACTORS_DIR"]
+    if "FACTORS_DIR" in app.config:
+        app.config["LCA_FACTORS_DIR"] = app.config.pop("FACTORS_DIR")
     app.config.update(config or {})
     app.json = OrjsonProvider(app)
-    root = app.config["LCA_FACTORS_DIR"]
-    sets = load_all(Path(root) if root else None)
-    app.extensions["lca.factor_sets"] = sets
-    app.extensions["lca.default_version"] = list(sets)[-1]  # load_all keeps release order
+    extensions.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.ma_plugin.converter.add_attribute_function(openapi_attributes)
     for module in (estimates, comparisons, factors, health, imports):

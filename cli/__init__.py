@@ -24,11 +24,10 @@ from lca.compare import MAX_SCENARIOS
 from lca.compare import compare as compare_scenarios
 from lca.errors import LcaError, ProfileError
 from lca.estimate import estimate as estimate_profile
-from lca.factors import FactorSet, available_versions, load_factor_set
+from lca.factors import TABLES, FactorSet, available_versions, load_factor_set
 from lca.table import estimate_table
 
 FORMATS = ("json", "table", "csv", "markdown")
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
 FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
 BATCH_CHUNK = 200  # profiles estimated together between two updates of the progress bar
 

@@ -117,6 +117,10 @@ class FactorSet:
         return key in self.tables[table].rows
 
 
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
+"""The factor tables a set holds, as listed to users."""
+
+
 def default_root() -> Path:
     """Folder holding the factor-set versions: $LCA_FACTORS_DIR, else the copy an installed
     package carries (``lca/factor_data``, see setup.cfg), else ``factors/`` of this checkout."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask.views import MethodView
 
+from api.extensions import default_factors
 from api.requests import Blueprint
-from api.resources.estimates import default_factors
 from api.schemas import ComparisonRequestSchema, ComparisonSchema
 from lca.compare import compare, expand_sweep
 from lca.errors import ProfileError

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask.views import MethodView
 
+from api.extensions import default_factors
 from api.requests import Blueprint
 from api.schemas import (
     BatchRequestSchema,
@@ -20,7 +21,6 @@ from api.schemas import (
 from lca.batch import estimate_batch
 from lca.columns import estimate_columns
 from lca.estimate import estimate
-from lca.factors import FactorSet
 from lca.interchange import to_csv, to_markdown
 from lca.table import estimate_table
 
@@ -38,12 +38,6 @@ EXAMPLE = {
 
 
 RENDERINGS = {"application/json": None, "text/markdown": to_markdown, "text/csv": to_csv}
-
-
-def default_factors() -> FactorSet:
-    """The factor set used when a profile pins none."""
-    app = current_app
-    return app.extensions["lca.factor_sets"][app.extensions["lca.default_version"]]
 
 
 @blp.route("/estimates")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from marshmallow import fields as f
 from marshmallow import validate
 
+from api.extensions import default_factors
 from api.requests import Blueprint
 from api.schemas import EstimateSchema
-from lca.factors import FactorSet
 from lca.interchange import card_block, codecarbon_profile, estimate_imported, huggingface_profile
 
 blp = Blueprint("imports", __name__, url_prefix="/v1",
@@ -70,11 +70,6 @@ CSV = ("timestamp,project_name,run_id,duration,emissions,energy_consumed,country
        "1 x NVIDIA A100-SXM4-40GB,1.0\n")
 
 
-def _factors() -> FactorSet:
-    extensions = current_app.extensions
-    return extensions["lca.factor_sets"][extensions["lca.default_version"]]
-
-
 @blp.route("/imports/huggingface")
 class HuggingFaceImport(MethodView):
     @blp.arguments(HuggingFaceImportSchema, example={"card": CARD})
@@ -90,7 +85,7 @@ class HuggingFaceImport(MethodView):
         What the conversion assumed is listed first in the estimate's `assumptions` and
         `warnings`.
         """
-        factors = _factors()
+        factors = default_factors()
         block = card_block(body["card"]) if "card" in body else body["co2_eq_emissions"]
         imported = huggingface_profile(block, model=body.get("model"), factors=factors)
         return jsonify(estimate_imported(imported, factors))
@@ -109,6 +104,6 @@ class CodeCarbonImport(MethodView):
         CodeCarbon's PUE otherwise. `country_iso_code` (or a known cloud region) gives the
         location, `gpu_count` x `duration` the accelerator-hours and `gpu_model` the hardware.
         """
-        factors = _factors()
+        factors = default_factors()
         imported = codecarbon_profile(body["csv"], model=body.get("model"), factors=factors)
         return jsonify(estimate_imported(imported, factors))
