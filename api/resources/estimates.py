@@ -93,8 +93,10 @@ class EstimateBatch(MethodView):
     def post(self, body: dict) -> Response:
         """Estimate up to 10,000 profiles at once.
 
-        Results come in the order of the profiles; an invalid profile gets its own `error`
-        entry (problem object with the field errors) and does not fail the others. Each
+        Results come in the order of the profiles, streamed as they are made. By design, an
+        invalid profile does not fail the request: the answer is still 200, and the profile
+        gets its own `error` entry (a problem object with the field errors) in place of its
+        estimate; a 422 is for an invalid envelope (`profiles`, `view`). Each
         estimate equals the single estimate of its profile; for figures only, at volume, use
         POST /v1/estimates/table.
         """
@@ -148,8 +150,11 @@ class EstimateColumns(MethodView):
         For large volumes (a request log's token counts, a fine grid over batch size): the base
         is read once and each varied field becomes an array, so 100,000 rows cost about as much
         as one estimate. Only numeric fields the base carries can vary (every row takes the
-        base's path); values are numbers in the field's canonical unit. A row with an invalid
-        value gets null outputs and an entry in `errors`. Central values, no Monte Carlo.
+        base's path); values are numbers in the field's canonical unit. By design, an invalid
+        value does not fail the request: the answer is still 200, the row gets null outputs and
+        an entry in `errors` (its index and field errors); a 422 is for an invalid base, an
+        unknown column or output, or columns of unequal lengths. Central values, no Monte
+        Carlo.
         """
         result = estimate_columns(body["base"], body["columns"], body.get("outputs"),
                                   default_factors())
@@ -182,10 +187,13 @@ class EstimateTable(MethodView):
 
         For volume (a request log, a fleet inventory): profiles alike but for the numbers of
         their numeric fields are read once, and the arithmetic runs once over every row, so
-        100,000 profiles take under a second in-process (the 4 MiB body limit is the bound over
-        HTTP). Each value equals the single estimate's; an invalid profile gets null figures
-        and an entry in `errors` with the field errors a single estimate gives. Central values
-        in canonical units, no Monte Carlo, no provenance.
+        100,000 profiles take under a second in-process. Over HTTP the 4 MiB body limit is the
+        bound: about 14,000 profiles with training and inference sections, about 50,000 of the
+        smallest. Each value equals the single estimate's. By design, an invalid profile does
+        not fail the request: the answer is still 200, the profile gets null figures and an
+        entry in `errors` (its index and the field errors a single estimate gives); a 422 is
+        for an invalid envelope (`profiles`, `outputs`). Central values in canonical units, no
+        Monte Carlo, no provenance.
         """
         result = estimate_table(body["profiles"], body.get("outputs"), default_factors())
         return jsonify({**result, "outputs": json_columns(result["outputs"])})
