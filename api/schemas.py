@@ -383,8 +383,16 @@ class ColumnsRequestSchema(ma.Schema):
 
 
 class RowErrorSchema(ma.Schema):
+    """An invalid row or profile: its index and field errors. The problem members (type,
+    title, status, detail) are documented ahead of issue 14, which gives row errors the shape
+    of a batch item's problem plus ``index``."""
+
     index = f.Integer(required=True)
     errors = f.List(f.Nested(FieldErrorSchema), required=True)
+    type = f.String()
+    title = f.String()
+    status = f.Integer()
+    detail = f.String()
 
 
 class ColumnsSchema(ma.Schema):
