@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http
 from collections.abc import Mapping
-from pathlib import Path
 
 import flask_smorest
 import orjson
@@ -20,8 +19,6 @@ from werkzeug.exceptions import HTTPException
 
 from api import errors
 from api.schemas import ProblemSchema, openapi_attributes
-from lca.estimator import Estimator
-from lca.factors import FactorRepository
 
 DEFAULTS: Mapping[str, object] = {
     "API_TITLE": "lca — life-cycle footprint of large language models",
@@ -67,28 +64,40 @@ class Api(flask_smorest.Api):
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
-    from api import logs, requests
+    from api import extensions, logs
     from api.resources import comparisons, docs, estimates, factors, health, imports, web
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("LCA")  # LCA_FACTORS_DIR=... reaches config["FACTORS_DIR"]
+    if "FACTORS_DIR" in app.config:
+        app.config["LCA_FACTORS_DIR"] = app.config.pop("FACTORS_DIR")
     app.config.update(config or {})
     app.json = OrjsonProvider(app)
-    root = app.config["LCA_FACTORS_DIR"]
-    repository = FactorRepository(Path(root) if root else None)
-    app.extensions["lca.estimator"] = Estimator(repository)
-    app.extensions["lca.factor_sets"] = repository.sets
-    app.extensions["lca.default_version"] = repository.default
+    extensions.init_app(app)
     api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
     api.ma_plugin.converter.add_attribute_function(openapi_attributes)
     for module in (estimates, comparisons, factors, health, imports):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web.blp)  # the calculator at /, kept out of /openapi.json
-    requests.register(app)
+    install_hooks(app)
     logs.configure(app)
     errors.register(app)
     return app
+
+
+def install_hooks(app: Flask) -> None:
+    """The request pipeline, in the order it runs: the clock first (so that the access log's
+    time covers reading the body, and a request rejected there logs its real time), the request
+    id, the body; after the view, the headers, then the access line (Flask runs after_request
+    hooks last registered first)."""
+    from api import logs, requests
+
+    for before in (logs.start_clock, requests.assign_request_id, requests.read_body):
+        app.before_request(before)
+    for after in (logs.log_request, requests.security_headers):
+        app.after_request(after)
 
 
 DESCRIPTION = """What does a large language model cost the planet — to train, per request, and

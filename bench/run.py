@@ -9,7 +9,8 @@
 4. HTTP under gunicorn (workers = cores, loopback load generator): POST /v1/estimates against
    GET /healthz on the same server, p50/p99, and BoaviztAPI's server-impact endpoint under the
    same load as a peer footprint service;
-5. resident memory of a warmed worker.
+5. resident memory of a warmed worker;
+6. peak resident memory of a worker serving each of the largest requests (bench/memory.py).
 Targets are ratios or medians measured in this run; nothing here is asserted by the test suite.
 """
 
@@ -26,6 +27,7 @@ import time
 from pathlib import Path
 
 from bench.load import free_port, start_clients, start_server, workers_of
+from bench.memory import memory
 from bench.montecarlo import monte_carlo_request
 from bench.profiles import catalogue, varied
 
@@ -242,6 +244,7 @@ def main() -> None:
     monte_carlo()
     monte_carlo_request(1 if quick else 5)
     http(1000 if quick else 4000, 8)
+    memory()
 
 
 if __name__ == "__main__":

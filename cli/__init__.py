@@ -25,10 +25,9 @@ from lca.engine.batch import estimate_batch
 from lca.engine.table import estimate_table
 from lca.errors import LcaError, ProfileError, to_problem
 from lca.estimator import estimate as estimate_profile
-from lca.factors import FactorSet, available_versions, load_factor_set
+from lca.factors import TABLES, FactorSet, available_versions, load_factor_set
 
 FORMATS = ("json", "table", "csv", "markdown")
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
 FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
 BATCH_CHUNK = 200  # profiles estimated together between two updates of the progress bar
 

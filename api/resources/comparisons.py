@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask.views import MethodView
 
+from api.extensions import estimator
 from api.requests import Blueprint
-from api.resources.estimates import default_factors
 from api.schemas import ComparisonRequestSchema, ComparisonSchema
 from lca.compare import compare, expand_sweep
 from lca.errors import ProfileError
@@ -59,5 +59,5 @@ class Comparisons(MethodView):
                                                                  "combinations"}])
         options = body["uncertainty"]
         options = None if options is False else ({} if options is True else options)
-        return jsonify(compare(scenarios, body["baseline"], default_factors(), options,
+        return jsonify(compare(scenarios, body["baseline"], estimator(), options,
                                body.get("target_score"), body["target_indicator"]))

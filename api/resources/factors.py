@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 from flask.views import MethodView
 
+from api.extensions import default_version, factor_sets
 from api.requests import Blueprint
 from api.schemas import FactorQuerySchema, FactorSetsSchema, FactorTableSchema
-from lca.factors import Factor, FactorSet
+from lca.factors import TABLES, Factor, FactorSet
 
 blp = Blueprint("factors", __name__, url_prefix="/v1",
                 description="Factor sets: every value with its unit, source and year.")
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
-
-
-def _sets() -> dict[str, FactorSet]:
-    return current_app.extensions["lca.factor_sets"]
-
-
 def _factor(factor: Factor) -> dict:
     out = {"value": factor.value, "unit": factor.unit, "source": factor.source,
            "year": factor.year}
@@ -44,16 +38,14 @@ def table_rows(fs: FactorSet, table: str) -> list[dict]:
 class FactorSets(MethodView):
     @blp.response(200, FactorSetsSchema)
     def get(self) -> dict:
-        """List factor-set versions and their tables."""
-        sets = _sets()
-        default = current_app.extensions["lca.default_version"]
-        return {"default": default, "versions": [
+        """List factor-set versions (in release order, newest last) and their tables."""
+        return {"default": default_version(), "versions": [
             {"version": v, "released": fs.released, "description": fs.description,
              "tables": {name: {"rows": len(fs.regions) if name == "regions"
                                        else len(fs.tables[name].rows),
                                "url": url_for("factors.FactorTable", table=name, version=v)}
                         for name in TABLES}}
-            for v, fs in sorted(sets.items())]}
+            for v, fs in factor_sets().items()]}
 
 
 @blp.route("/factors/<string:table>")
@@ -65,10 +57,10 @@ class FactorTable(MethodView):
         """Rows of one table (zones, regions, hardware, datacenters, models, constants)."""
         from flask_smorest import abort
 
-        sets = _sets()
-        version = query.get("version") or current_app.extensions["lca.default_version"]
+        sets = factor_sets()
+        version = query.get("version") or default_version()
         if version not in sets:
-            abort(404, message=f"unknown factor set '{version}'; available: {sorted(sets)}")
+            abort(404, message=f"unknown factor set '{version}'; available: {list(sets)}")
         if table not in TABLES:
             abort(404, message=f"unknown table; one of {', '.join(TABLES)}")
         return {"version": version, "table": table, "rows": table_rows(sets[version], table)}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
+from api.extensions import default_version, versions
 from api.requests import Blueprint
 from api.schemas import HealthSchema
 from lca.method import METHOD_VERSION
@@ -17,8 +16,8 @@ def health() -> dict:
     """Service health.
 
     Ready once the factor sets are loaded and validated (the app is not created otherwise);
-    names the default factor-set version and the method version.
+    names the default factor-set version, every version in release order, and the method
+    version.
     """
-    sets = current_app.extensions["lca.factor_sets"]
-    return {"status": "ok", "factors": current_app.extensions["lca.default_version"],
-            "versions": sorted(sets), "method": METHOD_VERSION}
+    return {"status": "ok", "factors": default_version(), "versions": versions(),
+            "method": METHOD_VERSION}

@@ -8,8 +8,8 @@ from flask.views import MethodView
 from marshmallow import fields as f
 from marshmallow import validate
 
+from api.extensions import default_factors
 from api.requests import Blueprint
-from api.resources.estimates import default_factors
 from api.schemas import EstimateSchema
 from lca.interchange import card_block, codecarbon_profile, estimate_imported, huggingface_profile
 
@@ -85,7 +85,7 @@ class HuggingFaceImport(MethodView):
         What the conversion assumed is listed first in the estimate's `assumptions` and
         `warnings`.
         """
-        factors = default_factors().repository.get()
+        factors = default_factors()
         block = card_block(body["card"]) if "card" in body else body["co2_eq_emissions"]
         imported = huggingface_profile(block, model=body.get("model"), factors=factors)
         return jsonify(estimate_imported(imported, factors))
@@ -104,6 +104,6 @@ class CodeCarbonImport(MethodView):
         CodeCarbon's PUE otherwise. `country_iso_code` (or a known cloud region) gives the
         location, `gpu_count` x `duration` the accelerator-hours and `gpu_model` the hardware.
         """
-        factors = default_factors().repository.get()
+        factors = default_factors()
         imported = codecarbon_profile(body["csv"], model=body.get("model"), factors=factors)
         return jsonify(estimate_imported(imported, factors))

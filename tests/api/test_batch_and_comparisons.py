@@ -148,3 +148,30 @@ def test_columns_endpoint_rejects_a_column_that_is_no_numeric_field(client):
         "base": {"model": "llama-3.1-8b", "inference": {}},
         "columns": {"inference.location": [1, 2]}})
     assert_problem(response, 422)
+
+
+@pytest.mark.parametrize("view", ["full", "summary"])
+def test_batch_is_streamed_with_the_bytes_of_the_whole_document(app, client, view):
+    import json
+
+    from lca.engine.batch import estimate_batch
+
+    profiles = [*MIXED, {"model": "no-such-model"}] * 3
+    response = client.post("/v1/estimates/batch", json={"profiles": profiles, "view": view})
+    assert response.status_code == 200
+    with app.app_context():
+        from flask import jsonify
+
+        from api.extensions import default_factors
+
+        whole = jsonify({"results": estimate_batch(profiles, default_factors(),
+                                                   provenance=view == "full")}).get_data()
+    assert response.get_data() == whole
+    assert len(json.loads(whole)["results"]) == len(profiles)
+
+
+def test_a_batch_over_the_monte_carlo_budget_is_422_before_any_result(client):
+    profiles = [{**MIXED[0], "uncertainty": {"samples": 100_000}}] * 20
+    response = client.post("/v1/estimates/batch", json={"profiles": profiles})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "profiles"

@@ -108,3 +108,12 @@ def test_request_id_is_echoed_or_generated(client):
     echoed = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert echoed.headers["X-Request-ID"] == "abc-123"
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
+
+
+def test_an_undeclared_method_with_a_non_json_body_is_405_with_allow(client):
+    response = client.put("/healthz", data="x", content_type="text/plain")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    response = client.delete("/v1/estimates", data="x", content_type="text/plain")
+    assert (response.status_code, response.headers["Allow"]) == (405, "OPTIONS, POST")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pytest
 
 from lca.factors import load_factor_set
+from tests.conftest import FIXTURE_FACTORS
 
 
 def test_healthz_names_the_factor_set_and_method(client):
@@ -56,3 +61,37 @@ def test_docs_are_served_without_internet_or_inline_script(client):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
         with client.get(f"/docs/assets/{asset}") as response:
             assert response.status_code == 200
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory) -> Path:
+    """The fixture set copied as t.9 and t.10: release order differs from string order."""
+    root = tmp_path_factory.mktemp("factors")
+    for version in ("t.9", "t.10"):
+        shutil.copytree(FIXTURE_FACTORS / "t.1", root / version)
+        manifest = root / version / "manifest.json"
+        data = json.loads(manifest.read_text())
+        data["version"] = version
+        manifest.write_text(json.dumps(data))
+    return root
+
+
+def test_versions_are_listed_in_release_order_not_string_order(two_releases):
+    from api import create_app
+
+    client = create_app({"LCA_FACTORS_DIR": str(two_releases), "ACCESS_LOG": False}
+                        ).test_client()
+    health = client.get("/healthz").json
+    assert (health["versions"], health["factors"]) == (["t.9", "t.10"], "t.10")
+    listing = client.get("/v1/factors").json
+    assert [v["version"] for v in listing["versions"]] == ["t.9", "t.10"]
+    assert listing["default"] == "t.10"
+
+
+def test_the_factors_folder_can_come_from_the_environment(two_releases, monkeypatch):
+    from api import create_app
+
+    monkeypatch.setenv("LCA_FACTORS_DIR", str(two_releases))
+    app = create_app({"ACCESS_LOG": False})
+    assert app.config["LCA_FACTORS_DIR"] == str(two_releases)
+    assert app.test_client().get("/healthz").json["factors"] == "t.10"

@@ -135,3 +135,14 @@ def test_a_request_id_that_is_not_a_plain_token_is_replaced(client):
     response = client.get("/healthz", headers={"X-Request-ID": "a b<script>"})
     assert response.headers["X-Request-ID"] != "a b<script>"
     assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_depth_counts_containers_and_stops_at_flat_columns():
+    from api.requests import MAX_DEPTH, depth
+
+    assert [depth(1), depth([]), depth([[1]]), depth({"a": [1, {"b": 2}]})] == [0, 1, 2, 3]
+    assert depth({"columns": {"x": list(range(1000))}}) == 3
+    nested: list = [1]
+    for _ in range(MAX_DEPTH + 5):
+        nested = [0.5, nested]
+    assert depth(nested) > MAX_DEPTH
