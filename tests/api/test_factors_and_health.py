@@ -95,3 +95,24 @@ def test_the_factors_folder_can_come_from_the_environment(two_releases, monkeypa
     app = create_app({"ACCESS_LOG": False})
     assert app.config["LCA_FACTORS_DIR"] == str(two_releases)
     assert app.test_client().get("/healthz").json["factors"] == "t.10"
+
+
+def test_an_estimate_can_pin_any_version_of_the_apps_factor_folder(two_releases):
+    """The factor folder of the app serves estimates too: a profile pinning its older version
+    is estimated with it (it was refused with the packaged versions listed), and an unknown
+    version is a 422 that lists the folder's versions."""
+    from api import create_app
+
+    client = create_app({"LCA_FACTORS_DIR": str(two_releases), "ACCESS_LOG": False}
+                        ).test_client()
+    profile = {"model": "dense-10b", "inference": {}, "uncertainty": False}
+    assert client.get("/v1/factors/models?version=t.9").status_code == 200
+    pinned = client.post("/v1/estimates", json={**profile, "factors_version": "t.9"})
+    assert pinned.status_code == 200 and pinned.json["versions"]["factors"] == "t.9"
+    newest = client.post("/v1/estimates", json=profile)
+    assert newest.json["versions"]["factors"] == "t.10"
+    unknown = client.post("/v1/estimates", json={**profile, "factors_version": "2026.1"})
+    assert unknown.status_code == 422
+    assert unknown.json["errors"] == [{"field": "factors_version",
+                                       "message": "unknown factor set; available: "
+                                                  "['t.9', 't.10']"}]
