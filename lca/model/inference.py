@@ -30,11 +30,15 @@ def replica_accelerators(weights: Array, overhead: Array, kv_cache: Array, memor
     return xp.exp2(xp.ceil(xp.log2(xp.maximum(needed, 1.0))))
 
 
-def kv_bytes_per_token_estimate(parameters: Array, coefficient: Array, kv_bytes_per_value: Array,
-                                fitted_bytes_per_value: Array = 2.0) -> Array:
+# The KV-cache coefficient (constants.kv_bytes_coefficient) was fitted on 16-bit caches.
+KV_FIT_BYTES_PER_VALUE = 2.0  # byte
+
+
+def kv_bytes_per_token_estimate(parameters: Array, coefficient: Array, kv_bytes_per_value: Array
+                                ) -> Array:
     """KV-cache bytes per token when the attention shape is unknown: coefficient x sqrt(params),
     scaled from the 16-bit cache the coefficient was fitted on."""
-    return coefficient * xp.sqrt(parameters) * kv_bytes_per_value / fitted_bytes_per_value
+    return coefficient * xp.sqrt(parameters) * (kv_bytes_per_value / KV_FIT_BYTES_PER_VALUE)
 
 
 def kv_bytes_per_token(layers: Array, kv_heads: Array, head_dim: Array, kv_bytes_per_value: Array

@@ -29,11 +29,14 @@ def amortised_per_request(training: Array, per_request: Array, requests: Array) 
 def shares(training: Array, total: Array) -> tuple[Array, Array]:
     """Training and inference shares of a lifecycle total (0 to 1; NaN for a zero total)."""
     positive = total > 0
-    training_share = xp.where(positive, training / xp.where(positive, total, 1.0), xp.nan)
+    # the inner where keeps a zero total out of the division (NaN carries its unit, not 1.0)
+    training_share = xp.where(positive, training / xp.where(positive, total, total * xp.nan),
+                              xp.nan)
     return training_share, 1.0 - training_share
 
 
 def breakeven_requests(training: Array, per_request: Array) -> Array:
     """Requests after which inference has cost as much as training (inf if a request costs 0)."""
     positive = per_request > 0
-    return xp.where(positive, training / xp.where(positive, per_request, 1.0), xp.inf)
+    return xp.where(positive, training / xp.where(positive, per_request, per_request * xp.nan),
+                    xp.inf)
