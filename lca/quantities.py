@@ -213,11 +213,23 @@ _OTHER_KEYS = {
     "grid": set(),
     "datacenter": {"profile"},
 }
-SECTION_KEYS: dict[str, set[str]] = {
-    section: others | set(section_fields("training.grid" if section == "grid" else
-                                         "training.datacenter" if section == "datacenter"
-                                         else section))
-    for section, others in _OTHER_KEYS.items()}
+class _SectionKeys(Mapping[str, set[str]]):
+    """Every key a section of the profile accepts, derived from FIELDS when asked, so that a
+    field declared later (an extension, a test's throwaway field) is accepted at once."""
+
+    def __getitem__(self, section: str) -> set[str]:
+        fields = ("training.grid" if section == "grid" else
+                  "training.datacenter" if section == "datacenter" else section)
+        return _OTHER_KEYS[section] | set(section_fields(fields))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_OTHER_KEYS)
+
+    def __len__(self) -> int:
+        return len(_OTHER_KEYS)
+
+
+SECTION_KEYS: Mapping[str, set[str]] = _SectionKeys()
 """Every key a section of the profile accepts (grid and datacenter alike in both phases)."""
 
 
@@ -309,7 +321,7 @@ _T, _I, _B = ("training",), ("inference",), ("training", "inference")
 _REQUESTS = "inference.requests"
 _LIFECYCLE_WHEN = "lifecycle.requests"
 
-FIGURES: tuple[Figure, ...] = (
+FIGURES: list[Figure] = [
     Figure("training.accelerator_hours", "h", "accelerator-hours of training, overhead "
            "included", _T),
     Figure("training.it_energy", "energy", "IT energy of training", _T),
@@ -357,15 +369,15 @@ FIGURES: tuple[Figure, ...] = (
     *[Figure(f"lifecycle.shares.{phase}.{k}", None, f"share of {phase} in the lifecycle total "
              f"({k})", _B, when=_LIFECYCLE_WHEN)
       for phase in ("training", "inference") for k in INDICATORS],
-)
-"""Every figure, in the order it appears in the response."""
-
-FIGURE_PATHS: frozenset[str] = frozenset(f.path for f in FIGURES)
+]
+"""Every figure, in the order it appears in the response (append to declare one more)."""
 
 DEFAULT_OUTPUTS = tuple(f"{block}.{k}" for block in ("inference.per_request", "training.impacts",
                                                       "lifecycle.total", "lifecycle.per_request")
                         for k in INDICATORS)
 """The figures the columnar endpoints return when none are named."""
 
-OUTPUT_NAMES: frozenset[str] = FIGURE_PATHS | {_LIFECYCLE_WHEN}
-"""Every output a columnar request may name: the figures and the lifecycle's request volume."""
+def output_names() -> frozenset[str]:
+    """Every output a columnar request may name: the figures and the lifecycle's request
+    volume."""
+    return frozenset(f.path for f in FIGURES) | {_LIFECYCLE_WHEN}

@@ -18,7 +18,7 @@ from lca.errors import ProfileError, to_problem
 from lca.estimator import Estimator, estimator_for
 from lca.factors import FactorSet
 from lca.model.graph import calculate
-from lca.quantities import DEFAULT_OUTPUTS, FIELDS, OUTPUT_NAMES
+from lca.quantities import DEFAULT_OUTPUTS, FIELDS, output_names
 from lca.reading.bind import bind, bind_columns
 from lca.reading.options import read_options
 from lca.reading.shape import split, with_fields
@@ -29,10 +29,11 @@ MAX_ROWS = 1_000_000
 def check_outputs(outputs: Sequence[str] | None) -> list[str]:
     """The output names asked for (DEFAULT_OUTPUTS when None); ProfileError for unknown ones."""
     names = list(outputs) if outputs is not None else list(DEFAULT_OUTPUTS)
-    unknown = [n for n in names if n not in OUTPUT_NAMES]
+    known = output_names()
+    unknown = [n for n in names if n not in known]
     if unknown:
         raise ProfileError([{"field": "outputs", "message": f"unknown outputs {unknown[:5]}; "
-                             f"available: {', '.join(sorted(OUTPUT_NAMES))}"}])
+                             f"available: {', '.join(sorted(known))}"}])
     return names
 
 

@@ -89,6 +89,7 @@ def read_training(p: Planner, raw: object) -> str | None:
     if t.get("overhead") is not GIVEN:
         # Counting experiments is a choice of scope, not an uncertainty: not sampled.
         p.spreads.pop("training.overhead", None)
+    p.remaining(t, phase)
     return paths.TRAINING_PATHS[code]
 
 
@@ -131,6 +132,7 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
     elif s.get("output_throughput") is GIVEN:
         code = paths.MEASURED_THROUGHPUT
     p.inputs["inference.path"] = code
+    p.remaining(s, phase)
     requests, per_day, duration = (s.get(k) is GIVEN for k in ("requests", "requests_per_day",
                                                                "duration"))
     if not requests and per_day and not duration:

@@ -47,6 +47,7 @@ def make_plan(shape: Shape, factors: FactorSet) -> Plan:
     top = p.section(shape.skeleton, "", "")
     precision = read_model(p, top.get("model"))
     read_lifetime(p, top)
+    p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
     if not has_training and not has_inference:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lca.factors import Factor, FactorSet
 from lca.model.warnings import warning
-from lca.quantities import FIELDS, SECTION_KEYS, Spread
+from lca.quantities import FIELDS, SECTION_KEYS, Spread, section_fields
 from lca.reading.shape import GIVEN
 
 NAN = float("nan")
@@ -131,6 +131,17 @@ class Planner:
         elif section.get(name) is None:
             self.put_factor(path, self.fs.constant(spec.default))
             self.assume(path, self.inputs[path], spec.why or "default")
+
+    def remaining(self, section: Mapping, path: str) -> None:
+        """Every field of the section at ``path`` that its reader did not place: its number
+        when given, else its default constant, else NaN. A plain new field needs no reader."""
+        for field in section_fields(path).values():
+            if field.path in self.inputs:
+                continue
+            if field.default is not None:
+                self.field_or_default(section, field.path)
+            else:
+                self.field(field.path, section.get(field.name) is GIVEN)
 
     def tie(self, name: str, to: str) -> None:
         """Input ``name`` takes the value (and spread) of input ``to`` once numbers are bound."""

@@ -31,9 +31,14 @@ def _shown(figure: Figure, training_path: str | None, inference_path: str | None
     return not figure.paths or present[figure.phases[0]] in figure.paths
 
 
-@cache  # the shapes are few: paths x phases
 def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Place, ...]:
     """Where each figure of a response with these phase paths goes (None: phase absent)."""
+    return _figure_plan(training_path, inference_path, len(FIGURES))
+
+
+@cache  # the shapes are few: paths x phases (x figures declared, which only grow)
+def _figure_plan(training_path: str | None, inference_path: str | None, declared: int
+                 ) -> tuple[Place, ...]:
     places = []
     for figure in FIGURES:
         if _shown(figure, training_path, inference_path):
