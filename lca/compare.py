@@ -134,20 +134,7 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
                 f"{len(outcomes)} scenarios x {samples} samples exceeds "
                 f"{mc.MAX_SAMPLES_PER_REQUEST:,}; ask for fewer samples")}])
         runs = [mc.simulate(o.reading, samples, seed) for o in outcomes]
-    comparison: dict = {}
-    for block in BLOCKS:
-        entries = {}
-        for indicator in INDICATORS:
-            key = f"{block}.{indicator}"
-            values = [_value(o.outputs.get(key)) for o in outcomes]
-            if all(v is None for v in values):
-                continue
-            entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator])
-            if runs is not None:
-                entries[indicator].update(_probabilities(
-                    [run.outputs.get(key) for run in runs], entries[indicator]["ranks"], base))
-        if entries:
-            comparison[block] = entries
+    comparison = _comparison(outcomes, runs, base)
     estimates = [render(o.reading, o.outputs) if runs is None
                  else with_monte_carlo(o.reading, o.outputs, run)
                  for o, run in zip(outcomes, runs or [None] * len(outcomes), strict=True)]
@@ -167,6 +154,26 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
     elif target_score is not None:
         raise ProfileError([{"field": "target_score", "message": "needs scenarios with a score"}])
     return result
+
+
+def _comparison(outcomes: list, runs: list | None, base: int) -> dict:
+    """Per block and indicator: values, deltas, ranks and best; with the Monte Carlo, the
+    probabilities that each scenario keeps its rank and is below the baseline."""
+    comparison: dict = {}
+    for block in BLOCKS:
+        entries = {}
+        for indicator in INDICATORS:
+            key = f"{block}.{indicator}"
+            values = [_value(o.outputs.get(key)) for o in outcomes]
+            if all(v is None for v in values):
+                continue
+            entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator])
+            if runs is not None:
+                entries[indicator].update(_probabilities(
+                    [run.outputs.get(key) for run in runs], entries[indicator]["ranks"], base))
+        if entries:
+            comparison[block] = entries
+    return comparison
 
 
 def _split_scores(scenarios: Sequence[object]) -> tuple[list[Score | None], list[object]]:

@@ -271,51 +271,70 @@ def _year(text: str, where: str) -> int:
 
 
 def _read_long(path: Path, name: str, spec: dict) -> Table:
+    """A long-format table: each row read and checked (_read_row), then the table's rules (one
+    default per key and attribute, sources unique, required attributes and constants present)."""
     attributes: dict[str, dict] = spec["attributes"]
     constant_units: dict[str, str] = spec.get("keys", {})
     candidates: dict[tuple[str, str], list[tuple[bool, Factor]]] = {}
     labels: dict[str, str] = {}
     for line, row in _rows(path, LONG_COLUMNS):
         where = f"{path.name}:{line}"
-        key, attribute = row["key"].strip(), row["attribute"].strip()
-        if not key:
-            raise FactorDataError(f"{where}: empty key")
-        if attribute not in attributes:
-            raise FactorDataError(f"{where}: unknown attribute '{attribute}' for table {name}")
-        canonical = attributes[attribute]["unit"]
-        if canonical == "from-row":
-            if key not in constant_units:
-                raise FactorDataError(f"{where}: constant '{key}' is not declared in the manifest")
-            canonical = constant_units[key]
-        if not row["source"].strip():
-            raise FactorDataError(f"{where}: source is empty")
-        if not row["label"].strip():
-            raise FactorDataError(f"{where}: label is empty")
-        if labels.setdefault(key, row["label"].strip()) != row["label"].strip():
-            raise FactorDataError(f"{where}: label differs from the first row of '{key}'")
-        try:
-            scale = conversion_factor(row["unit"].strip() or "dimensionless", canonical)
-        except ValueError as exc:
-            raise FactorDataError(f"{where}: unit '{row['unit']}': {exc}") from None
-        value = _number(row["value"], where, "value") * scale
-        low = _number(row["low"], where, "low") * scale if row["low"].strip() else None
-        high = _number(row["high"], where, "high") * scale if row["high"].strip() else None
-        if (low is None) != (high is None):  # a one-sided range: the value is the other bound
-            low = value if low is None else low
-            high = value if high is None else high
-        if low is not None and not low <= value <= high:
-            raise FactorDataError(f"{where}: low <= value <= high does not hold")
-        default = row["default"].strip().lower()
-        if default not in ("yes", "no"):
-            raise FactorDataError(f"{where}: default must be yes or no, got '{row['default']}'")
-        factor = Factor(table=name, key=key, attribute=attribute, value=value, unit=canonical,
-                        source=row["source"].strip(), year=_year(row["year"].strip(), where),
-                        low=low, high=high, note=row["note"].strip())
-        options = candidates.setdefault((key, attribute), [])
+        is_default, factor = _read_row(row, where, name, attributes, constant_units)
+        if labels.setdefault(factor.key, row["label"].strip()) != row["label"].strip():
+            raise FactorDataError(f"{where}: label differs from the first row of '{factor.key}'")
+        options = candidates.setdefault((factor.key, factor.attribute), [])
         if any(f.source == factor.source for _, f in options):
-            raise FactorDataError(f"{where}: {key}.{attribute} repeats the source of another row")
-        options.append((default == "yes", factor))
+            raise FactorDataError(f"{where}: {factor.key}.{factor.attribute} repeats the source "
+                                  "of another row")
+        options.append((is_default, factor))
+    return _long_table(path, name, spec, candidates, labels)
 
+
+def _read_row(row: dict[str, str], where: str, name: str, attributes: dict[str, dict],
+              constant_units: dict[str, str]) -> tuple[bool, Factor]:
+    """One row of a long table as a Factor in its canonical unit, and whether it is the
+    default; FactorDataError naming the file and line for anything wrong."""
+    key, attribute = row["key"].strip(), row["attribute"].strip()
+    if not key:
+        raise FactorDataError(f"{where}: empty key")
+    if attribute not in attributes:
+        raise FactorDataError(f"{where}: unknown attribute '{attribute}' for table {name}")
+    canonical = attributes[attribute]["unit"]
+    if canonical == "from-row":
+        if key not in constant_units:
+            raise FactorDataError(f"{where}: constant '{key}' is not declared in the manifest")
+        canonical = constant_units[key]
+    if not row["source"].strip():
+        raise FactorDataError(f"{where}: source is empty")
+    if not row["label"].strip():
+        raise FactorDataError(f"{where}: label is empty")
+    try:
+        scale = conversion_factor(row["unit"].strip() or "dimensionless", canonical)
+    except ValueError as exc:
+        raise FactorDataError(f"{where}: unit '{row['unit']}': {exc}") from None
+    value = _number(row["value"], where, "value") * scale
+    low = _number(row["low"], where, "low") * scale if row["low"].strip() else None
+    high = _number(row["high"], where, "high") * scale if row["high"].strip() else None
+    if (low is None) != (high is None):  # a one-sided range: the value is the other bound
+        low = value if low is None else low
+        high = value if high is None else high
+    if low is not None and not low <= value <= high:
+        raise FactorDataError(f"{where}: low <= value <= high does not hold")
+    default = row["default"].strip().lower()
+    if default not in ("yes", "no"):
+        raise FactorDataError(f"{where}: default must be yes or no, got '{row['default']}'")
+    return default == "yes", Factor(
+        table=name, key=key, attribute=attribute, value=value, unit=canonical,
+        source=row["source"].strip(), year=_year(row["year"].strip(), where), low=low,
+        high=high, note=row["note"].strip())
+
+
+def _long_table(path: Path, name: str, spec: dict,
+                candidates: dict[tuple[str, str], list[tuple[bool, Factor]]],
+                labels: dict[str, str]) -> Table:
+    """The table of the rows read, once the table's rules hold."""
+    attributes: dict[str, dict] = spec["attributes"]
+    constant_units: dict[str, str] = spec.get("keys", {})
     rows: dict[str, dict[str, Factor]] = {}
     for (key, attribute), options in candidates.items():
         chosen = [f for is_default, f in options if is_default]
