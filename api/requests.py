@@ -115,29 +115,66 @@ def assign_request_id() -> None:
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
+class UnreadableBodyError(ValueError):
+    """A body its reader cannot read: ``detail`` says where and why (a 400)."""
+
+    def __init__(self, detail: str, kind: str = "unreadable-body") -> None:
+        super().__init__(detail)
+        self.detail, self.kind = detail, kind
+
+
+def read_json(raw: bytes) -> object:
+    """A JSON body, parsed strictly (NaN and Infinity come back as field errors later) and
+    within MAX_DEPTH levels of nesting."""
+    try:
+        body = json.loads(raw)
+    except RecursionError:
+        raise UnreadableBodyError("JSON nested too deeply", "unreadable-json") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        raise UnreadableBodyError(f"the body is not valid JSON{where}", "unreadable-json") from None
+    if depth(body) > MAX_DEPTH:
+        raise UnreadableBodyError(f"JSON nested deeper than {MAX_DEPTH} levels", "unreadable-json")
+    return body
+
+
+BodyReader = Callable[[bytes], object]
+BODY_READERS: dict[str, BodyReader] = {"application/json": read_json}
+"""The request body types the service reads, by media type: a reader turns the raw bytes into
+the plain data a view takes, or raises UnreadableBodyError. Register more with register_body_reader
+(a CSV or Parquet reader of request logs, say)."""
+
+
+def register_body_reader(media_type: str, reader: BodyReader) -> None:
+    """Read bodies of ``media_type`` with ``reader`` from now on."""
+    BODY_READERS[media_type] = reader
+
+
+def reader_for(mimetype: str) -> BodyReader | None:
+    """The reader of a media type; any ``+json`` type is JSON."""
+    found = BODY_READERS.get(mimetype)
+    if found is None and is_json(mimetype):
+        found = read_json
+    return found
+
+
 def read_body() -> Response | None:
-    """before_request: parse a JSON body once, strictly, within the nesting depth.
+    """before_request: read the body once with the reader of its media type.
 
     A request that routing already failed (404, or 405 for a method the path does not serve)
     is left to that error: its body is never read, whatever its content type.
     """
     if request.method not in ("POST", "PUT", "PATCH") or request.routing_exception is not None:
         return None
-    if not is_json(request.mimetype):
+    reader = reader_for(request.mimetype)
+    if reader is None:
         return problem(415, "Unsupported Media Type",
-                       "send the body as application/json", kind="unsupported-media-type")
-    raw = request.get_data(cache=True)
+                       f"send the body as {' or '.join(BODY_READERS)}",
+                       kind="unsupported-media-type")
     try:
-        g.lca_body = json.loads(raw)
-    except RecursionError:
-        return problem(400, "Bad Request", "JSON nested too deeply", kind="unreadable-json")
-    except (ValueError, UnicodeDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        return problem(400, "Bad Request", f"the body is not valid JSON{where}",
-                       kind="unreadable-json")
-    if depth(g.lca_body) > MAX_DEPTH:
-        return problem(400, "Bad Request", f"JSON nested deeper than {MAX_DEPTH} levels",
-                       kind="unreadable-json")
+        g.lca_body = reader(request.get_data(cache=True))
+    except UnreadableBodyError as exc:
+        return problem(400, "Bad Request", exc.detail, kind=exc.kind)
     return None
 
 

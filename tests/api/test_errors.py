@@ -117,3 +117,31 @@ def test_an_undeclared_method_with_a_non_json_body_is_405_with_allow(client):
     assert set(response.headers["Allow"].split(", ")) >= {"GET"}
     response = client.delete("/v1/estimates", data="x", content_type="text/plain")
     assert (response.status_code, response.headers["Allow"]) == (405, "OPTIONS, POST")
+
+
+def test_a_registered_body_reader_serves_its_media_type_and_415_lists_the_types():
+    """Request bodies are read through a registry of media types (JSON today): a reader
+    registered for another type serves it, and a 415 names every type the service reads."""
+    from api import create_app
+    from api.requests import BODY_READERS, UnreadableBodyError, register_body_reader
+
+    def read_lines(raw: bytes) -> object:
+        if not raw.strip():
+            raise UnreadableBodyError("empty body")
+        model, location = raw.decode().split(",")
+        return {"model": model.strip(), "inference": {"location": location.strip()},
+                "uncertainty": False}
+
+    client = create_app({"ACCESS_LOG": False}).test_client()
+    try:
+        register_body_reader("text/x-lca-line", read_lines)
+        answer = client.post("/v1/estimates", data="llama-3.1-8b, FRA",
+                             content_type="text/x-lca-line")
+        assert answer.status_code == 200 and answer.json["inference"]["path"] == "roofline"
+        assert_problem(client.post("/v1/estimates", data=" ", content_type="text/x-lca-line"),
+                       400)
+        refused = client.post("/v1/estimates", data="x", content_type="text/plain")
+        assert_problem(refused, 415)
+        assert "application/json or text/x-lca-line" in refused.json["detail"]
+    finally:
+        BODY_READERS.pop("text/x-lca-line", None)
