@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from lca.errors import FieldError
 from lca.units import HOURS_PER_YEAR, parse_quantity
 
@@ -64,6 +66,7 @@ class Spec:
     doc: str
     low_open: bool = False
     integer: bool = False
+    length: int = 0  # a series of this many values (24 hourly values, say); 0 for one value
 
     def describe_range(self) -> str:
         """The accepted range as a reader sees it."""
@@ -74,8 +77,10 @@ class Spec:
         """``raw`` read like ``read``, or a range ``{"low": .., "high": .., "value": ..}``.
 
         A range returns its central value (``value``, else the midpoint) and the Range; a plain
-        quantity returns None as its range.
+        quantity returns None as its range. A series is read with ``read_series``.
         """
+        if self.length:
+            return self.read_series(raw, field), None
         if not isinstance(raw, Mapping):
             return self.read(raw, field), None
         unknown = set(raw) - {"low", "high", "value"}
@@ -87,6 +92,12 @@ class Spec:
         if not low <= high or (mode is not None and not low <= mode <= high):
             raise FieldError(field, "a range needs low <= value <= high")
         return (mode if mode is not None else (low + high) / 2.0), Range(low, high, mode)
+
+    def read_series(self, raw: object, field: str) -> np.ndarray:
+        """A series field: a list of ``length`` values, each read like ``read``."""
+        if not isinstance(raw, list) or len(raw) != self.length:
+            raise FieldError(field, f"expected a list of {self.length} values")
+        return np.array([self.read(value, f"{field}[{i}]") for i, value in enumerate(raw)])
 
     def read(self, raw: object, field: str) -> float:
         """``raw`` as a float in this spec's unit, within its range; FieldError otherwise."""

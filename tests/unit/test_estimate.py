@@ -385,3 +385,24 @@ def test_profiles_of_one_shape_share_one_plan_and_bind_their_own_numbers(factors
     assert dict(shared.factors_used) == dict(fresh.factors_used)
     with pytest.raises(ProfileError, match="output_tokens"):
         resolve({**second, "inference": {**second["inference"], "output_tokens": 0}}, factors)
+
+
+def test_a_series_field_is_read_as_an_array_of_its_length(fixture_factors, monkeypatch):
+    """The declarations allow series inputs (24 hourly values): each value is checked by the
+    field's Spec, the input is an array of that length, and a wrong length names the field."""
+    from lca import quantities
+    from lca.quantities import Field, Spec
+
+    series = Field("inference.hourly_share", Spec("dimensionless", 0, 1, "share of the day's "
+                                                  "requests in each hour", length=24))
+    monkeypatch.setitem(quantities.FIELDS, series.path, series)
+    hours = [1 / 24] * 24
+    reading = resolve({"model": "dense-10b", "inference": {"hourly_share": hours}}, fixture_factors)
+    assert reading.inputs["inference.hourly_share"].tolist() == hours
+    with pytest.raises(ProfileError) as short:
+        resolve({"model": "dense-10b", "inference": {"hourly_share": hours[:23]}}, fixture_factors)
+    assert short.value.errors == [{"field": "inference.hourly_share",
+                                   "message": "expected a list of 24 values"}]
+    with pytest.raises(ProfileError) as wrong:
+        resolve({"model": "dense-10b", "inference": {"hourly_share": [2.0] * 24}}, fixture_factors)
+    assert wrong.value.errors[0]["field"] == "inference.hourly_share[0]"
