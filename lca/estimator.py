@@ -16,7 +16,7 @@ from lca.errors import FieldError, ProfileError, UnknownFactorSetError, out_of_r
 from lca.factors import FactorRepository, FactorSet
 from lca.method import DEFAULT_SAMPLES, DEFAULT_SEED
 from lca.model.graph import calculate
-from lca.quantities import FIELDS
+from lca.quantities import FIELDS, quantity_paths
 from lca.reading import Reading
 from lca.reading.bind import bind
 from lca.reading.options import read_options
@@ -119,7 +119,9 @@ def with_monte_carlo(reading: Reading, out: Mapping[str, Array], run: object,
     """The response with the low, high and drivers of a finished Monte Carlo ``run``."""
     from lca.engine import montecarlo as mc
 
-    result = render(reading, out, mc.bounds(run, out), provenance)
+    # low and high are shown on quantities only, not on bare numbers (shares, counts)
+    shown = {path: value for path, value in out.items() if path in quantity_paths()}
+    result = render(reading, out, mc.bounds(run, shown), provenance)
     result["uncertainty"] = {"samples": run.samples, "seed": run.seed,
                              "percentiles": [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE],
                              "inputs": len(run.quantiles), "drivers": mc.drivers(run, reading)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -387,6 +388,16 @@ DEFAULT_OUTPUTS = tuple(f"{block}.{k}" for block in ("inference.per_request", "t
                                                       "lifecycle.total", "lifecycle.per_request")
                         for k in INDICATORS)
 """The figures the columnar endpoints return when none are named."""
+
+def quantity_paths() -> frozenset[str]:
+    """The figures shown as quantities ({value, unit, low, high}), not as bare numbers."""
+    return _quantity_paths(len(FIGURES))
+
+
+@cache
+def _quantity_paths(declared: int) -> frozenset[str]:
+    return frozenset(f.path for f in FIGURES if f.unit is not None)
+
 
 def output_names() -> frozenset[str]:
     """Every output a columnar request may name: the figures and the lifecycle's request
