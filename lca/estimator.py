@@ -25,7 +25,7 @@ from lca.reading.shape import Shape, split
 from lca.report.response import render
 from lca.xp import Array
 
-PLAN_CACHE_SIZE = 4096  # a plan is a few kB; a table of 100,000 profiles has a few thousand
+PLAN_CACHE_SIZE = 512  # plans of ~20 kB: 10 MB at most; traffic repeats a few shapes
 
 
 class Estimator:
