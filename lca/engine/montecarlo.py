@@ -31,9 +31,10 @@ from lca.method import (
     LOW_PERCENTILE,
     MAX_DRIVERS,
     MAX_SAMPLES_PER_REQUEST,
+    MIN_DRIVER_SHARE,
 )
 from lca.model.graph import calculate
-from lca.quantities import Spread
+from lca.quantities import INDICATORS, Spread
 from lca.reading import Reading as Resolved
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HIGH_PERCENTILE", "LOW_PERCENTILE",
@@ -337,9 +338,6 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-INDICATORS = ("energy", "gwp", "water", "adpe", "pe")
-
-
 def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
     """For each indicator of the headline block (lifecycle total, else per request, else
     training), the origins that explain its spread: share of the summed squared rank
@@ -372,5 +370,5 @@ def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
         result[indicator] = [
             {"input": labels[i], "share": float(rho[i] ** 2 / total),
              "correlation": float(rho[i])}
-            for i in order if total > 0 and rho[i] ** 2 / total >= 0.01]
+            for i in order if total > 0 and rho[i] ** 2 / total >= MIN_DRIVER_SHARE]
     return {"block": block, "indicators": result} if result else {}
