@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -114,14 +115,16 @@ def _calculate_stack(groups: list[_Group], table: dict[str, np.ndarray],
     over its rows, the numbers bound as columns, then one calculation over every row."""
     sizes = np.array([len(g.indices) for g in groups])
     rows = int(sizes.sum())
-    indices = np.concatenate([np.asarray(g.indices, dtype=np.int64) for g in groups])
+    indices = np.fromiter(chain.from_iterable(g.indices for g in groups), np.int64, rows)
     first = groups[0].plan
-    base: dict[str, object] = {}
-    for key in first.inputs:
-        values = np.array([g.plan.inputs[key] for g in groups])
-        same = (values == values[0]).all() or np.isnan(values).all()
-        base[key] = values[0] if same else np.repeat(values, sizes)
-    columns = {path: [n[path] for g in groups for n in g.numbers] for path in groups[0].numbers[0]}
+    # one row per plan, one column per input (same names in the same order across a stack)
+    values = np.array([tuple(g.plan.inputs.values()) for g in groups], dtype=float)
+    same = (values == values[0]).all(axis=0) | np.isnan(values).all(axis=0)
+    base = {key: values[0, j] if same[j] else np.repeat(values[:, j], sizes)
+            for j, key in enumerate(first.inputs)}
+    # the numbers, profile by profile in the shape's order, turned into one tuple per field
+    numbers = zip(*(n.values() for g in groups for n in g.numbers), strict=True)
+    columns = dict(zip(groups[0].numbers[0], numbers, strict=True))
     inputs, invalid, _ = bind_columns(first, base, columns, rows)
     alone.extend(indices[invalid].tolist())  # told one by one, as a single estimate would
     with np.errstate(all="ignore"):  # a row's overflow is that row's NaN, as in numpy
