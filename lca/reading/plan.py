@@ -80,6 +80,7 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
     top = p.section(shape.skeleton, "", "")
 
     def read(name: str, reader: Callable, *more: object) -> object:
+        """Section ``name`` read by ``reader``, or its record merged in from ``sections``."""
         part = shape.part(name)
         if sections is None or part is None:
             return reader(p, top.get(name), *more)
