@@ -1,10 +1,11 @@
 """The Estimator: a factor repository and the plans made from it, and every way to estimate.
 
 An Estimator is built once by the caller (the API when the app is created, the command line per
-run, a library user at will) from a FactorRepository, and holds the one cache of the reading: the
-plans of the shapes it has seen (lca.reading.plan). Every entry point is the same three steps:
-read (plan the shape, bind the numbers), calculate (lca.model.graph), report
-(lca.report.response), with the Monte Carlo (lca.engine.montecarlo) when asked.
+run, a library user at will) from a FactorRepository, and holds the caches of the reading: the
+plans of the shapes it has seen, and the sections they were made of (lca.reading.plan). Every
+entry point is the same three steps: read (plan the shape, bind the numbers), calculate
+(lca.model.graph), report (lca.report.response), with the Monte Carlo (lca.engine.montecarlo)
+when asked.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from lca.quantities import FIELDS, quantity_paths
 from lca.reading import Reading
 from lca.reading.bind import bind
 from lca.reading.options import read_options
-from lca.reading.plan import Plan, make_plan
+from lca.reading.plan import Plan, SectionPlans, make_plan
 from lca.reading.shape import Shape, split
 from lca.report.response import render
 from lca.xp import Array
@@ -36,6 +37,7 @@ class Estimator:
         self.repository = repository if repository is not None else FactorRepository()
         self._plans: OrderedDict[Hashable, Plan] = OrderedDict()
         self._plan_cache_size = plan_cache_size
+        self._sections = SectionPlans(plan_cache_size)
 
     # --- reading
 
@@ -50,13 +52,13 @@ class Estimator:
     def plan(self, shape: Shape, factors: FactorSet) -> Plan:
         """The plan of ``shape`` (kept for the next profile of that shape)."""
         if shape.key is None:
-            return make_plan(shape, factors)
+            return make_plan(shape, factors, self._sections)
         key = (factors.version, shape.key)
         found = self._plans.get(key)
         if found is not None and found.factors is factors:
             self._plans.move_to_end(key)
             return found
-        found = make_plan(shape, factors)
+        found = make_plan(shape, factors, self._sections)
         self._plans[key] = found
         if len(self._plans) > self._plan_cache_size:
             self._plans.popitem(last=False)

@@ -3,7 +3,8 @@
 - ``shape.split`` separates a profile's shape (which fields it gives, its ids and choices) from
   its numbers;
 - ``plan.make_plan`` reads the shape against a factor set (paths, factors, defaults, warnings);
-  it never sees a number, so profiles of one shape share one plan;
+  it never sees a number, so profiles of one shape share one plan, and it reads section by
+  section, so shapes that share a section share its record (``plan.SectionPlans``);
 - ``bind.bind`` checks the numbers and puts them in, for one profile or for columns of them;
 - ``options`` reads what is neither (name, display units, Monte Carlo options).
 

@@ -5,11 +5,18 @@ set: the phases present and their calculation paths, the inputs the factor table
 fix, which of the profile's numbers become inputs, the spreads of the factors, and the record of
 defaults, factors and warnings. It is a pure function of the shape and the factor set, so an
 Estimator keeps the plans it made in an LRU cache keyed by the shape.
+
+A plan is the record of its sections read in turn (model, lifetime, training, inference), and
+each section's reading depends on that section alone. So an Estimator also keeps the record of
+each section it read (``SectionPlans``) and a new shape made of known sections is planned by
+merging their records: 5,000 shapes that combine 7 models with 28 training and 28 inference
+sections read 63 sections, not 15,000.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -41,19 +48,54 @@ class Plan:
     inference_path: str | None
 
 
-def make_plan(shape: Shape, factors: FactorSet) -> Plan:
-    """The plan of ``shape`` against ``factors``; ProfileError lists every wrong field."""
+class SectionPlans:
+    """The records of sections read on their own, by reader, factor set and frozen section
+    (lca.reading.shape.Shape.part), each with what its reader returned; at most ``size``, the
+    least recently used dropped. An Estimator holds one; a plan made with it equals the plan
+    made without it, field for field and in the same order."""
+
+    def __init__(self, size: int) -> None:
+        self._found: OrderedDict[Hashable, tuple[Planner, object]] = OrderedDict()
+        self._size = size
+
+    def read(self, p: Planner, key: Hashable, reader: Callable, *args: object) -> object:
+        """``reader(p, *args)``: the first time for ``key`` on a Planner of its own, whose record
+        is kept; then and every later time that record is merged into ``p``."""
+        found = self._found.get(key)
+        if found is None or found[0].fs is not p.fs:
+            alone = Planner(p.fs)
+            found = self._found[key] = (alone, reader(alone, *args))
+            if len(self._found) > self._size:
+                self._found.popitem(last=False)
+        else:
+            self._found.move_to_end(key)
+        p.merge(found[0])
+        return found[1]
+
+
+def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = None) -> Plan:
+    """The plan of ``shape`` against ``factors``, reading its sections through ``sections``
+    when given; ProfileError lists every wrong field."""
     p = Planner(factors)
     top = p.section(shape.skeleton, "", "")
-    precision = read_model(p, top.get("model"))
+
+    def read(name: str, reader: Callable, *more: object) -> object:
+        """Section ``name`` read by ``reader``, or its record merged in from ``sections``."""
+        part = shape.part(name)
+        if sections is None or part is None:
+            return reader(p, top.get(name), *more)
+        return sections.read(p, (name, factors.version, part, *more), reader, top.get(name),
+                             *more)
+
+    precision = read("model", read_model)
     read_lifetime(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
     if not has_training and not has_inference:
         p.error("", "give a training section, an inference section, or both")
-    training_path = read_training(p, top["training"]) if has_training else None
-    inference_path = read_inference(p, top["inference"], precision) if has_inference else None
+    training_path = read("training", read_training) if has_training else None
+    inference_path = read("inference", read_inference, precision) if has_inference else None
     if p.errors:
         raise ProfileError(p.errors)
     return Plan(factors=factors, inputs=MappingProxyType(p.inputs), bound=frozenset(p.bound),

@@ -43,6 +43,21 @@ class Planner:
         self.used: dict[str, dict] = {}
         self.warnings: list[dict] = []
 
+    def merge(self, other: Planner) -> None:
+        """Take in what ``other`` recorded reading one section on its own, as if it had been
+        read here (lca.reading.plan.SectionPlans): sections write disjoint inputs, and a factor
+        or warning recorded twice stays where it was first recorded."""
+        self.errors.extend(dict(e) for e in other.errors)  # a caller may change its errors
+        self.inputs.update(other.inputs)
+        self.bound.update(other.bound)
+        self.ties.update(other.ties)
+        self.spreads.update(other.spreads)
+        self.assumptions.extend(other.assumptions)
+        self.used.update(other.used)
+        for found in other.warnings:
+            if found not in self.warnings:
+                self.warnings.append(found)
+
     # --- errors, warnings, assumptions
 
     def error(self, path: str, message: str) -> None:
