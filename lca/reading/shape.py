@@ -47,7 +47,11 @@ class _Opaque:
 
 def _layout() -> dict:
     """Where the numeric fields are: {"training": {"grid": {"gwp": "training.grid.gwp"}, ...}};
-    a key that maps to a dict is a section, one that maps to a string is a numeric field."""
+    a key that maps to a dict is a section, one that maps to a string is a numeric field.
+    Made again when a field is declared after import (an extension, a test's field)."""
+    declared = (len(FIELDS), next(reversed(FIELDS)))
+    if _LAYOUT.get("declared") == declared:
+        return _LAYOUT["layout"]
     top: dict = {}
     for path in FIELDS:
         node = top
@@ -55,10 +59,11 @@ def _layout() -> dict:
         for section in sections:
             node = node.setdefault(section, {})
         node[name] = path
+    _LAYOUT.update(declared=declared, layout=top)
     return top
 
 
-_LAYOUT = _layout()
+_LAYOUT: dict = {}
 
 
 @dataclass(slots=True)
@@ -89,7 +94,7 @@ class Shape:
 def split(profile: Mapping) -> tuple[Shape, dict[str, object]]:
     """The shape of ``profile`` and its numbers, by field path (``inference.output_tokens``)."""
     numbers: dict[str, object] = {}
-    return _shape(_walk(profile, _LAYOUT, numbers, APART)), numbers
+    return _shape(_walk(profile, _layout(), numbers, APART)), numbers
 
 
 def with_fields(shape: Shape, paths: list[str]) -> Shape:
@@ -107,7 +112,7 @@ def with_fields(shape: Shape, paths: list[str]) -> Shape:
             node[part] = child = dict(child)
             node = child
         node[parts[-1]] = GIVEN
-    return _shape(_walk(skeleton, _LAYOUT, {}, APART))
+    return _shape(_walk(skeleton, _layout(), {}, APART))
 
 
 def _shape(frozen: tuple) -> Shape:
