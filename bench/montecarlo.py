@@ -15,24 +15,14 @@ import json
 import logging
 import statistics
 import sys
-import time
+
+from bench.timing import median_us
 
 EXAMPLE = {"model": "llama-3.1-70b",
            "training": {"hardware": "nvidia-h100-sxm", "accelerator_hours": "7000000 h",
                         "location": "USA", "datacenter": "meta"},
            "inference": {"hardware": "nvidia-h100-sxm", "location": "FRA", "input_tokens": 1000,
                          "output_tokens": 400, "requests_per_day": 1e6, "duration": "18 month"}}
-
-
-def median_us(function, repeat: int) -> float:
-    for _ in range(max(20, repeat // 10)):
-        function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
 
 
 def monte_carlo_request(rounds: int = 5, repeat: int = 300) -> dict[str, float]:
@@ -62,7 +52,7 @@ def monte_carlo_request(rounds: int = 5, repeat: int = 300) -> dict[str, float]:
     figures: dict[str, list[float]] = {k: [] for k in steps}
     for _ in range(rounds):
         for key, function in steps.items():
-            figures[key].append(median_us(function, repeat))
+            figures[key].append(median_us(function, repeat, warmup=max(20, repeat // 10)))
     median = {k: statistics.median(v) for k, v in figures.items()}
     for key in ("post", "estimate"):
         median[f"{key}_ratio"] = statistics.median(

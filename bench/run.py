@@ -30,6 +30,7 @@ from bench.load import free_port, start_clients, start_server, workers_of
 from bench.memory import memory
 from bench.montecarlo import monte_carlo_request
 from bench.profiles import catalogue, varied
+from bench.timing import median_us
 
 ROOT = Path(__file__).resolve().parents[1]
 VENVS = ROOT / ".bench"
@@ -40,17 +41,6 @@ PROFILE = {"model": "llama-3.1-70b",
                          "datacenter": {"pue": 1.2}, "requests_per_day": 1e6,
                          "duration": "18 month"},
            "uncertainty": False}
-
-
-def median_us(function, repeat: int = 3000) -> float:
-    for _ in range(200):
-        function()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e6
 
 
 def venv(name: str, packages: list[str]) -> Path:
