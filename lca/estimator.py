@@ -17,7 +17,7 @@ from lca.errors import FieldError, ProfileError, UnknownFactorSetError, out_of_r
 from lca.factors import FactorRepository, FactorSet
 from lca.method import DEFAULT_SAMPLES, DEFAULT_SEED
 from lca.model.graph import calculate
-from lca.quantities import FIELDS, quantity_paths
+from lca.quantities import FIELDS, declared, quantity_paths
 from lca.reading import Reading
 from lca.reading.bind import bind
 from lca.reading.options import read_options
@@ -53,7 +53,7 @@ class Estimator:
         """The plan of ``shape`` (kept for the next profile of that shape)."""
         if shape.key is None:
             return make_plan(shape, factors, self._sections)
-        key = (factors.version, shape.key)
+        key = (factors.version, declared(), shape.key)
         found = self._plans.get(key)
         if found is not None and found.factors is factors:
             self._plans.move_to_end(key)

@@ -135,6 +135,12 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
 """The numeric fields of a profile, by path."""
 
 
+def declared() -> tuple[int, int]:
+    """How many fields and figures are declared: part of every cache key of a reading, so that
+    a quantity declared after import (an extension, a test's) is never read with a stale plan."""
+    return len(FIELDS), len(FIGURES)
+
+
 def section_fields(section: str) -> dict[str, Field]:
     """The numeric fields directly inside ``section`` (``""`` for the top level), by name."""
     return {f.name: f for f in FIELDS.values() if f.path.rpartition(".")[0] == section}

@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from lca.errors import ProfileError
 from lca.factors import FactorSet
-from lca.quantities import Spread
+from lca.quantities import Spread, declared
 from lca.reading.phases import read_inference, read_training
 from lca.reading.planner import Planner
 from lca.reading.sections import read_lifetime, read_model
@@ -84,8 +84,8 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
         part = shape.part(name)
         if sections is None or part is None:
             return reader(p, top.get(name), *more)
-        return sections.read(p, (name, factors.version, part, *more), reader, top.get(name),
-                             *more)
+        key = (name, factors.version, declared(), part, *more)
+        return sections.read(p, key, reader, top.get(name), *more)
 
     precision = read("model", read_model)
     read_lifetime(p, top)
