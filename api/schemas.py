@@ -12,6 +12,7 @@ import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
+from api.figures import figure_fields
 from lca.quantities import ENERGY_SCOPES, INDICATORS, PRECISIONS, Spec, section_fields
 from lca.units import MAX_STRING_LENGTH
 
@@ -124,88 +125,7 @@ ProfileSchema = _schema("Profile", {
 }, "A model profile: the model, how it was trained and how it is served.")
 
 
-# ---- responses (documentation of what lca.estimate returns) ----
-
-class QuantitySchema(ma.Schema):
-    """A figure with its unit; low and high (5th and 95th percentiles) when computed."""
-
-    value = f.Float(allow_none=True, required=True)
-    unit = f.String(required=True)
-    low = f.Float(allow_none=True)
-    high = f.Float(allow_none=True)
-
-
-def _indicators(name: str, keys: tuple[str, ...], doc: str) -> type[ma.Schema]:
-    return _schema(name, {k: f.Nested(QuantitySchema, required=True) for k in keys}, doc)
-
-
-Indicators = _indicators("Indicators", INDICATORS, "energy kWh, gwp kgCO2e, water L, "
-                         "adpe kg Sb eq, pe MJ (or the display units asked for)")
-EmbodiedIndicators = _indicators("EmbodiedIndicators", INDICATORS[1:],
-                                 "manufacturing impacts allocated by time share")
-WaterParts = _indicators("WaterParts", ("onsite", "offsite", "manufacturing"),
-                         "water consumption by origin: cooling on site, electricity "
-                         "generation, hardware manufacturing")
-EnergyBreakdown = _indicators("EnergyBreakdown", ("accelerators", "host", "idle", "overhead"),
-                              "facility energy of one request by where it is drawn: busy "
-                              "accelerators, their host servers, idle provisioned capacity, and "
-                              "data-centre overhead (PUE); null parts when energy was measured")
-Shares = _schema("Shares", {k: f.Float(allow_none=True) for k in INDICATORS},
-                 "share of the lifecycle total, 0 to 1")
-
-
-class TrainingResultSchema(ma.Schema):
-    path = f.String(required=True, metadata={"description": "which input the hours and energy "
-                                                            "came from"})
-    accelerator_hours = f.Nested(QuantitySchema, required=True)
-    it_energy = f.Nested(QuantitySchema, required=True)
-    compute = f.Nested(QuantitySchema)
-    impacts = f.Nested(Indicators, required=True)
-    operational = f.Nested(Indicators, required=True)
-    embodied = f.Nested(EmbodiedIndicators, required=True)
-    water = f.Nested(WaterParts, required=True)
-
-
-class ReplicaSchema(ma.Schema):
-    accelerators = f.Float(allow_none=True)
-    batch_size = f.Float(allow_none=True)
-    max_batch_size = f.Float(allow_none=True)
-    prefill_seconds = f.Nested(QuantitySchema)
-    decode_step_seconds = f.Nested(QuantitySchema)
-    busy_seconds_per_request = f.Nested(QuantitySchema)
-    idle_seconds_per_request = f.Nested(QuantitySchema)
-    weight_bytes = f.Nested(QuantitySchema)
-    usable_memory_bytes = f.Nested(QuantitySchema)
-    kv_cache_bytes_per_token = f.Nested(QuantitySchema)
-
-
-class InferenceResultSchema(ma.Schema):
-    path = f.String(required=True)
-    replica = f.Nested(ReplicaSchema, required=True)
-    it_energy = f.Nested(QuantitySchema, required=True, metadata={
-        "description": "IT energy of one request (accelerators, hosts and idle capacity, "
-                       "before the data centre's overhead), or the measured energy"})
-    per_request = f.Nested(Indicators, required=True)
-    per_output_token = f.Nested(Indicators, required=True)
-    operational = f.Nested(Indicators, required=True)
-    embodied = f.Nested(EmbodiedIndicators, required=True)
-    water = f.Nested(WaterParts, required=True)
-    energy_breakdown = f.Nested(EnergyBreakdown, required=True)
-    requests = f.Float()
-    total = f.Nested(Indicators)
-
-
-Breakeven = _schema("Breakeven", {k: f.Float(allow_none=True) for k in INDICATORS},
-                    "requests after which inference has cost as much as training (null when a "
-                    "request costs nothing)")
-
-
-class LifecycleSchema(ma.Schema):
-    total = f.Nested(Indicators)
-    per_request = f.Nested(Indicators)
-    shares = f.Dict(keys=f.String(), values=f.Nested(Shares))
-    breakeven_requests = f.Nested(Breakeven, required=True)
-
+# ---- responses (documentation of what lca.estimate returns; its figures: api.figures) ----
 
 class FactorUsedSchema(ma.Schema):
     key = f.String(required=True)
@@ -256,21 +176,18 @@ class UncertaintyResultSchema(ma.Schema):
     drivers = f.Nested(DriversSchema, required=True)
 
 
-class EstimateSchema(ma.Schema):
-    """One estimate: training, inference and lifecycle, with everything that produced it."""
-
-    name = f.String(allow_none=True)
-    versions = f.Nested(VersionsSchema, required=True)
-    training = f.Nested(TrainingResultSchema)
-    inference = f.Nested(InferenceResultSchema)
-    lifecycle = f.Nested(LifecycleSchema)
-    factors_used = f.List(f.Nested(FactorUsedSchema), metadata={
+EstimateSchema = _schema("Estimate", {
+    "name": f.String(allow_none=True),
+    "versions": f.Nested(VersionsSchema, required=True),
+    **figure_fields(),
+    "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "
-                       "view)"})
-    assumptions = f.List(f.Nested(AssumptionSchema), metadata={
-        "description": "every default applied (absent in a batch's summary view)"})
-    warnings = f.List(f.Nested(WarningSchema), required=True)
-    uncertainty = f.Nested(UncertaintyResultSchema)
+                       "view)"}),
+    "assumptions": f.List(f.Nested(AssumptionSchema), metadata={
+        "description": "every default applied (absent in a batch's summary view)"}),
+    "warnings": f.List(f.Nested(WarningSchema), required=True),
+    "uncertainty": f.Nested(UncertaintyResultSchema),
+}, "One estimate: training, inference and lifecycle, with everything that produced it.")
 
 
 class FieldErrorSchema(ma.Schema):

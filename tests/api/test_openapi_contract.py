@@ -125,3 +125,28 @@ def test_additions_are_not_breaking(baseline):
         d["components"]["schemas"]["Profile"]["properties"]["note"] = {"type": "string"}
 
     assert _doctored(baseline, add) == []
+
+
+def test_a_change_behind_a_described_reference_is_breaking(baseline):
+    # {"allOf": [{"$ref": ...}], "description": ...} is how OpenAPI 3.0 describes a reference
+    def change(d: dict) -> None:
+        quantity = copy.deepcopy(d["components"]["schemas"]["Quantity"])
+        quantity["properties"].pop("unit")
+        d["components"]["schemas"]["InferenceResult"]["properties"]["it_energy"]["allOf"] = [
+            quantity]
+
+    changes = _doctored(baseline, change)
+    assert "POST /v1/estimates 200.inference.it_energy.unit: required field disappeared" in changes
+
+
+def test_a_response_map_becoming_an_object_of_fixed_keys_keeps_its_value_type(baseline):
+    def fixed(value: dict):
+        def change(d: dict) -> None:
+            d["components"]["schemas"]["Lifecycle"]["properties"]["shares"] = {
+                "type": "object", "additionalProperties": False,
+                "properties": {"training": value, "inference": value}}
+        return change
+
+    assert _doctored(baseline, fixed({"$ref": "#/components/schemas/Shares"})) == []
+    assert "POST /v1/estimates 200.lifecycle.shares.training: type was ['object'], now " \
+           "['string']" in _doctored(baseline, fixed({"type": "string"}))
