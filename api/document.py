@@ -30,7 +30,8 @@ from lca.factors import FactorRepository
 from lca.quantities import Spec
 from lca.units import MAX_STRING_LENGTH, conversion_factor
 
-# Units a quantity string is documented in, by canonical unit (the canonical one first).
+# Units a quantity string is documented in, by canonical unit (the canonical one first); a
+# canonical unit not listed is documented alone.
 QUANTITY_UNITS: Mapping[str, tuple[str, ...]] = {
     "h": ("h", "day", "month", "year"),
     "kWh": ("kWh", "MWh", "GWh"),
@@ -126,7 +127,7 @@ def _digits(first: int, last: int) -> str:
 def quantity_text(spec: Spec) -> dict:
     """The string form of a quantity: a number in range and a unit (module doc)."""
     forms = []
-    for unit in QUANTITY_UNITS[spec.unit]:
+    for unit in QUANTITY_UNITS.get(spec.unit, (spec.unit,)):
         factor = conversion_factor(unit, spec.unit) if unit else 1.0
         forms.append(f"(?:{number_pattern(spec, factor)})" + (f" {re.escape(unit)}" if unit
                                                                else ""))

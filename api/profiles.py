@@ -111,7 +111,7 @@ def _schema(name: str, fields: dict[str, f.Field], doc: str, openapi: dict | Non
             ) -> type[ma.Schema]:
     schema = ma.Schema.from_dict(fields, name=name)
     schema.__doc__ = doc
-    schema.OPENAPI = openapi or {}
+    schema.OPENAPI = {"description": doc, **(openapi or {})}
     return schema
 
 
@@ -200,7 +200,9 @@ def profile_fields() -> dict[str, f.Field]:
 PROFILE_RULES = one_of_given(("training",), ("inference",))
 ProfileSchema = _schema("Profile", profile_fields(),
                         "A model profile: the model, how it was trained and how it is served "
-                        "(a training section, an inference section, or both).", PROFILE_RULES)
+                        "(a training section, an inference section, or both). A profile whose "
+                        "arithmetic leaves floating-point range (values vanishingly small or "
+                        "immense together) is refused.", PROFILE_RULES)
 ScoreSchema = _schema("Score", {
     "value": f.Float(required=True, validate=validate.Range(0, min_inclusive=False),
                      metadata={"exclusiveMinimum": True}),

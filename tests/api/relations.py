@@ -5,6 +5,7 @@ Each rule is one the document states in words (api.profiles, api.schemas, the im
 enforces; a valid request is mended the least that satisfies it, never tried on the service:
 
 - a range's ``low <= value <= high`` (sorted);
+- the arithmetic stays within floating-point range: a number below 1e-300 is raised to it;
 - ``model.active_parameters <= model.parameters`` (or the preset's parameters): the active count
   is dropped when it is the larger;
 - a batch's or a comparison's Monte Carlo samples, profiles x samples <= 400,000 (samples
@@ -40,6 +41,7 @@ from lca.quantities import FIELDS
 SECTIONS = ("model", "training", "inference")
 SITES = ("grid", "datacenter")
 DEFAULT_SAMPLES = 2000
+SMALLEST = 1e-300
 
 
 def numbers(profile: Mapping) -> Iterator[tuple[str, dict, str]]:
@@ -82,22 +84,49 @@ def _sort_range(path: str, given: dict) -> None:
         given["low"], given["high"] = order[0], order[-1]
 
 
+def _not_vanishing(raw: object) -> object:
+    """A number kept out of the subnormal range, where a product of two can reach zero and lca
+    refuses the profile as out of floating-point range (5e-324 output tokens with no input)."""
+    if isinstance(raw, float) and 0 < raw < SMALLEST:
+        return SMALLEST
+    return raw
+
+
+def _active_within_total(model: dict, repository: FactorRepository) -> None:
+    """Active parameters at most the parameters: the given ones, else those of the preset (a
+    mixture-of-experts preset keeps its active count when only the size is given)."""
+    preset = model.get("preset")
+    row = (repository.get().tables["models"].rows.get(preset.lower(), {})
+           if isinstance(preset, str) else {})
+    total = central("model.parameters", model.get("parameters"))
+    active = central("model.active_parameters", model.get("active_parameters"))
+    if total is None:
+        total = row["parameters"].value if "parameters" in row else None
+    elif active is None and "active_parameters" in row and (
+            row["active_parameters"].value != row["parameters"].value):
+        active = row["active_parameters"].value
+    if active is None or total is None or active <= total:
+        return
+    if model.get("parameters") is not None:
+        model["active_parameters"] = copy.deepcopy(model["parameters"])
+    else:
+        del model["active_parameters"]
+
+
 def mend_profile(profile: object, repository: FactorRepository) -> object:
     """``profile`` with its ranges sorted and its active parameters within its parameters."""
     if not isinstance(profile, dict):
         return profile
     for path, holder, key in numbers(profile):
         if isinstance(holder[key], dict):
+            for bound in set(holder[key]) & {"low", "high", "value"}:
+                holder[key][bound] = _not_vanishing(holder[key][bound])
             _sort_range(path, holder[key])
+        else:
+            holder[key] = _not_vanishing(holder[key])
     model = profile.get("model")
-    if isinstance(model, dict) and model.get("active_parameters") is not None:
-        active = central("model.active_parameters", model["active_parameters"])
-        total = central("model.parameters", model.get("parameters"))
-        if total is None and isinstance(model.get("preset"), str):
-            preset = repository.get().get("models", model["preset"].lower(), "parameters")
-            total = preset.value if preset is not None else None
-        if active is not None and total is not None and active > total:
-            del model["active_parameters"]
+    if isinstance(model, dict):
+        _active_within_total(model, repository)
     return profile
 
 
