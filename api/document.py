@@ -92,7 +92,7 @@ def number_pattern(spec: Spec, factor: float = 1.0) -> str:
     fraction = "" if spec.integer else r"(?:\.[0-9]{1,2})?"
     decades = _decades(spec, factor)
     full = [str(e) for e, first, last in decades if (first, last) == (1, 9)]
-    alternatives = [f"[1-9]{fraction}e(?:{'|'.join(full)})"] if full else []
+    alternatives = [f"[1-9]{fraction}e(?:{_exponents([int(e) for e in full])})"] if full else []
     alternatives += [f"{_digits(first, last)}{fraction}e{e}" for e, first, last in decades
                      if (first, last) != (1, 9)]
     whole = [e for e, first, last in decades if e in _PLAIN and e >= 0 and (first, last) == (1, 9)]
@@ -107,6 +107,28 @@ def number_pattern(spec: Spec, factor: float = 1.0) -> str:
     if spec.low == 0 and not spec.low_open:
         alternatives.append("0")
     return "|".join(alternatives)
+
+
+def _exponents(values: list[int]) -> str:
+    """A regular expression for the integers ``values`` (between -99 and 99), by runs."""
+    parts = []
+    for low, high in _runs(values):
+        if low < 0:
+            parts.append("-(?:" + _span(max(1, -high), -low) + ")")
+        if high >= 0:
+            parts.append(_span(max(0, low), high))
+    return "|".join(parts)
+
+
+def _span(low: int, high: int) -> str:
+    """A regular expression for the integers from ``low`` to ``high`` (0 to 99)."""
+    parts = []
+    if low < 10:
+        parts.append(_digits(low, min(high, 9)))
+    for tens in range(max(1, low // 10), high // 10 + 1):
+        first, last = max(low, tens * 10) % 10, min(high, tens * 10 + 9) % 10
+        parts.append(f"{tens}{_digits(first, last) if (first, last) != (0, 9) else '[0-9]'}")
+    return "|".join(parts)
 
 
 def _runs(values: list[int]) -> list[tuple[int, int]]:
