@@ -91,8 +91,8 @@ def number_pattern(spec: Spec, factor: float = 1.0) -> str:
     (a subset: mantissas of up to two decimals)."""
     fraction = "" if spec.integer else r"(?:\.[0-9]{1,2})?"
     decades = _decades(spec, factor)
-    full = [str(e) for e, first, last in decades if (first, last) == (1, 9)]
-    alternatives = [f"[1-9]{fraction}e(?:{_exponents([int(e) for e in full])})"] if full else []
+    full = [e for e, first, last in decades if (first, last) == (1, 9)]
+    alternatives = [f"[1-9]{fraction}e(?:{_exponents(full)})"] if full else []
     alternatives += [f"{_digits(first, last)}{fraction}e{e}" for e, first, last in decades
                      if (first, last) != (1, 9)]
     whole = [e for e, first, last in decades if e in _PLAIN and e >= 0 and (first, last) == (1, 9)]
