@@ -18,7 +18,8 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
 from api import errors
-from api.schemas import ProblemSchema, openapi_attributes
+from api.document import SchemaRules, attributes
+from api.schemas import ProblemSchema
 
 DEFAULTS: Mapping[str, object] = {
     "API_TITLE": "lca — life-cycle footprint of large language models",
@@ -75,8 +76,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.update(config or {})
     app.json = OrjsonProvider(app)
     extensions.init_app(app)
-    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION}})
-    api.ma_plugin.converter.add_attribute_function(openapi_attributes)
+    api = Api(app, spec_kwargs={"info": {"description": DESCRIPTION},
+                                "extra_plugins": [SchemaRules()]})
+    # the document enumerates the ids of this app's factor sets
+    api.ma_plugin.converter.add_attribute_function(
+        attributes(app.extensions[extensions.ESTIMATOR].repository))
     for module in (estimates, comparisons, factors, health, imports):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)

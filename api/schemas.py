@@ -1,66 +1,31 @@
 """marshmallow schemas: the request and response contracts, for validation and the OpenAPI text.
 
 Request envelopes (batch, comparisons, columns, imports) are validated here. Profiles are
-validated by lca itself, which must do it as a library, field by field with the same messages:
-the profile schemas only describe them, built from ``lca.quantities`` so that a unit, a bound or a
-description is stated once.
+validated by lca itself (their schemas, which only describe them: api.profiles). A custom field's
+``openapi`` method gives its OpenAPI shape (api.document); a schema's ``OPENAPI`` attribute what
+marshmallow cannot say of it (fields that exclude one another).
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import marshmallow as ma
 from marshmallow import fields as f
 from marshmallow import validate
 
-from lca.quantities import ENERGY_SCOPES, INDICATORS, PRECISIONS, Spec, section_fields
-from lca.units import MAX_STRING_LENGTH
-
-
-def _specs(section: str) -> dict[str, Spec]:
-    return {name: field.spec for name, field in section_fields(section).items()}
-
-
-GRID, DATACENTER = _specs("training.grid"), _specs("training.datacenter")
-MODEL, TRAINING, INFERENCE, TOP = (_specs(s) for s in ("model", "training", "inference", ""))
+from api.figures import figure_fields
+from api.profiles import (
+    ProfileSchema,
+    ScenarioSchema,
+    Uncertainty,
+    sweep_fields,
+)
+from lca.quantities import FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
 
 ID = {"validate": validate.Length(min=1, max=64)}
-
-
-class Quantity(f.Field):
-    """A number in the field's canonical unit, a string "<number> <unit>" (``"700 W"``), or a
-    range ``{"low", "high", "value"}``. Documents the contract; lca.quantities.Spec reads it."""
-
-    def __init__(self, spec: Spec, **kwargs: object) -> None:
-        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, a "
-                       f"string with a unit, or a range {{low, high, value}} for the Monte "
-                       f"Carlo. Accepted range {spec.describe_range()}.")
-        super().__init__(metadata={"description": description, "x-unit": spec.unit}, **kwargs)
-        self.spec = spec
-
-
-class IdOrObject(f.Field):
-    """An identifier string, or an object described by ``schema`` (``"model": "llama-3.1-70b"``).
-    Documents the contract; lca.reading reads it."""
-
-    def __init__(self, schema: type[ma.Schema], what: str, **kwargs: object) -> None:
-        super().__init__(metadata={"description": f"{what} id, or an object"}, **kwargs)
-        self.schema = schema
-
-
-class Uncertainty(f.Field):
-    """``false`` (skip), ``true`` (defaults) or ``{"samples": n, "seed": s}``."""
-
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
-                     ) -> object:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, dict):
-            return UncertaintySchema().load(value)
-        raise ma.ValidationError("expected false, true or {\"samples\": n, \"seed\": s}")
-
-
-def _quantities(specs: dict[str, Spec]) -> dict[str, f.Field]:
-    return {name: Quantity(spec) for name, spec in specs.items()}
+ABSENT = {"not": {}}
+"""OpenAPI: a field that must not be given."""
 
 
 def _schema(name: str, fields: dict[str, f.Field], doc: str) -> type[ma.Schema]:
@@ -69,143 +34,7 @@ def _schema(name: str, fields: dict[str, f.Field], doc: str) -> type[ma.Schema]:
     return schema
 
 
-GridSchema = _schema("Grid", _quantities(GRID),
-                     "Per-kWh factors of the electricity used; each overrides the zone's.")
-DatacenterSchema = _schema("Datacenter", {
-    "profile": f.String(metadata={"description": "data-centre profile id (GET "
-                                                 "/v1/factors/datacenters)"}, **ID),
-    **_quantities(DATACENTER),
-}, "A data-centre profile, field by field overridable.")
-ModelSchema = _schema("Model", {
-    "preset": f.String(metadata={"description": "model preset id (GET /v1/factors/models)"},
-                       **ID),
-    "precision": f.String(validate=validate.OneOf(PRECISIONS)),
-    **_quantities(MODEL),
-}, "The model: a preset, or its size; explicit fields override the preset's.")
-
-
-def _site_fields() -> dict[str, f.Field]:
-    return {
-        "hardware": f.String(metadata={"description": "hardware id (GET /v1/factors/hardware)"},
-                             **ID),
-        "location": f.String(metadata={"description": "zone (ISO 3166-1 alpha-3, WOR) or "
-                                                      "provider:region"}, **ID),
-        "grid": f.Nested(GridSchema),
-        "datacenter": IdOrObject(DatacenterSchema, "data-centre profile"),
-        "energy_scope": f.String(validate=validate.OneOf(ENERGY_SCOPES), metadata={
-            "description": "whether a measured energy is IT energy or facility energy"}),
-    }
-
-
-TrainingSchema = _schema("Training", {
-    **_site_fields(),
-    "precision": f.String(validate=validate.OneOf(PRECISIONS)),
-    **_quantities(TRAINING),
-}, "How the model was trained; the most measured input given decides the path.")
-InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE)},
-                          "How the model is served, and for how many requests.")
-UncertaintySchema = _schema("UncertaintyOptions", {
-    "samples": f.Integer(strict=True, validate=validate.Range(100, 100_000)),
-    "seed": f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1)),
-}, "Monte Carlo options.")
-
-ProfileSchema = _schema("Profile", {
-    "name": f.String(validate=validate.Length(max=200)),
-    "factors_version": f.String(metadata={"description": "pin a factor set (GET /v1/factors)"},
-                                **ID),
-    "model": IdOrObject(ModelSchema, "model preset", required=True),
-    "training": f.Nested(TrainingSchema),
-    "inference": f.Nested(InferenceSchema),
-    **_quantities(TOP),
-    "uncertainty": Uncertainty(metadata={"description": "false skips the Monte Carlo"}),
-    "units": f.Dict(keys=f.String(validate=validate.OneOf(INDICATORS)),
-                    values=f.String(validate=validate.Length(max=MAX_STRING_LENGTH)),
-                    metadata={"description": "display units by indicator, e.g. {\"gwp\": \"g\"}"}),
-}, "A model profile: the model, how it was trained and how it is served.")
-
-
-# ---- responses (documentation of what lca.estimate returns) ----
-
-class QuantitySchema(ma.Schema):
-    """A figure with its unit; low and high (5th and 95th percentiles) when computed."""
-
-    value = f.Float(allow_none=True, required=True)
-    unit = f.String(required=True)
-    low = f.Float(allow_none=True)
-    high = f.Float(allow_none=True)
-
-
-def _indicators(name: str, keys: tuple[str, ...], doc: str) -> type[ma.Schema]:
-    return _schema(name, {k: f.Nested(QuantitySchema, required=True) for k in keys}, doc)
-
-
-Indicators = _indicators("Indicators", INDICATORS, "energy kWh, gwp kgCO2e, water L, "
-                         "adpe kg Sb eq, pe MJ (or the display units asked for)")
-EmbodiedIndicators = _indicators("EmbodiedIndicators", INDICATORS[1:],
-                                 "manufacturing impacts allocated by time share")
-WaterParts = _indicators("WaterParts", ("onsite", "offsite", "manufacturing"),
-                         "water consumption by origin: cooling on site, electricity "
-                         "generation, hardware manufacturing")
-EnergyBreakdown = _indicators("EnergyBreakdown", ("accelerators", "host", "idle", "overhead"),
-                              "facility energy of one request by where it is drawn: busy "
-                              "accelerators, their host servers, idle provisioned capacity, and "
-                              "data-centre overhead (PUE); null parts when energy was measured")
-Shares = _schema("Shares", {k: f.Float(allow_none=True) for k in INDICATORS},
-                 "share of the lifecycle total, 0 to 1")
-
-
-class TrainingResultSchema(ma.Schema):
-    path = f.String(required=True, metadata={"description": "which input the hours and energy "
-                                                            "came from"})
-    accelerator_hours = f.Nested(QuantitySchema, required=True)
-    it_energy = f.Nested(QuantitySchema, required=True)
-    compute = f.Nested(QuantitySchema)
-    impacts = f.Nested(Indicators, required=True)
-    operational = f.Nested(Indicators, required=True)
-    embodied = f.Nested(EmbodiedIndicators, required=True)
-    water = f.Nested(WaterParts, required=True)
-
-
-class ReplicaSchema(ma.Schema):
-    accelerators = f.Float(allow_none=True)
-    batch_size = f.Float(allow_none=True)
-    max_batch_size = f.Float(allow_none=True)
-    prefill_seconds = f.Nested(QuantitySchema)
-    decode_step_seconds = f.Nested(QuantitySchema)
-    busy_seconds_per_request = f.Nested(QuantitySchema)
-    idle_seconds_per_request = f.Nested(QuantitySchema)
-    weight_bytes = f.Nested(QuantitySchema)
-    usable_memory_bytes = f.Nested(QuantitySchema)
-    kv_cache_bytes_per_token = f.Nested(QuantitySchema)
-
-
-class InferenceResultSchema(ma.Schema):
-    path = f.String(required=True)
-    replica = f.Nested(ReplicaSchema, required=True)
-    it_energy = f.Nested(QuantitySchema, required=True, metadata={
-        "description": "IT energy of one request (accelerators, hosts and idle capacity, "
-                       "before the data centre's overhead), or the measured energy"})
-    per_request = f.Nested(Indicators, required=True)
-    per_output_token = f.Nested(Indicators, required=True)
-    operational = f.Nested(Indicators, required=True)
-    embodied = f.Nested(EmbodiedIndicators, required=True)
-    water = f.Nested(WaterParts, required=True)
-    energy_breakdown = f.Nested(EnergyBreakdown, required=True)
-    requests = f.Float()
-    total = f.Nested(Indicators)
-
-
-Breakeven = _schema("Breakeven", {k: f.Float(allow_none=True) for k in INDICATORS},
-                    "requests after which inference has cost as much as training (null when a "
-                    "request costs nothing)")
-
-
-class LifecycleSchema(ma.Schema):
-    total = f.Nested(Indicators)
-    per_request = f.Nested(Indicators)
-    shares = f.Dict(keys=f.String(), values=f.Nested(Shares))
-    breakeven_requests = f.Nested(Breakeven, required=True)
-
+# ---- responses (documentation of what lca.estimate returns; its figures: api.figures) ----
 
 class FactorUsedSchema(ma.Schema):
     key = f.String(required=True)
@@ -256,21 +85,18 @@ class UncertaintyResultSchema(ma.Schema):
     drivers = f.Nested(DriversSchema, required=True)
 
 
-class EstimateSchema(ma.Schema):
-    """One estimate: training, inference and lifecycle, with everything that produced it."""
-
-    name = f.String(allow_none=True)
-    versions = f.Nested(VersionsSchema, required=True)
-    training = f.Nested(TrainingResultSchema)
-    inference = f.Nested(InferenceResultSchema)
-    lifecycle = f.Nested(LifecycleSchema)
-    factors_used = f.List(f.Nested(FactorUsedSchema), metadata={
+EstimateSchema = _schema("Estimate", {
+    "name": f.String(allow_none=True),
+    "versions": f.Nested(VersionsSchema, required=True),
+    **figure_fields(),
+    "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "
-                       "view)"})
-    assumptions = f.List(f.Nested(AssumptionSchema), metadata={
-        "description": "every default applied (absent in a batch's summary view)"})
-    warnings = f.List(f.Nested(WarningSchema), required=True)
-    uncertainty = f.Nested(UncertaintyResultSchema)
+                       "view)"}),
+    "assumptions": f.List(f.Nested(AssumptionSchema), metadata={
+        "description": "every default applied (absent in a batch's summary view)"}),
+    "warnings": f.List(f.Nested(WarningSchema), required=True),
+    "uncertainty": f.Nested(UncertaintyResultSchema),
+}, "One estimate: training, inference and lifecycle, with everything that produced it.")
 
 
 class FieldErrorSchema(ma.Schema):
@@ -295,12 +121,21 @@ class HealthSchema(ma.Schema):
     method = f.String(required=True)
 
 
-class ProfileList(f.Field):
-    """A list of profiles, each checked by the core (so one bad profile fails only itself)."""
+def _ref(converter: object, schema: type[ma.Schema]) -> dict:
+    return converter.resolve_nested_schema(schema)
 
-    def __init__(self, low: int, high: int, **kwargs: object) -> None:
+
+class ProfileList(f.Field):
+    """A list of profiles, each checked by the core (so one bad profile fails only itself).
+
+    With ``scenarios`` (a comparison), any invalid one fails the request, so the items are
+    documented as Scenario; else an item that is not a valid profile, of whatever type, gets its
+    own error entry in a 200 answer, so the items are documented as a Profile or anything.
+    """
+
+    def __init__(self, low: int, high: int, scenarios: bool = False, **kwargs: object) -> None:
         super().__init__(metadata={"description": f"{low} to {high} profiles"}, **kwargs)
-        self.low, self.high = low, high
+        self.low, self.high, self.scenarios = low, high, scenarios
 
     def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
                      ) -> list:
@@ -310,6 +145,46 @@ class ProfileList(f.Field):
             raise ma.ValidationError(f"expected {self.low} to {self.high} profiles, got "
                                      f"{len(value)}")
         return value
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        if self.scenarios:
+            items = _ref(converter, ScenarioSchema)
+        else:
+            items = {"anyOf": [_ref(converter, ProfileSchema), {}], "description": (
+                "a profile; any other value is answered by its own error entry")}
+        return {"type": "array", "items": items, "minItems": self.low, "maxItems": self.high}
+
+
+class ProfileObject(f.Dict):
+    """A profile (a sweep's or a columnar request's base), checked by the core."""
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        return _ref(converter, ProfileSchema)
+
+
+class OutputName(f.String):
+    """The path of a figure in an estimate (lca.quantities.output_names); lca checks it."""
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        return {"type": "string", "enum": sorted(output_names())}
+
+
+class Vary(f.Dict):
+    """A sweep's field path -> the list of values it takes (lca.compare.expand_sweep)."""
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        return {"type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": {path: {"type": "array", "minItems": 1, "maxItems": 100, "items": {
+                    "$ref": f"{_ref(converter, schema)['$ref']}/properties/{name}"}}
+                    for path, (schema, name) in sweep_fields().items()}}
+
+
+class Baseline(f.Raw):
+    """A comparison's baseline: the index or the name of a scenario."""
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        return {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 99},
+                          {"type": "string", "maxLength": MAX_NAME_LENGTH}]}
 
 
 class BatchRequestSchema(ma.Schema):
@@ -335,7 +210,7 @@ class BatchResponseSchema(ma.Schema):
 
 def outputs_field() -> f.List:
     """The ``outputs`` of the columnar endpoints: which figures, by their path in an estimate."""
-    return f.List(f.String(validate=validate.Length(max=80)),
+    return f.List(OutputName(validate=validate.Length(max=80)),
                   validate=validate.Length(min=1, max=200), metadata={
                       "description": "figures to return, by their path in an estimate "
                                      "(default: per request, training, lifecycle total and per "
@@ -367,15 +242,22 @@ class Columns(f.Field):
             raise ma.ValidationError(errors)
         return value
 
+    def openapi(self, converter: object, ids: dict) -> dict:
+        column = {"type": "array", "items": {}, "minItems": 1, "maxItems": self.MAX_ROWS}
+        return {"type": "object", "additionalProperties": False, "minProperties": 1,
+                "properties": dict.fromkeys(FIELDS, column)}
+
 
 class ColumnsRequestSchema(ma.Schema):
     """A base profile and numeric fields varied by column: one row per element."""
 
-    base = f.Dict(required=True, metadata={"description": "the profile every row starts from; "
-                                                          "it must carry each varied field"})
+    base = ProfileObject(required=True, metadata={
+        "description": "the profile every row starts from; with each varied field given, it "
+                       "must be a valid profile"})
     columns = Columns(required=True, metadata={
         "description": "numeric field path (e.g. inference.output_tokens) -> values in the "
-                       "field's canonical unit, all of one length"})
+                       "field's canonical unit, all of one length; a value that is not a number "
+                       "in range fails only its row"})
     outputs = outputs_field()
 
 
@@ -423,13 +305,19 @@ class TableSchema(ma.Schema):
 class ComparisonRequestSchema(ma.Schema):
     """Scenarios to compare: a list, or a base profile and the fields to vary."""
 
-    scenarios = ProfileList(2, 100)
-    base = f.Dict(metadata={"description": "a profile to sweep (with vary)"})
-    vary = f.Dict(keys=f.String(validate=validate.Length(max=64)), values=f.List(f.Raw()),
-                  metadata={"description": "field path -> values; the cartesian product is "
-                                           "compared (at most 100 combinations)"})
-    baseline = f.Raw(load_default=0, metadata={"description": "index or name of the baseline "
-                                                              "scenario"})
+    OPENAPI: ClassVar[dict] = {"oneOf": [
+        {"required": ["scenarios"], "properties": {"base": ABSENT, "vary": ABSENT}},
+        {"required": ["base", "vary"], "properties": {"scenarios": ABSENT}}]}
+
+    scenarios = ProfileList(2, 100, scenarios=True)
+    base = ProfileObject(metadata={"description": "a profile to sweep (with vary)"})
+    vary = Vary(keys=f.String(validate=validate.Length(max=64)),
+                values=f.List(f.Raw(allow_none=True)),
+                metadata={"description": "field path -> values; the cartesian product is "
+                                         "compared (2 to 100 combinations), and each combination "
+                                         "must be a valid profile"})
+    baseline = Baseline(load_default=0, metadata={
+        "description": "index or name of the baseline scenario"})
     uncertainty = Uncertainty(load_default=True, metadata={
         "description": "Monte Carlo for every scenario with one seed (common random numbers), "
                        "giving the probability that each rank holds; false skips it"})
@@ -553,31 +441,3 @@ class FactorSetsSchema(ma.Schema):
 
 class FactorQuerySchema(ma.Schema):
     version = f.String(metadata={"description": "factor-set version (default: newest)"}, **ID)
-
-
-def openapi_attributes(converter: object, field: f.Field, **kwargs: object) -> dict:
-    """apispec attribute function: the OpenAPI shape of this module's custom fields."""
-    if isinstance(field, Quantity):
-        spec = field.spec
-        number: dict = {"type": "number", "minimum": spec.low, "maximum": spec.high}
-        if spec.low_open:
-            number["exclusiveMinimum"] = True
-        text = {"type": "string", "maxLength": MAX_STRING_LENGTH, "example": f"1 {spec.unit}"}
-        bound = {"oneOf": [number, text]}
-        given_range = {"type": "object", "required": ["low", "high"],
-                       "additionalProperties": False,
-                       "properties": {"low": bound, "high": bound, "value": bound}}
-        return {"oneOf": [number, text, given_range]}
-    if isinstance(field, IdOrObject):
-        ref = converter.resolve_nested_schema(field.schema)
-        return {"oneOf": [{"type": "string", "minLength": 1, "maxLength": 64}, ref]}
-    if isinstance(field, ProfileList):
-        ref = converter.resolve_nested_schema(ProfileSchema)
-        return {"type": "array", "items": ref, "minItems": field.low, "maxItems": field.high}
-    if isinstance(field, Columns):
-        return {"type": "object", "additionalProperties": {
-            "type": "array", "items": {}, "minItems": 1, "maxItems": field.MAX_ROWS}}
-    if isinstance(field, Uncertainty):
-        ref = converter.resolve_nested_schema(UncertaintySchema)
-        return {"oneOf": [{"type": "boolean"}, ref]}
-    return {}

@@ -109,7 +109,7 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
           "default_output_tokens", "default response length"),
     Field("inference.requests", Spec("dimensionless", 0, 1e16, "requests served over the "
                                      "deployment", low_open=True)),
-    Field("inference.requests_per_day", Spec("1/day", 0, 1e14, "requests per day",
+    Field("inference.requests_per_day", Spec("dimensionless", 0, 1e14, "requests per day",
                                              low_open=True)),
     Field("inference.duration", Spec("h", 0, _YEARS_100, "deployment duration", low_open=True)),
     Field("inference.batch_size", Spec("dimensionless", 1, 4096, "concurrent requests per "

@@ -2,36 +2,66 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import marshmallow as ma
 from flask import Response, jsonify
 from flask.views import MethodView
 from marshmallow import fields as f
 from marshmallow import validate
 
+from api.document import NULL, quantity_bound
 from api.extensions import default_factors
+from api.profiles import IdOrObject, ModelSchema
 from api.requests import Blueprint
 from api.schemas import EstimateSchema
 from lca.interchange import card_block, codecarbon_profile, estimate_imported, huggingface_profile
+from lca.interchange.huggingface import CARD_TEXT_KEYS, EMISSIONS
+from lca.quantities import FIELDS
 
 blp = Blueprint("imports", __name__, url_prefix="/v1",
                 description="Measurements recorded by other tools, as a profile and its estimate.")
 
 MAX_TEXT = 2 * 1024 * 1024
-MODEL = f.Raw(metadata={"description": "the model: a preset id or {\"parameters\": ...}, as in a "
-                                       "profile; without it a placeholder size is used, which "
-                                       "changes no training figure of a measured-energy estimate"})
+MODEL_DOC = ("the model: a preset id or {\"parameters\": ...}, as in a profile; without it a "
+             "placeholder size is used, which changes no training figure of a measured-energy "
+             "estimate")
+TEXT = {"oneOf": [{"type": "string", "nullable": True}, {"type": "number"}]}
+
+
+def _model() -> IdOrObject:
+    return IdOrObject(ModelSchema, "models", "model preset", metadata={"description": MODEL_DOC})
+
+
+class Emissions(f.Raw):
+    """A card's ``co2_eq_emissions``: grams CO2e, or the block (lca.interchange.huggingface)."""
+
+    def openapi(self, converter: object, ids: dict) -> dict:
+        block = {"type": "object", "required": ["emissions"], "properties": {
+            "emissions": quantity_bound(EMISSIONS),
+            "energy": {"oneOf": [quantity_bound(FIELDS["training.energy"].spec), NULL]},
+            **dict.fromkeys(CARD_TEXT_KEYS, TEXT)}}
+        return {"oneOf": [quantity_bound(EMISSIONS)["oneOf"][0], block]}
 
 
 class HuggingFaceImportSchema(ma.Schema):
     """A model card, or its co2_eq_emissions block: give exactly one of the two."""
 
+    OPENAPI: ClassVar[dict] = {"oneOf": [
+        {"required": ["card"], "properties": {"co2_eq_emissions": {"not": {}}}},
+        {"required": ["co2_eq_emissions"], "properties": {"card": {"not": {}}}}]}
+
     card = f.String(validate=validate.Length(max=MAX_TEXT), metadata={
+        "format": "model-card",
         "description": "the card's README.md text (YAML front matter between '---' lines), or "
-                       "its YAML metadata"})
-    co2_eq_emissions = f.Raw(metadata={
+                       "its YAML metadata, holding a co2_eq_emissions block"})
+    co2_eq_emissions = Emissions(metadata={
         "description": "the block itself: {emissions (grams CO2e), source, training_type, "
-                       "geographical_location, hardware_used}, or a number of grams"})
-    model = MODEL
+                       "geographical_location, hardware_used}, or a number of grams; the "
+                       "energy the emissions imply at the location's grid must be within "
+                       "training.energy's range, and emissions / energy within "
+                       "training.grid.gwp's"})
+    model = _model()
 
     @ma.validates_schema
     def _one_source(self, data: dict, **kwargs: object) -> None:
@@ -43,8 +73,11 @@ class CodeCarbonImportSchema(ma.Schema):
     """The text of CodeCarbon's emissions.csv."""
 
     csv = f.String(required=True, validate=validate.Length(max=MAX_TEXT), metadata={
-        "description": "the emissions.csv text, header line included"})
-    model = MODEL
+        "format": "codecarbon-csv",
+        "description": "the emissions.csv text, header line included: an energy_consumed "
+                       "column (kWh) and at least one row, numbers >= 0, pue >= 1, one "
+                       "country"})
+    model = _model()
 
 
 class ImportResultSchema(ma.Schema):

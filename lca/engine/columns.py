@@ -70,7 +70,7 @@ def estimate_columns(base: Mapping, columns: Mapping[str, Sequence[float]],
     rows = _rows(columns)
     factor_set = estimator.factor_set(base.get("factors_version"))
     errors: list[dict] = []
-    read_options({k: v for k, v in base.items() if k != "uncertainty"}, errors)
+    read_options(base, errors)  # checked as in a profile, though columns run no Monte Carlo
     shape, numbers = split(base)
     plan = estimator.plan(with_fields(shape, list(columns)), factor_set)
     inputs, _, bind_errors = bind(plan, {k: v for k, v in numbers.items() if k not in columns})

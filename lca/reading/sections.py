@@ -62,7 +62,7 @@ def read_model(p: Planner, raw: object) -> str | None:
         else:
             p.field(path, False)
     if not given["parameters"] and "parameters" not in preset:
-        if "preset" not in model and model.get("parameters") is None:
+        if model.get("preset") is None and model.get("parameters") is None:  # null: absent
             p.error("model.parameters", "required when no preset is named")
         return None
     if not given["active_parameters"] and "active_parameters" not in preset:

@@ -8,11 +8,13 @@ would lose:
 - a request body's property (required or not: unknown fields are rejected by name, so a client
   sending one that disappeared would get a 422), or a type the property accepted;
 - a response (status code and content type), a response property, a property becoming
-  optional, or a property's type changing (nullable included);
+  optional, or a property's type changing (nullable included); a response map that becomes an
+  object of fixed keys keeps its promise if each key holds the map's type;
 
-walking ``$ref``s, nested objects, arrays, ``additionalProperties`` maps and ``oneOf`` /
-``anyOf`` alternatives. Additions (paths, operations, optional request fields, response
-properties, request types) are allowed.
+walking ``$ref``s (and one-schema ``allOf`` wrappers), nested objects, arrays,
+``additionalProperties`` maps and ``oneOf`` / ``anyOf`` alternatives. Additions (paths,
+operations, optional request fields, response properties, request types) are allowed, and so is
+a request schema that now accepts anything (``{}``, or an ``anyOf`` holding it).
 
 A deliberate change is made by rewriting the baseline file, so that it shows in review:
 
@@ -28,6 +30,8 @@ from pathlib import Path
 
 BASELINE = Path(__file__).with_name("openapi-baseline.json")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+ANNOTATIONS = frozenset({"description", "title", "example", "default", "deprecated", "readOnly",
+                         "writeOnly"})
 
 
 def dumps(document: dict) -> str:
@@ -48,14 +52,25 @@ class _Walker:
         self.seen: set[tuple[str, str, bool]] = set()
 
     def resolve(self, which: int, node: dict) -> tuple[dict, str]:
-        """``node`` with its ``$ref``s followed, and the last ref (a key for cycles)."""
+        """``node`` with its ``$ref``s followed, and the last ref (a key for cycles).
+
+        A one-schema ``allOf`` is followed too, its own keywords kept: it is how OpenAPI 3.0
+        gives a reference a description (``{"allOf": [{"$ref": ...}], "description": ...}``).
+        """
         ref = ""
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
-            target: object = self.docs[which]
-            for part in ref.removeprefix("#/").split("/"):
-                target = target[part]  # type: ignore[index]
-            node = target  # type: ignore[assignment]
+        while isinstance(node, dict):
+            if "$ref" in node:
+                ref = node["$ref"]
+                target: object = self.docs[which]
+                for part in ref.removeprefix("#/").split("/"):
+                    target = target[part]  # type: ignore[index]
+                node = target  # type: ignore[assignment]
+            elif len(node.get("allOf", ())) == 1:
+                inner, inner_ref = self.resolve(which, node["allOf"][0])
+                ref = inner_ref or ref
+                node = {**inner, **{k: v for k, v in node.items() if k != "allOf"}}
+            else:
+                break
         return node, ref
 
     def types(self, which: int, schema: dict) -> frozenset[str]:
@@ -78,7 +93,19 @@ class _Walker:
         self.seen.clear()
         yield from self.compare(where, old, new, request)
 
+    def accepts_anything(self, which: int, schema: dict) -> bool:
+        """Whether a schema accepts every value: no keyword but annotations, or an ``anyOf``
+        with such an alternative."""
+        schema, _ = self.resolve(which, schema)
+        keywords = {k for k in schema if k not in ANNOTATIONS and not k.startswith("x-")}
+        if not keywords:
+            return True
+        return keywords == {"anyOf"} and any(self.accepts_anything(which, alternative)
+                                             for alternative in schema["anyOf"])
+
     def compare(self, where: str, old: dict, new: dict, request: bool) -> Iterator[str]:
+        if request and self.accepts_anything(1, new):
+            return  # nothing a client sends is refused by the document any longer
         old, old_ref = self.resolve(0, old)
         new, new_ref = self.resolve(1, new)
         if old_ref and new_ref:
@@ -112,8 +139,12 @@ class _Walker:
             if isinstance(extra, dict):
                 yield from self.compare(f"{where}.*", old["additionalProperties"], extra,
                                         request)
-            elif extra is False:
+            elif extra is False and request:
                 yield f"{where}: no longer accepts other keys"
+            elif extra is False:  # a response map now with fixed keys: each still of its type
+                for name in new_props.keys() - old_props.keys():
+                    yield from self.compare(f"{where}.{name}", old["additionalProperties"],
+                                            new_props[name], request)
         if "items" in old:
             if "items" not in new:
                 yield f"{where}[]: items no longer described"

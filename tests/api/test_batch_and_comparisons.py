@@ -150,6 +150,24 @@ def test_columns_endpoint_rejects_a_column_that_is_no_numeric_field(client):
     assert_problem(response, 422)
 
 
+def test_columns_endpoint_checks_the_base_s_monte_carlo_options_as_a_profile_s(client):
+    # columns run no Monte Carlo, but a misspelt option is an error, as everywhere (it passed
+    # unseen before; found by schemathesis)
+    response = client.post("/v1/estimates/columns", json={
+        "base": {"model": "llama-3.1-8b", "inference": {}, "uncertainty": {"sample": 500}},
+        "columns": {"inference.output_tokens": [1, 2]}})
+    assert_problem(response, 422)
+    assert response.json["errors"][0]["field"] == "uncertainty.sample"
+
+
+def test_a_sweep_may_vary_a_field_to_null_its_default(client):
+    body = client.post("/v1/comparisons", json={
+        "base": {"model": "llama-3.1-8b", "inference": {"location": "FRA"}},
+        "vary": {"inference.location": [None, "FRA"]}, "uncertainty": False}).json
+    assert [e["name"] for e in body["estimates"]] == ["inference.location=None",
+                                                      "inference.location=FRA"]
+
+
 @pytest.mark.parametrize("view", ["full", "summary"])
 def test_batch_is_streamed_with_the_bytes_of_the_whole_document(app, client, view):
     import json

@@ -37,8 +37,12 @@ def test_quantity_fields_document_number_or_unit_string(spec):
 
 
 def _resolve(spec: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    while "$ref" in schema or len(schema.get("allOf", ())) == 1:
+        if "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].split("/")[-1]]
+        else:  # {"allOf": [{"$ref": ...}], "description": ...}: a reference with a description
+            schema = {**_resolve(spec, schema["allOf"][0]),
+                      **{k: v for k, v in schema.items() if k != "allOf"}}
     return schema
 
 
@@ -78,3 +82,36 @@ def test_a_real_estimate_conforms_to_the_documented_schema(spec, client):
 def test_a_real_problem_conforms_to_the_documented_schema(spec, client):
     body = client.post("/v1/estimates", json={"model": {"parameters": -1}}).json
     _conforms(spec, {"$ref": "#/components/schemas/Problem"}, body)
+
+
+
+PROFILES_OF_EACH_KIND = [
+    {"model": "llama-3.1-70b", "training": {"energy": "1 GWh"}, "uncertainty": False},
+    {"model": "llama-3.1-8b", "training": {"accelerator_count": 8, "duration": "3 day"},
+     "inference": {"requests": 1e6, "energy_per_request": "0.3 Wh"}},
+    {"model": {"parameters": 7e9}, "training": {"tokens": 1e12},
+     "inference": {"energy_per_output_token": "0.5 J", "requests_per_day": 10,
+                   "duration": "1 year"}, "units": {"gwp": "g", "water": "mL"}},
+    {"model": "llama-3.1-70b", "training": {"accelerator_hours": 1e5},
+     "inference": {"output_throughput": 2000}},
+    {"model": "llama-3.1-70b", "inference": {}},
+]
+
+
+def test_real_estimates_of_every_kind_validate_against_the_documented_schema(spec, client):
+    """Every calculation path, with and without request volumes, Monte Carlo and display units:
+    the figure schemas generated from lca.quantities (api.figures) hold each answer, checked by
+    a full OpenAPI 3.0 validator as well as by _conforms."""
+    from openapi_schema_validator import OAS30Validator
+
+    validator = OAS30Validator({"components": spec["components"],
+                                "$ref": "#/components/schemas/Estimate"})
+    paths = set()
+    for profile in PROFILES_OF_EACH_KIND:
+        body = client.post("/v1/estimates", json=profile).json
+        assert not [e.message for e in validator.iter_errors(body)], profile
+        _conforms(spec, {"$ref": "#/components/schemas/Estimate"}, body)
+        paths |= {body.get(phase, {}).get("path") for phase in ("training", "inference")}
+    assert paths == {None, "measured_energy", "accelerator_count_x_duration", "compute",
+                     "accelerator_hours", "measured_energy_per_request",
+                     "measured_energy_per_output_token", "measured_throughput", "roofline"}

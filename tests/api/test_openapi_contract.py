@@ -24,10 +24,34 @@ def live(app) -> dict:
     return app.test_client().get("/openapi.json").json
 
 
+# Maps the baseline documents as open to any key, although the service has always refused, by
+# name, every key but those it knows; the document now lists them (issue 14: the document must
+# say exactly what is accepted). No request the service accepted is refused now. Each entry goes
+# when the baseline is next rewritten (test_each_correction_is_still_needed says when).
+CORRECTIONS = {
+    "POST /v1/estimates body.units: no longer accepts other keys":
+        "lca.reading.options reads the five indicators only",
+    "POST /v1/comparisons body.scenarios[].units: no longer accepts other keys":
+        "lca.reading.options reads the five indicators only",
+    "POST /v1/comparisons body.base: no longer accepts other keys":
+        "a base is a profile, whose unknown fields lca refuses",
+    "POST /v1/estimates/columns body.base: no longer accepts other keys":
+        "a base is a profile, whose unknown fields lca refuses",
+    "POST /v1/comparisons body.vary: no longer accepts other keys":
+        "lca.compare.expand_sweep refuses a path that is not a profile field",
+    "POST /v1/estimates/columns body.columns: no longer accepts other keys":
+        "lca.engine.columns refuses a column that is not a numeric profile field",
+}
+
+
 def test_live_document_breaks_nothing_of_the_baseline(baseline, live):
-    changes = breaking_changes(baseline, live)
+    changes = [c for c in breaking_changes(baseline, live) if c not in CORRECTIONS]
     assert not changes, ("the API contract changed; if on purpose, rewrite the baseline with "
                          "`python -m tests.api.contract --write`:\n" + "\n".join(changes))
+
+
+def test_each_correction_is_still_needed(baseline, live):
+    assert set(CORRECTIONS) <= set(breaking_changes(baseline, live))
 
 
 def test_baseline_file_is_pretty_printed_with_sorted_keys(baseline):
@@ -125,3 +149,42 @@ def test_additions_are_not_breaking(baseline):
         d["components"]["schemas"]["Profile"]["properties"]["note"] = {"type": "string"}
 
     assert _doctored(baseline, add) == []
+
+
+def test_a_change_behind_a_described_reference_is_breaking(baseline):
+    # {"allOf": [{"$ref": ...}], "description": ...} is how OpenAPI 3.0 describes a reference
+    def change(d: dict) -> None:
+        quantity = copy.deepcopy(d["components"]["schemas"]["Quantity"])
+        quantity["properties"].pop("unit")
+        d["components"]["schemas"]["InferenceResult"]["properties"]["it_energy"]["allOf"] = [
+            quantity]
+
+    changes = _doctored(baseline, change)
+    assert "POST /v1/estimates 200.inference.it_energy.unit: required field disappeared" in changes
+
+
+def test_a_response_map_becoming_an_object_of_fixed_keys_keeps_its_value_type(baseline):
+    def fixed(value: dict):
+        def change(d: dict) -> None:
+            d["components"]["schemas"]["Lifecycle"]["properties"]["shares"] = {
+                "type": "object", "additionalProperties": False,
+                "properties": {"training": value, "inference": value}}
+        return change
+
+    assert _doctored(baseline, fixed({"$ref": "#/components/schemas/Shares"})) == []
+    assert "POST /v1/estimates 200.lifecycle.shares.training: type was ['object'], now " \
+           "['string']" in _doctored(baseline, fixed({"type": "string"}))
+
+
+def test_a_request_schema_that_now_accepts_anything_breaks_nothing(baseline):
+    def anything(d: dict) -> None:
+        d["components"]["schemas"]["BatchRequest"]["properties"]["profiles"]["items"] = {
+            "anyOf": [{"$ref": "#/components/schemas/Profile"}, {}]}
+
+    def something(d: dict) -> None:
+        d["components"]["schemas"]["BatchRequest"]["properties"]["profiles"]["items"] = {
+            "anyOf": [{"$ref": "#/components/schemas/Profile"}, {"type": "string"}]}
+
+    assert _doctored(baseline, anything) == []
+    assert "POST /v1/estimates/batch body.profiles[].model: required field disappeared" in \
+        _doctored(baseline, something)

@@ -41,8 +41,12 @@ def _in_units(monkeypatch: pytest.MonkeyPatch) -> None:
                 monkeypatch.setattr(module, name, UNITS.Quantity(getattr(module, name), unit))
 
 
+# Fields whose unit the request states in their name, as a plain number: their physical unit.
+PER_DAY = {"inference.requests_per_day": "1/day"}
+
+
 def _quantities(inputs: dict[str, float]) -> dict[str, object]:
-    return {name: UNITS.Quantity(value, _without_tokens(input_unit(name)))
+    return {name: UNITS.Quantity(value, _without_tokens(PER_DAY.get(name, input_unit(name))))
             for name, value in inputs.items()}
 
 
