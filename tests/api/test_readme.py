@@ -42,3 +42,11 @@ def approx_tree(expected: object) -> object:
         return pytest.approx(expected, rel=1e-9)
     return expected
 
+
+
+def test_readme_library_example_runs():
+    """The README's Python block (the library without a server) runs as written."""
+    block = README.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["estimator"].repository.versions
