@@ -19,7 +19,7 @@ from marshmallow import fields as f
 from marshmallow import validate
 
 from lca.model.paths import INFERENCE_PATHS, TRAINING_PATHS
-from lca.quantities import CANONICAL_UNITS, FIGURES, Figure
+from lca.quantities import CANONICAL_UNITS, FIGURES, Figure, nest
 
 # The component names of the baseline document (tests/api/openapi-baseline.json), kept; the
 # other objects are named after their path (inference.per_request -> InferencePerRequest).
@@ -70,14 +70,7 @@ def _name(path: str) -> str:
 
 def _tree() -> dict:
     """The figures nested by path: a dict per object, a Figure per leaf, in FIGURES' order."""
-    root: dict = {}
-    for figure in FIGURES:
-        *parents, key = figure.path.split(".")
-        node = root
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        node[key] = figure
-    return root
+    return nest((figure.path, figure) for figure in FIGURES)
 
 
 def _atoms(node: dict | Figure) -> set[tuple]:

@@ -15,7 +15,7 @@ the formula that reads it (docs/adding-an-input.md).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -133,6 +133,19 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
     *_site("inference"),
 ]}
 """The numeric fields of a profile, by path."""
+
+
+def nest(leaves: Iterable[tuple[str, object]]) -> dict:
+    """Leaves given by dotted path, nested as a response or a profile holds them:
+    ``[("a.b", x)]`` -> ``{"a": {"b": x}}``, in the order given."""
+    root: dict = {}
+    for path, leaf in leaves:
+        *parents, key = path.split(".")
+        node = root
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[key] = leaf
+    return root
 
 
 def declared() -> tuple[int, int]:

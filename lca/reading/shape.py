@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-from lca.quantities import FIELDS
+from lca.quantities import FIELDS, declared, nest
 
 # Keys read beside the plan: they change nothing in it.
 APART = frozenset({"name", "uncertainty", "units", "factors_version"})
@@ -49,18 +49,10 @@ def _layout() -> dict:
     """Where the numeric fields are: {"training": {"grid": {"gwp": "training.grid.gwp"}, ...}};
     a key that maps to a dict is a section, one that maps to a string is a numeric field.
     Made again when a field is declared after import (an extension, a test's field)."""
-    declared = (len(FIELDS), next(reversed(FIELDS)))
-    if _LAYOUT.get("declared") == declared:
-        return _LAYOUT["layout"]
-    top: dict = {}
-    for path in FIELDS:
-        node = top
-        *sections, name = path.split(".")
-        for section in sections:
-            node = node.setdefault(section, {})
-        node[name] = path
-    _LAYOUT.update(declared=declared, layout=top)
-    return top
+    now = declared()
+    if _LAYOUT.get("declared") != now:
+        _LAYOUT.update(declared=now, layout=nest((path, path) for path in FIELDS))
+    return _LAYOUT["layout"]
 
 
 _LAYOUT: dict = {}
