@@ -7,6 +7,7 @@ an invalid profile ends in one clear line on stderr and a non-zero exit, never a
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -24,8 +25,9 @@ from lca.compare import compare as compare_scenarios
 from lca.engine.batch import estimate_batch
 from lca.engine.table import estimate_table
 from lca.errors import LcaError, ProfileError, to_problem
+from lca.estimator import Estimator
 from lca.estimator import estimate as estimate_profile
-from lca.factors import TABLES, FactorSet, available_versions, load_factor_set
+from lca.factors import TABLES, FactorRepository, FactorSet, default_root
 
 FORMATS = ("json", "table", "csv", "markdown")
 FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
@@ -45,6 +47,20 @@ def main() -> None:
     Energy (kWh), greenhouse gases (kgCO2e), water (L), abiotic depletion (kg Sb eq) and primary
     energy (MJ), with every factor's source and year.
     """
+
+
+def estimator() -> Estimator:
+    """The command line's Estimator: the factor sets under $LCA_FACTORS_DIR, else the packaged
+    ones (built once per folder)."""
+    try:
+        return _estimator(default_root())
+    except LcaError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@functools.cache
+def _estimator(root: Path) -> Estimator:
+    return Estimator(FactorRepository(root))
 
 
 @main.command()
@@ -79,7 +95,7 @@ def compare(profiles: tuple[str, ...], fmt: str, target_score: float | None) -> 
         raise click.UsageError(f"give 2 to {MAX_SCENARIOS} profiles to compare")
     scenarios = [load_profile(p) for p in profiles]
     try:
-        result = compare_scenarios(scenarios, 0, target_score=target_score)
+        result = compare_scenarios(scenarios, 0, factors=estimator(), target_score=target_score)
     except ProfileError as exc:
         raise click.ClickException(scenario_errors(exc, profiles)) from None
     except LcaError as exc:
@@ -154,7 +170,7 @@ def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str]) -> int
             parsed.append(None)
             unparsed[position] = f"line {number}: not valid JSON"
     try:
-        result = estimate_table(parsed, outputs or None)
+        result = estimate_table(parsed, outputs or None, factors=estimator())
     except ProfileError as exc:
         raise click.UsageError("; ".join(e["message"] for e in exc.errors)) from None
     errors = {e["index"]: "; ".join(f"{x['field']}: {x['message']}" if x["field"]
@@ -187,7 +203,7 @@ def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
             results[number] = {"line": number, "error": to_problem(ProfileError(
                 [{"field": "", "message": f"not valid JSON{where}"}]))}
     numbers = list(parsed)
-    for outcome in estimate_batch([parsed[n] for n in numbers]):
+    for outcome in estimate_batch([parsed[n] for n in numbers], estimator()):
         number = numbers[outcome["index"]]
         results[number] = {"line": number, **{k: v for k, v in outcome.items() if k != "index"}}
     return [results[number] for number, _ in lines]
@@ -199,9 +215,9 @@ def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
 @format_option("table", "json", "csv", default="table")
 def factors(table: str | None, version: str | None, fmt: str) -> None:
     """List the factor sets, or the rows of one TABLE with their sources."""
+    repository = estimator().repository
     try:
-        versions = [version] if version else available_versions()
-        sets = [load_factor_set(None, v) for v in versions]
+        sets = [repository.get(version)] if version else list(repository.sets.values())
     except LcaError as exc:
         raise click.ClickException(str(exc)) from None
     if table is None:
@@ -322,7 +338,7 @@ def run_import(path: str, model: str | None, fmt: str, convert: Callable[..., di
     """
     text = read_text(path)
     try:
-        factors = load_factor_set()
+        factors = estimator().repository.get()
         imported = convert(text, model=parse_model(model), factors=factors)
         result = interchange.estimate_imported(imported, factors)
     except LcaError as exc:
@@ -374,7 +390,7 @@ def load_profile(path: str) -> object:
 def run(profile: object, where: str) -> dict:
     """The estimate of ``profile``; a ClickException naming every wrong field otherwise."""
     try:
-        return estimate_profile(profile)
+        return estimate_profile(profile, estimator())
     except LcaError as exc:
         raise failure(where, exc, "invalid profile: ") from None
 

@@ -165,8 +165,8 @@ def packaged_root() -> Path:
 
 
 def default_root() -> Path:
-    """$LCA_FACTORS_DIR if set, else the packaged factor sets (for the shells: the core never
-    reads the environment)."""
+    """$LCA_FACTORS_DIR if set, else the packaged factor sets: the command line's choice of
+    folder (the API reads it through its config). The core itself never reads the environment."""
     env = os.environ.get("LCA_FACTORS_DIR")
     return Path(env) if env else packaged_root()
 

@@ -28,8 +28,6 @@ from lca.quantities import EMBODIED_INDICATORS, INDICATORS
 from lca.units import SECONDS_PER_HOUR
 from lca.xp import Array
 
-WATER_PARTS = ("onsite", "offsite", "manufacturing")
-
 
 def _grid(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
     return {k: x[f"{phase}.grid.{k}"] for k in ("gwp", "water", "adpe", "pe")}

@@ -48,11 +48,6 @@ def _figure_plan(training_path: str | None, inference_path: str | None, declared
     return tuple(places)
 
 
-def response_paths() -> frozenset[str]:
-    """Every figure path a response can hold."""
-    return frozenset(f.path for f in FIGURES)
-
-
 def _finite(value: Array) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None

@@ -443,3 +443,21 @@ def test_compare_shows_right_sizing_for_scored_profiles(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Pareto front (gwp): 70b, 8b" in result.output
     assert "target MMLU-Pro 45: 8b" in result.output
+
+
+def test_the_factor_folder_comes_from_the_environment_and_a_profile_can_pin_it(
+        tmp_path, monkeypatch):
+    """The command line reads the factor sets of $LCA_FACTORS_DIR (the API takes it from its
+    config): listed by `lca factors`, used by an estimate, pinned by a profile."""
+    import shutil
+
+    from tests.conftest import FIXTURE_FACTORS
+
+    shutil.copytree(FIXTURE_FACTORS / "t.1", tmp_path / "t.1")
+    monkeypatch.setenv("LCA_FACTORS_DIR", str(tmp_path))
+    assert ok(invoke("factors", "--format", "json")).stdout.count('"version": "t.1"') == 1
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"model": "dense-10b", "factors_version": "t.1",
+                                   "inference": {}, "uncertainty": False}))
+    result = json.loads(ok(invoke("estimate", profile, "--format", "json")).stdout)
+    assert result["versions"]["factors"] == "t.1"

@@ -11,9 +11,9 @@ import pytest
 from lca import estimate
 from lca.engine.table import MAX_PROFILES, estimate_table
 from lca.errors import ProfileError
-from lca.report.response import response_paths
+from lca.quantities import FIGURES
 
-ALL_OUTPUTS = sorted(response_paths())
+ALL_OUTPUTS = sorted(f.path for f in FIGURES)
 
 
 def mixed_profiles() -> list[object]:
