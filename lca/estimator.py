@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 
-from lca.errors import FieldError, ProfileError, UnknownFactorSetError, out_of_range
+from lca.engine import montecarlo
+from lca.errors import ProfileError, UnknownFactorSetError, out_of_range
 from lca.factors import FactorRepository, FactorSet
-from lca.method import DEFAULT_SAMPLES, DEFAULT_SEED
+from lca.method import DEFAULT_SAMPLES, DEFAULT_SEED, HIGH_PERCENTILE, LOW_PERCENTILE
 from lca.model.graph import calculate
-from lca.quantities import FIELDS, declared, quantity_paths
+from lca.quantities import declared, quantity_paths
 from lca.reading import Reading
-from lca.reading.bind import bind
+from lca.reading.bind import bind, read_numbers
 from lca.reading.options import read_options
 from lca.reading.plan import Plan, SectionPlans, make_plan
 from lca.reading.shape import Shape, split
@@ -75,8 +76,8 @@ class Estimator:
         try:
             plan = self.plan(shape, factors)
         except ProfileError as error:
-            raise ProfileError(in_profile_order(error.errors + check(numbers) + option_errors)
-                               ) from None
+            unread = read_numbers(numbers)[1]
+            raise ProfileError(in_profile_order(error.errors + unread + option_errors)) from None
         inputs, spreads, errors = bind(plan, numbers)
         if errors or option_errors:
             raise ProfileError(in_profile_order(errors + option_errors))
@@ -101,8 +102,6 @@ class Estimator:
         options = reading.uncertainty
         if options is None or (not by_default and not reading.uncertainty_explicit):
             return render(reading, out, provenance=provenance)
-        from lca.engine import montecarlo
-
         run = montecarlo.simulate(reading, options.get("samples", DEFAULT_SAMPLES),
                                   options.get("seed", DEFAULT_SEED))
         return with_monte_carlo(reading, out, run, provenance)
@@ -116,17 +115,16 @@ def figures(reading: Reading) -> dict[str, float]:
         raise out_of_range() from None
 
 
-def with_monte_carlo(reading: Reading, out: Mapping[str, Array], run: object,
+def with_monte_carlo(reading: Reading, out: Mapping[str, Array], run: montecarlo.MonteCarlo,
                      provenance: bool = True) -> dict:
     """The response with the low, high and drivers of a finished Monte Carlo ``run``."""
-    from lca.engine import montecarlo as mc
-
     # low and high are shown on quantities only, not on bare numbers (shares, counts)
     shown = {path: value for path, value in out.items() if path in quantity_paths()}
-    result = render(reading, out, mc.bounds(run, shown), provenance)
+    result = render(reading, out, montecarlo.bounds(run, shown), provenance)
     result["uncertainty"] = {"samples": run.samples, "seed": run.seed,
-                             "percentiles": [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE],
-                             "inputs": len(run.quantiles), "drivers": mc.drivers(run, reading)}
+                             "percentiles": [LOW_PERCENTILE, HIGH_PERCENTILE],
+                             "inputs": len(run.quantiles),
+                             "drivers": montecarlo.drivers(run, reading)}
     return result
 
 
@@ -137,17 +135,6 @@ _ORDER = {name: rank for rank, name in enumerate(
 def in_profile_order(errors: list[dict[str, str]]) -> list[dict[str, str]]:
     """Errors sorted by the section they concern, in the order a profile is read (stable)."""
     return sorted(errors, key=lambda e: _ORDER.get(e["field"].split(".")[0], len(_ORDER)))
-
-
-def check(numbers: Mapping[str, object]) -> list[dict[str, str]]:
-    """The errors of numbers checked by their Spec alone (when no plan could be made)."""
-    errors = []
-    for path, raw in numbers.items():
-        try:
-            FIELDS[path].spec.read_uncertain(raw, path)
-        except FieldError as exc:
-            errors.append({"field": exc.field, "message": exc.message})
-    return errors
 
 
 _DEFAULT: dict[str, Estimator] = {}

@@ -35,7 +35,7 @@ from lca.method import (
 )
 from lca.model.graph import calculate
 from lca.quantities import INDICATORS, Spread
-from lca.reading import Reading as Resolved
+from lca.reading import Reading
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HIGH_PERCENTILE", "LOW_PERCENTILE",
            "MAX_SAMPLES_PER_REQUEST", "MonteCarlo", "bounds", "drivers", "simulate"]
@@ -96,7 +96,7 @@ def _cached_draw(spread: Spread, samples: int, seed: int) -> np.ndarray:
     return values
 
 
-def simulate(resolved: Resolved, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
+def simulate(reading: Reading, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
              ) -> MonteCarlo:
     """Run ``calculate`` on sampled inputs; inputs without a spread stay at their value.
 
@@ -105,9 +105,9 @@ def simulate(resolved: Resolved, samples: int = DEFAULT_SAMPLES, seed: int = DEF
     the next estimate (see CACHED_SAMPLES): generating them was a third of a Monte Carlo.
     """
     drawn: dict[str, np.ndarray] = {}
-    inputs: dict[str, object] = dict(resolved.inputs)
+    inputs: dict[str, object] = dict(reading.inputs)
     cached = samples <= CACHED_SAMPLES
-    for name, spread in resolved.spreads.items():
+    for name, spread in reading.spreads.items():
         if cached:
             drawn[spread.label] = _cached_quantiles(spread.label, samples, seed)
             inputs[name] = _cached_draw(spread, samples, seed)
@@ -338,7 +338,7 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def drivers(mc: MonteCarlo, resolved: Resolved) -> dict[str, list[dict]]:
+def drivers(mc: MonteCarlo, reading: Reading) -> dict[str, list[dict]]:
     """For each indicator of the headline block (lifecycle total, else per request, else
     training), the origins that explain its spread: share of the summed squared rank
     correlations, and the correlation itself (its sign says which way the input pushes)."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lca.errors import FieldError
-from lca.quantities import FIELDS, Spec, Spread
+from lca.quantities import FIELDS, Range, Spec, Spread
 from lca.reading.plan import Plan
 
 Row = dict[int, list[dict[str, str]]]
@@ -26,13 +26,8 @@ def bind(plan: Plan, numbers: Mapping[str, object]
     errors of every number that fails its Spec or a rule."""
     inputs = dict(plan.inputs)
     spreads = dict(plan.spreads)
-    errors: list[dict[str, str]] = []
-    for path, raw in numbers.items():
-        try:
-            value, given_range = FIELDS[path].spec.read_uncertain(raw, path)
-        except FieldError as exc:
-            errors.append({"field": exc.field, "message": exc.message})
-            continue
+    values, errors = read_numbers(numbers)
+    for path, (value, given_range) in values.items():
         if path in plan.bound:
             inputs[path] = value
             if given_range is not None and given_range.low < given_range.high:
@@ -43,6 +38,20 @@ def bind(plan: Plan, numbers: Mapping[str, object]
             if broken(inputs):
                 errors.append({"field": field, "message": message(inputs)})
     return inputs, spreads, errors
+
+
+def read_numbers(numbers: Mapping[str, object]
+                 ) -> tuple[dict[str, tuple[float, Range | None]], list[dict[str, str]]]:
+    """Each number read by its field's Spec (value and the range given, if any), and the
+    errors of those that fail: what binding checks, also used when no plan could be made."""
+    values: dict[str, tuple[float, Range | None]] = {}
+    errors: list[dict[str, str]] = []
+    for path, raw in numbers.items():
+        try:
+            values[path] = FIELDS[path].spec.read_uncertain(raw, path)
+        except FieldError as exc:
+            errors.append({"field": exc.field, "message": exc.message})
+    return values, errors
 
 
 def bind_columns(plan: Plan, base: Mapping[str, object], columns: Mapping[str, Sequence],
