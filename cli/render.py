@@ -24,6 +24,7 @@ from lca.report.format import (
     shown_in,
     signed_percent,
 )
+from lca.units import convert
 
 # The figures a reader looks at first: (label, block of the estimate).
 HEADLINE = (("training", "training.impacts"), ("per request", "inference.per_request"),
@@ -61,6 +62,32 @@ def imported(result: Mapping, fmt: str) -> str:
     if fmt in ("csv", "huggingface"):
         return estimate(result["estimate"], fmt, profile)
     return as_json(result)
+
+
+# The blocks of a compact batch line (lca batch without --full).
+COMPACT_BLOCKS = ("inference.per_request", "training.impacts", "lifecycle.total")
+
+
+def compact(result: Mapping) -> dict:
+    """The headline of an estimate for a batch line: name, paths, units, the central values of
+    COMPACT_BLOCKS to 4 significant digits (in ``units``), the codes of the warnings."""
+    units: dict[str, str] = {}
+    blocks: dict[str, dict] = {}
+    for block in COMPACT_BLOCKS:
+        values = _block(result, block)
+        if not values:
+            continue
+        blocks[block] = {}
+        for k in INDICATORS:
+            q = values.get(k)
+            if isinstance(q, Mapping) and q.get("value") is not None:
+                units[k] = q["unit"]
+                blocks[block][k] = float(f"{q['value']:.4g}")
+    return {"name": result.get("name"),
+            "paths": {phase: (result.get(phase) or {}).get("path")
+                      for phase in ("training", "inference") if result.get(phase)},
+            "units": units, **blocks,
+            "warnings": [w["code"] for w in result.get("warnings") or []]}
 
 
 def as_json(data: object) -> str:
@@ -124,15 +151,18 @@ def comparison(result: Mapping, names: Sequence[str], fmt: str,
             below = entry.get("probability_below_baseline") or [None] * len(names)
             for i, name in enumerate(names):
                 q = _block(result["estimates"][i], f"{block}.{indicator}") or {}
-                writer.writerow([name, block, indicator, entry["unit"], _blank(entry["values"][i]),
-                                 _blank(q.get("low")), _blank(q.get("high")), *(
-                                     _blank(entry[k][i]) for k in ("deltas", "relative_deltas",
-                                                                   "ranks")), _blank(below[i])])
+                unit = q.get("unit") or entry["unit"]  # the display unit asked for, if any
+                size = convert(1.0, entry["unit"], unit)
+                delta = entry["deltas"][i]
+                writer.writerow([name, block, indicator, unit, _blank(q.get("value")),
+                                 _blank(q.get("low")), _blank(q.get("high")),
+                                 "" if delta is None else delta * size,
+                                 *(_blank(entry[k][i]) for k in ("relative_deltas", "ranks")),
+                                 _blank(below[i])])
         return out.getvalue()
     has_draws = any(entry.get("probability_below_baseline") for *_, entry in rows)
-    cells = [["figure", "unit", *names, *(f"{names[i]} vs {names[base]}" for i in others),
-              *(f"{names[i]} lower than {names[base]}" for i in others if has_draws),
-              "lowest"]]
+    cells = [["figure", "unit", *names, *(f"{names[i]}: change" for i in others),
+              *(f"{names[i]}: lower in" for i in others if has_draws), "lowest"]]
     for block, indicator, entry in rows:
         figures = [_block(e, f"{block}.{indicator}") for e in result["estimates"]]
         scale = shown_in(indicator, {"unit": entry["unit"]}, units) or scale_for(
@@ -145,19 +175,24 @@ def comparison(result: Mapping, names: Sequence[str], fmt: str,
                       _lowest(entry, names)])
     sizing = right_sizing(result, names)
     if fmt == "markdown":
-        lines = [f"# Comparison against {names[base]}", "",
-                 "Central values with their 5-95 % range in brackets; \"lower than\" is the share "
-                 "of Monte Carlo draws in which the scenario is below the baseline.", "",
-                 "| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
+        lines = [f"# Comparison against {names[base]}", "", _legend(names[base], has_draws),
+                 "", "| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |"
                   for row in cells[1:]]
         if sizing:
             lines += ["", "## Right-sizing", "", *(f"- {line}" for line in sizing)]
         return "\n".join(lines) + "\n"
-    text = "\n".join(_aligned(cells)) + "\n"
-    if any(row[2:2 + len(names)] != ["n/a"] * len(names) for row in cells[1:]):
-        text += "\nin brackets: 5-95 % range of the Monte Carlo (--no-uncertainty: none)\n"
+    text = "\n".join(_aligned(cells)) + f"\n\n{_legend(names[base], has_draws)}\n"
     return text + "".join(f"\n{line}" for line in sizing) + ("\n" if sizing else "")
+
+
+def _legend(baseline: str, has_draws: bool) -> str:
+    """What the comparison's columns mean, naming the baseline."""
+    text = f"Baseline: {baseline}. \"change\": relative to the baseline's central value."
+    if has_draws:
+        text += (" In brackets: the 5-95 % range. \"lower in\": the share of Monte Carlo draws "
+                 "in which the scenario is lower than the baseline.")
+    return text
 
 
 def _in_scale(indicator: str, q: Mapping | None, scale: Scale) -> str:

@@ -76,8 +76,10 @@ def scale_for(indicator: str, value: float | None) -> Scale:
 
 def fixed_scale(indicator: str, unit: str) -> Scale:
     """A unit asked for by the reader (``units`` of a profile, ``--units``), as a Scale."""
-    known = next((s for s in ladder(indicator) if s.unit == unit), None)
-    return known or Scale(unit, unit, conversion_factor(unit, CANONICAL_UNITS[indicator]))
+    size = conversion_factor(unit, CANONICAL_UNITS[indicator])
+    known = next((s for s in ladder(indicator) if math.isclose(s.size, size, rel_tol=1e-9)),
+                 None)
+    return Scale(known.label if known else unit, unit, size)
 
 
 def shown_in(indicator: str, q: Mapping | None, asked: Mapping[str, str] | None = None
