@@ -178,8 +178,8 @@ def scenario_errors(error: ProfileError, paths: Sequence[str]) -> str:
     for e in error.errors:
         match = re.match(r"scenarios\[(\d+)\]\.?(.*)", e["field"])
         where, field = (paths[int(match[1])], match[2]) if match else ("", e["field"])
-        by_file.setdefault(where, []).append(f"{field}: {e['message']}" if field
-                                             else e["message"])
+        message = in_cli_terms(field, e["message"])
+        by_file.setdefault(where, []).append(f"{field}: {message}" if field else message)
     return "; ".join(f"{where}: invalid profile: {', '.join(messages)}" if where
                      else ", ".join(messages) for where, messages in by_file.items())
 
@@ -266,8 +266,8 @@ def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str],
         shown = [column_unit(name, units) for name in names]
     except ProfileError as exc:
         raise click.UsageError("; ".join(e["message"] for e in exc.errors)) from None
-    errors = {e["index"]: "; ".join(f"{x['field']}: {x['message']}" if x["field"]
-                                    else x["message"] for x in e["errors"])
+    errors = {e["index"]: "; ".join(f"{x['field']}: {in_cli_terms(x['field'], x['message'])}"
+                                    if x["field"] else x["message"] for x in e["errors"])
               for e in result["errors"]}
     errors.update(unparsed)
     columns = [(result["outputs"][name] * size).tolist() for name, (_, size) in
@@ -327,7 +327,15 @@ def batch_results(lines: Sequence[tuple[int, str]], units: Mapping[str, str] | N
 @click.option("--version", "version", help="Factor-set version (default: newest).")
 @format_option("table", "json", "csv", default="table")
 def factors(table: str | None, version: str | None, fmt: str) -> None:
-    """List the factor sets, or the rows of one TABLE with their sources."""
+    """List the factor sets with the number of items in each table (as GET /v1/factors: 14
+    accelerators in hardware, not their attribute rows), or the values of one TABLE, one per
+    line, with their sources.
+
+    \b
+    Examples:
+      lca factors
+      lca factors hardware --format csv
+    """
     repository = estimator().repository
     try:
         sets = [repository.get(version)] if version else list(repository.sets.values())
@@ -335,10 +343,15 @@ def factors(table: str | None, version: str | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     if table is None:
         rows = [{"version": fs.version, "released": fs.released, **{
-            name: len(factor_rows(fs, name)) for name in TABLES}} for fs in sets]
+            name: item_count(fs, name) for name in TABLES}} for fs in sets]
     else:
         rows = factor_rows(sets[-1], table)
     click.echo(render_rows(rows, fmt), nl=False)
+
+
+def item_count(fs: FactorSet, table: str) -> int:
+    """The number of items (zones, regions, accelerators, ...) of a factor table."""
+    return len(fs.regions) if table == "regions" else len(fs.tables[table].rows)
 
 
 def factor_rows(fs: FactorSet, table: str) -> list[dict]:
@@ -508,11 +521,34 @@ def run(profile: object, where: str) -> dict:
         raise failure(where, exc, "invalid profile: ") from None
 
 
+# The factor tables that list the known ids of a field, by the field's last name: a command
+# line user looks them up with `lca factors TABLE` (the API's users with GET /v1/factors/TABLE).
+ID_TABLES = {"preset": ("models",), "hardware": ("hardware",), "location": ("zones", "regions"),
+             "profile": ("datacenters",)}
+_TABLE_HINT = re.compile(r"; the factor tables? '\w+'(?: and '\w+')? lists? the known ones")
+_ROUTE = re.compile(r"(?:see )?GET /v1/factors(?:/(\w+))?")
+
+
+def in_cli_terms(field: str, message: str) -> str:
+    """An error message of the core as the command line says it: where to find the known ids
+    is a command (`lca factors hardware`), never an HTTP route."""
+    message = _ROUTE.sub(lambda m: f"`lca factors {m[1]}`" if m[1] else "`lca factors`",
+                         message)
+    tables = ID_TABLES.get(field.rsplit(".", 1)[-1])
+    if tables and message.startswith("unknown ") and "`lca factors" not in message:
+        message = _TABLE_HINT.sub("", message)
+        lists = " and ".join(f"`lca factors {t}`" for t in tables)
+        message += f"; {lists} {'list' if len(tables) > 1 else 'lists'} the known ones"
+    return message
+
+
 def failure(where: str, error: LcaError, what: str = "") -> click.ClickException:
     """One line naming the file and, for an invalid input, each wrong field."""
     if isinstance(error, ProfileError):
         whole = ("", where, "card", "csv")  # errors about the file as a whole
-        details = "; ".join(e["message"] if e["field"] in whole else f"{e['field']}: {e['message']}"
-                            for e in error.errors)
+        details = "; ".join(
+            in_cli_terms(e["field"], e["message"]) if e["field"] in whole
+            else f"{e['field']}: {in_cli_terms(e['field'], e['message'])}"
+            for e in error.errors)
         return click.ClickException(f"{where}: {what}{details}")
     return click.ClickException(f"{where}: {error}")
