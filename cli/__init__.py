@@ -526,7 +526,7 @@ def run(profile: object, where: str) -> dict:
 ID_TABLES = {"preset": ("models",), "hardware": ("hardware",), "location": ("zones", "regions"),
              "profile": ("datacenters",)}
 _TABLE_HINT = re.compile(r"; the factor tables? '\w+'(?: and '\w+')? lists? the known ones")
-_ROUTE = re.compile(r"(?:see )?GET /v1/factors(?:/(\w+))?")
+_ROUTE = re.compile(r"GET /v1/factors(?:/(\w+))?")
 
 
 def in_cli_terms(field: str, message: str) -> str:
@@ -538,7 +538,8 @@ def in_cli_terms(field: str, message: str) -> str:
     if tables and message.startswith("unknown ") and "`lca factors" not in message:
         message = _TABLE_HINT.sub("", message)
         lists = " and ".join(f"`lca factors {t}`" for t in tables)
-        message += f"; {lists} {'list' if len(tables) > 1 else 'lists'} the known ones"
+        sep = " " if message.endswith(("?", ".")) else "; "
+        message += f"{sep}{lists} {'list' if len(tables) > 1 else 'lists'} the known ones"
     return message
 
 
