@@ -149,11 +149,11 @@ def count(value: float | None) -> str:
 
 
 def number(value: object) -> str:
-    """A plain number (a factor's value, a score) to four significant digits, without
-    e-notation; ``n/a`` for None; anything else as its text."""
+    """A plain number as given (a factor's value, an assumption), to six significant digits,
+    without e-notation; ``n/a`` for None; anything else as its text."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "n/a" if value is None else str(value)
-    return significant(value, 4)
+    return significant(value, 6)
 
 
 def percent(fraction: float | None) -> str:

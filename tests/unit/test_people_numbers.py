@@ -104,7 +104,8 @@ def test_percentages_and_plain_numbers_have_no_e_notation():
     assert signed_percent(-0.1) == "-10 %"
     assert signed_percent(0) == "+0 %"
     assert number(1e-05) == "0.00001"
-    assert number(1.234567e7) == "12,350,000"
+    assert number(1.234567e7) == "12,345,700"
+    assert number(35064.0) == "35,064"
     assert number(None) == "n/a" and number("x") == "x"
 
 
