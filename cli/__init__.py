@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import click
@@ -28,6 +28,9 @@ from lca.errors import LcaError, ProfileError, to_problem
 from lca.estimator import Estimator
 from lca.estimator import estimate as estimate_profile
 from lca.factors import TABLES, FactorRepository, FactorSet, default_root
+from lca.quantities import CANONICAL_UNITS, INDICATORS
+from lca.report.csv import column_header, figure_unit
+from lca.units import convert
 
 FORMATS = ("json", "table", "csv", "markdown")
 FILE = click.Path(exists=True, dir_okay=False, allow_dash=True)
@@ -37,6 +40,50 @@ BATCH_CHUNK = 200  # profiles estimated together between two updates of the prog
 def format_option(*choices: str, default: str = "json") -> click.Option:
     return click.option("--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="Output format.")
+
+
+def units_option() -> click.Option:
+    return click.option(
+        "--units", "units", multiple=True, metavar="INDICATOR=UNIT[,...]",
+        callback=lambda _ctx, _param, value: parse_units(value),
+        help="Display units, as the `units` of a profile (which they override): "
+             "gwp=g,water=mL,energy=Wh,adpe=mg,pe=kJ, any unit of the indicator; 'canonical' "
+             "for kWh, kgCO2e, L, kgSbeq, MJ. JSON and CSV are converted; without it they are "
+             "in canonical units, and the table and Markdown pick for each figure the unit "
+             "that keeps it between 1 and 999.")
+
+
+def parse_units(values: Sequence[str]) -> dict[str, str]:
+    """``--units`` (``gwp=g,water=mL``, repeatable; ``canonical``) as indicator -> unit.
+
+    The units themselves are checked by the core, as the ``units`` of a profile are."""
+    units: dict[str, str] = {}
+    for value in values:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if part == "canonical":
+                units.update(CANONICAL_UNITS)
+                continue
+            indicator, sep, unit = part.partition("=")
+            if not sep or not indicator.strip() or not unit.strip():
+                raise click.BadParameter(f"expected INDICATOR=UNIT (gwp=g), got {part!r}",
+                                         param_hint="--units")
+            units[indicator.strip()] = unit.strip()
+    return units
+
+
+def with_units(profile: object, units: Mapping[str, str]) -> object:
+    """``profile`` with ``units`` over its own display units (a non-object is left as it is,
+    for the core to refuse)."""
+    if not units or not isinstance(profile, Mapping):
+        return profile
+    own = profile.get("units")
+    return {**profile, "units": {**(own if isinstance(own, Mapping) else {}), **units}}
+
+
+def asked_units(profile: object) -> dict[str, str]:
+    """The display units a profile asks for (after ``with_units``)."""
+    own = profile.get("units") if isinstance(profile, Mapping) else None
+    return dict(own) if isinstance(own, Mapping) else {}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,15 +113,24 @@ def _estimator(root: Path) -> Estimator:
 @main.command()
 @click.argument("profile", type=FILE)
 @format_option(*FORMATS, "huggingface")
-def estimate(profile: str, fmt: str) -> None:
+@units_option()
+def estimate(profile: str, fmt: str, units: dict[str, str]) -> None:
     """Estimate one PROFILE (.json, or .yaml/.yml; - reads JSON from stdin).
 
+    --format table and markdown show each figure in the unit that keeps it between 1 and 999
+    (2.72 mg CO2e, 116 MWh), at three significant digits; --units fixes units instead.
     --format huggingface prints the co2_eq_emissions block of a model card for the training.
+
+    \b
+    Examples:
+      lca estimate profile.json --format table
+      lca estimate profile.yaml --format markdown > disclosure.md
+      lca estimate profile.json --format csv --units gwp=g,water=mL
     """
-    data = load_profile(profile)
+    data = with_units(load_profile(profile), units)
     result = run(data, profile)
     try:
-        click.echo(render.estimate(result, fmt, data), nl=False)
+        click.echo(render.estimate(result, fmt, data, asked_units(data)), nl=False)
     except ProfileError as exc:
         raise failure(profile, exc) from None
 
@@ -82,26 +138,38 @@ def estimate(profile: str, fmt: str) -> None:
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=FILE)
 @format_option(*FORMATS, default="table")
+@units_option()
 @click.option("--target-score", type=float, default=None,
               help="with scored profiles: the cheapest one reaching this score")
-def compare(profiles: tuple[str, ...], fmt: str, target_score: float | None) -> None:
+@click.option("--no-uncertainty", is_flag=True,
+              help="skip the Monte Carlo: no ranges and no probabilities (faster)")
+def compare(profiles: tuple[str, ...], fmt: str, units: dict[str, str],
+            target_score: float | None, no_uncertainty: bool) -> None:
     """Estimate PROFILES and show them side by side, with deltas against the first.
 
-    The comparison is the one of POST /v1/comparisons (lca.compare), baseline the first file.
+    The comparison is the one of POST /v1/comparisons (lca.compare.compare), baseline the
+    first file: each figure with its 5-95 % range, the change against the baseline, and the
+    share of Monte Carlo draws in which each scenario is lower than the baseline.
     A profile may carry a capability "score" ({"value": 71.3, "name": "MMLU-Pro"}): then the
     impact per score point, the Pareto front and the --target-score choice are shown too.
+
+    \b
+    Example:
+      lca compare h100-france.json a100-poland.json --units gwp=g
     """
     if not 2 <= len(profiles) <= MAX_SCENARIOS:
         raise click.UsageError(f"give 2 to {MAX_SCENARIOS} profiles to compare")
-    scenarios = [load_profile(p) for p in profiles]
+    scenarios = [with_units(load_profile(p), units) for p in profiles]
     try:
-        result = compare_scenarios(scenarios, 0, factors=estimator(), target_score=target_score)
+        result = compare_scenarios(scenarios, 0, factors=estimator(),
+                                   uncertainty=None if no_uncertainty else {},
+                                   target_score=target_score)
     except ProfileError as exc:
         raise click.ClickException(scenario_errors(exc, profiles)) from None
     except LcaError as exc:
         raise click.ClickException(str(exc)) from None
     names = render.labels(result["estimates"], [Path(p).name for p in profiles])
-    click.echo(render.comparison(result, names, fmt), nl=False)
+    click.echo(render.comparison(result, names, fmt, units), nl=False)
 
 
 def scenario_errors(error: ProfileError, paths: Sequence[str]) -> str:
@@ -110,28 +178,42 @@ def scenario_errors(error: ProfileError, paths: Sequence[str]) -> str:
     for e in error.errors:
         match = re.match(r"scenarios\[(\d+)\]\.?(.*)", e["field"])
         where, field = (paths[int(match[1])], match[2]) if match else ("", e["field"])
-        by_file.setdefault(where, []).append(f"{field}: {e['message']}" if field
-                                             else e["message"])
+        message = in_cli_terms(field, e["message"])
+        by_file.setdefault(where, []).append(f"{field}: {message}" if field else message)
     return "; ".join(f"{where}: invalid profile: {', '.join(messages)}" if where
                      else ", ".join(messages) for where, messages in by_file.items())
 
 
 @main.command()
 @click.argument("profiles", type=FILE)
+@click.option("--full", is_flag=True,
+              help="print each whole estimate (about 12 KB a line: every figure, factor, "
+                   "assumption and range) instead of its headline figures")
 @click.option("--table", "as_table", is_flag=True,
-              help="print one CSV row of central figures (canonical units) per line instead "
-                   "of full JSON results: for large files, many times faster (lca.table)")
+              help="print one CSV row of central figures per line instead of JSON results, "
+                   "each column's unit in its header: for large files, many times faster "
+                   "(lca.engine.table.estimate_table)")
 @click.option("--output", "outputs", multiple=True, metavar="PATH",
               help="with --table: a figure to print, by its path in an estimate "
                    "(inference.per_request.gwp); repeat for more")
+@units_option()
 @click.pass_context
-def batch(ctx: click.Context, profiles: str, as_table: bool, outputs: tuple[str, ...]) -> None:
+def batch(ctx: click.Context, profiles: str, full: bool, as_table: bool,
+          outputs: tuple[str, ...], units: dict[str, str]) -> None:
     """Estimate every line of PROFILES (JSON Lines): one JSON result line per profile.
 
-    A result is {"line": n, "estimate": {...}}; an invalid line gives {"line": n, "error":
-    {..., "errors": [...]}} (the error entry of POST /v1/estimates/batch) and the run goes on;
-    the exit status is 1 if any line was invalid. A progress bar goes to stderr. With --table,
-    a CSV with the line number, the training and inference paths, the figures and the errors.
+    A result is {"line": n, "name", "paths", "units", the headline figures by block (central
+    values to 4 significant digits, in "units"), "warnings": [codes]}, a few hundred bytes;
+    with --full, {"line": n, "estimate": {...}}, the whole estimate. An invalid line gives
+    {"line": n, "error": {..., "errors": [...]}} (the error entry of POST
+    /v1/estimates/batch) and the run goes on; the exit status is 1 if any line was invalid. A
+    progress bar goes to stderr. With --table, a CSV with the line number, the training and
+    inference paths, the figures (header "inference.per_request.gwp [kgCO2e]") and the errors.
+
+    \b
+    Examples:
+      lca batch requests.jsonl > results.jsonl
+      lca batch requests.jsonl --table --units gwp=g > results.csv
     """
     lines = [(n, line) for n, line in enumerate(read_text(profiles).splitlines(), 1)
              if line.strip()]
@@ -140,48 +222,62 @@ def batch(ctx: click.Context, profiles: str, as_table: bool, outputs: tuple[str,
                                    "per line)")
     if outputs and not as_table:
         raise click.UsageError("--output goes with --table")
-    failed = batch_table(lines, outputs) if as_table else batch_lines(lines)
+    if full and as_table:
+        raise click.UsageError("--full and --table are two different outputs: give one")
+    failed = (batch_table(lines, outputs, units) if as_table
+              else batch_lines(lines, units, full))
     if failed:
         click.echo(f"{failed} of {len(lines)} profiles invalid", err=True)
         ctx.exit(1)
 
 
-def batch_lines(lines: Sequence[tuple[int, str]]) -> int:
-    """Print a JSON result per numbered line; the count of invalid ones."""
+def batch_lines(lines: Sequence[tuple[int, str]], units: Mapping[str, str] | None = None,
+                full: bool = False) -> int:
+    """Print a JSON result per numbered line, compact unless ``full``; the count of invalid
+    ones."""
     failed = 0
     with click.progressbar(length=len(lines), label="estimating",
                            file=sys.stderr) as bar:
         for start in range(0, len(lines), BATCH_CHUNK):
             chunk = lines[start:start + BATCH_CHUNK]
-            for result in batch_results(chunk):
+            for result in batch_results(chunk, units):
                 failed += "error" in result
+                if not full and "estimate" in result:
+                    result = {"line": result["line"], **render.compact(result["estimate"])}
                 click.echo(json.dumps(result, ensure_ascii=False))
             bar.update(len(chunk))
     return failed
 
 
-def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str]) -> int:
-    """Print the CSV table of numbered JSON lines (lca.table); the count of invalid ones."""
+def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str],
+                units: Mapping[str, str] | None = None) -> int:
+    """Print the CSV table of numbered JSON lines (lca.engine.table), each column's unit in
+    its header (in ``units`` where asked); the count of invalid ones."""
     parsed, unparsed = [], {}
     for position, (number, line) in enumerate(lines):
         try:
-            parsed.append(json.loads(line))
+            parsed.append(with_units(json.loads(line), units or {}))
         except (ValueError, RecursionError):
             parsed.append(None)
             unparsed[position] = f"line {number}: not valid JSON"
     try:
         result = estimate_table(parsed, outputs or None, factors=estimator())
+        names = list(result["outputs"])
+        shown = [column_unit(name, units) for name in names]
     except ProfileError as exc:
         raise click.UsageError("; ".join(e["message"] for e in exc.errors)) from None
-    errors = {e["index"]: "; ".join(f"{x['field']}: {x['message']}" if x["field"]
-                                    else x["message"] for x in e["errors"])
+    errors = {e["index"]: "; ".join(f"{x['field']}: {in_cli_terms(x['field'], x['message'])}"
+                                    if x["field"] else x["message"] for x in e["errors"])
               for e in result["errors"]}
     errors.update(unparsed)
-    names = list(result["outputs"])
-    columns = [result["outputs"][name].tolist() for name in names]
+    columns = [(result["outputs"][name] * size).tolist() for name, (_, size) in
+               zip(names, shown, strict=True)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["line", "training_path", "inference_path", *names, "error"])
+    writer.writerow(["line", "training_path", "inference_path",
+                     *(column_header(name, unit) for name, (unit, _) in zip(names, shown,
+                                                                            strict=True)),
+                     "error"])
     for position, (number, _) in enumerate(lines):
         writer.writerow([number, result["paths"]["training"][position] or "",
                          result["paths"]["inference"][position] or "",
@@ -191,13 +287,30 @@ def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str]) -> int
     return len(errors)
 
 
-def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
-    """The result lines for numbered JSON lines, estimated together (lca.batch)."""
+def column_unit(output: str, units: Mapping[str, str] | None) -> tuple[str, float]:
+    """The unit of a table column (an output path) and the factor from the canonical unit:
+    an indicator's figure in ``units`` where asked; ProfileError naming a unit that is not
+    one of the indicator's."""
+    unit = figure_unit(output)
+    indicator = next((k for k in INDICATORS if CANONICAL_UNITS[k] == unit
+                      and output.endswith(f".{k}")), None)
+    if indicator and units and indicator in units:
+        try:
+            return units[indicator], convert(1.0, unit, units[indicator])
+        except ValueError as exc:
+            raise ProfileError([{"field": f"units.{indicator}", "message": str(exc)}]) from None
+    return unit, 1.0
+
+
+def batch_results(lines: Sequence[tuple[int, str]], units: Mapping[str, str] | None = None
+                  ) -> list[dict]:
+    """The result lines for numbered JSON lines, estimated together (lca.engine.batch),
+    with the display ``units`` over each profile's own."""
     parsed: dict[int, object] = {}
     results: dict[int, dict] = {}
     for number, line in lines:
         try:
-            parsed[number] = json.loads(line)
+            parsed[number] = with_units(json.loads(line), units or {})
         except (ValueError, RecursionError) as exc:
             where = f" (column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
             results[number] = {"line": number, "error": to_problem(ProfileError(
@@ -214,7 +327,15 @@ def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
 @click.option("--version", "version", help="Factor-set version (default: newest).")
 @format_option("table", "json", "csv", default="table")
 def factors(table: str | None, version: str | None, fmt: str) -> None:
-    """List the factor sets, or the rows of one TABLE with their sources."""
+    """List the factor sets with the number of items in each table (as GET /v1/factors: 14
+    accelerators in hardware, not their attribute rows), or the values of one TABLE, one per
+    line, with their sources.
+
+    \b
+    Examples:
+      lca factors
+      lca factors hardware --format csv
+    """
     repository = estimator().repository
     try:
         sets = [repository.get(version)] if version else list(repository.sets.values())
@@ -222,10 +343,15 @@ def factors(table: str | None, version: str | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     if table is None:
         rows = [{"version": fs.version, "released": fs.released, **{
-            name: len(factor_rows(fs, name)) for name in TABLES}} for fs in sets]
+            name: item_count(fs, name) for name in TABLES}} for fs in sets]
     else:
         rows = factor_rows(sets[-1], table)
     click.echo(render_rows(rows, fmt), nl=False)
+
+
+def item_count(fs: FactorSet, table: str) -> int:
+    """The number of items (zones, regions, accelerators, ...) of a factor table."""
+    return len(fs.regions) if table == "regions" else len(fs.tables[table].rows)
 
 
 def factor_rows(fs: FactorSet, table: str) -> list[dict]:
@@ -395,11 +521,35 @@ def run(profile: object, where: str) -> dict:
         raise failure(where, exc, "invalid profile: ") from None
 
 
+# The factor tables that list the known ids of a field, by the field's last name: a command
+# line user looks them up with `lca factors TABLE` (the API's users with GET /v1/factors/TABLE).
+ID_TABLES = {"preset": ("models",), "hardware": ("hardware",), "location": ("zones", "regions"),
+             "profile": ("datacenters",)}
+_TABLE_HINT = re.compile(r"; the factor tables? '\w+'(?: and '\w+')? lists? the known ones")
+_ROUTE = re.compile(r"GET /v1/factors(?:/(\w+))?")
+
+
+def in_cli_terms(field: str, message: str) -> str:
+    """An error message of the core as the command line says it: where to find the known ids
+    is a command (`lca factors hardware`), never an HTTP route."""
+    message = _ROUTE.sub(lambda m: f"`lca factors {m[1]}`" if m[1] else "`lca factors`",
+                         message)
+    tables = ID_TABLES.get(field.rsplit(".", 1)[-1])
+    if tables and message.startswith("unknown ") and "`lca factors" not in message:
+        message = _TABLE_HINT.sub("", message)
+        lists = " and ".join(f"`lca factors {t}`" for t in tables)
+        sep = " " if message.endswith(("?", ".")) else "; "
+        message += f"{sep}{lists} {'list' if len(tables) > 1 else 'lists'} the known ones"
+    return message
+
+
 def failure(where: str, error: LcaError, what: str = "") -> click.ClickException:
     """One line naming the file and, for an invalid input, each wrong field."""
     if isinstance(error, ProfileError):
         whole = ("", where, "card", "csv")  # errors about the file as a whole
-        details = "; ".join(e["message"] if e["field"] in whole else f"{e['field']}: {e['message']}"
-                            for e in error.errors)
+        details = "; ".join(
+            in_cli_terms(e["field"], e["message"]) if e["field"] in whole
+            else f"{e['field']}: {in_cli_terms(e['field'], e['message'])}"
+            for e in error.errors)
         return click.ClickException(f"{where}: {what}{details}")
     return click.ClickException(f"{where}: {error}")

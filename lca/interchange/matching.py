@@ -83,7 +83,7 @@ def locate(text: str | None, fs: FactorSet, training: dict, notes: Notes, origin
     if found is None:
         training["location"] = fs.defaults["zone"]
         why = (f"{origin} {text!r} names no known zone or cloud region" if text
-               else f"no {origin}")
+               else f"{origin} is not given")
         notes.warn("location-unrecognised", f"training: {why}; the world-average grid is used")
         return fs.defaults["zone"]
     training["location"] = found

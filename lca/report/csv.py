@@ -1,10 +1,20 @@
-"""Estimates as CSV: every figure, one per row, for spreadsheets."""
+"""Estimates as CSV, for spreadsheets.
+
+Two layouts, each naming every figure's unit: ``to_csv`` writes one figure per row, its unit in
+the ``unit`` column (value, low and high are in it); a table of many estimates (``lca batch
+--table``, one estimate per row, one figure per column) names each column's unit in its header,
+``column_header`` (``inference.per_request.gwp [kgCO2e]``), so that the file reads back without a
+units row.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+
+from lca.quantities import CANONICAL_UNITS, FIGURES, INDICATORS
 
 CSV_COLUMNS = ("name", "key", "value", "unit", "low", "high")
 
@@ -30,6 +40,24 @@ def quantities(result: Mapping) -> Iterator[dict]:
     for phase in ("training", "inference", "lifecycle"):
         if isinstance(result.get(phase), Mapping):
             yield from walk(result[phase], phase)
+
+
+@cache
+def _figure_units() -> dict[str, str]:
+    return {f.path: CANONICAL_UNITS[f.unit] if f.unit in INDICATORS else f.unit or "1"
+            for f in FIGURES}
+
+
+def figure_unit(path: str) -> str:
+    """The canonical unit of the figure at ``path`` (``inference.per_request.gwp`` ->
+    ``kgCO2e``); ``1`` for a bare number (counts, shares, the lifecycle's requests)."""
+    return _figure_units().get(path, "1")
+
+
+def column_header(path: str, unit: str) -> str:
+    """The header of a column of figures: its path and unit (``inference.per_request.gwp
+    [kgCO2e]``); a bare number's column has no unit (``lifecycle.requests``)."""
+    return path if unit == "1" else f"{path} [{unit}]"
 
 
 def to_csv(results: Mapping | Sequence[Mapping]) -> str:

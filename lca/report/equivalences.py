@@ -14,7 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lca.quantities import CANONICAL_UNITS
-from lca.units import conversion_factor
+from lca.report.format import count, significant
+from lca.units import UNITS, conversion_factor
+
+# Lengths an item measured in length (km driven) is shown in when it is short, smallest first.
+LENGTHS = ("mm", "cm", "m", "km")
 
 # The indicators with everyday items, in the order renderings show them.
 ILLUSTRATED = ("gwp", "energy", "water")
@@ -35,6 +39,7 @@ class Equivalence:
     source: str
     year: int
     note: str = ""
+    one: str = ""  # one item, for "one average shower per 65,800 requests"
 
     @property
     def per_item(self) -> float:
@@ -45,6 +50,7 @@ class Equivalence:
 EQUIVALENCES: tuple[Equivalence, ...] = (
     Equivalence(
         key="car_km_eu", indicator="gwp", item="km",
+        one="km driven by an average new car registered in Europe in 2023",
         label="km driven by an average new car registered in Europe in 2023",
         value=106.6, unit="gCO2e",
         source="European Environment Agency, provisional 2023 monitoring data on CO2 emissions "
@@ -56,7 +62,7 @@ EQUIVALENCES: tuple[Equivalence, ...] = (
     ),
     Equivalence(
         key="smartphone_charge", indicator="energy", item="charge",
-        label="full smartphone charges",
+        label="full smartphone charges", one="full smartphone charge",
         value=0.0116, unit="kWh",
         source="US EPA Greenhouse Gas Equivalencies Calculator, Calculations and References: "
                "8.22e-6 t CO2 per smartphone charged at 7.09e-4 t CO2/kWh, i.e. 0.0116 kWh per "
@@ -67,7 +73,7 @@ EQUIVALENCES: tuple[Equivalence, ...] = (
     ),
     Equivalence(
         key="shower_us", indicator="water", item="shower",
-        label="average showers (United States)",
+        label="average showers (United States)", one="average shower (United States)",
         value=59.8, unit="L",
         source="Water Research Foundation, Residential End Uses of Water, Version 2 (DeOreo et "
                "al. 2016), via the Alliance for Water Efficiency's home-water-works.org: 15.8 "
@@ -79,6 +85,7 @@ EQUIVALENCES: tuple[Equivalence, ...] = (
     Equivalence(
         key="drinking_day", indicator="water", item="day",
         label="days of an adult's adequate total water intake",
+        one="day of an adult's adequate total water intake",
         value=2.0, unit="L",
         source="EFSA Panel on Dietetic Products, Nutrition and Allergies, Scientific Opinion on "
                "Dietary Reference Values for water, EFSA Journal 8(3):1459: adequate total water "
@@ -100,7 +107,7 @@ def equivalents(indicator: str, amount: float) -> list[dict]:
         return []
     return [{"key": e.key, "label": e.label, "count": amount / e.per_item, "item": e.item,
              "value": e.value, "unit": e.unit, "source": e.source, "year": e.year,
-             "note": e.note}
+             "note": e.note, "one": e.one or e.label}
             for e in EQUIVALENCES if e.indicator == indicator]
 
 
@@ -111,3 +118,36 @@ def equivalents_of(indicator: str, quantity: Mapping | None) -> list[dict]:
         return []
     amount = quantity["value"] * conversion_factor(quantity["unit"], CANONICAL_UNITS[indicator])
     return equivalents(indicator, amount)
+
+
+def phrase(equivalent: Mapping, per: str | None = None) -> str:
+    """An equivalent (an entry of ``equivalents``) as words people read, never e-notation.
+
+    At least one item: the count (``95,600 km driven by ...``, ``10 million full smartphone
+    charges``). Less than one: an item measured in length reads in a shorter unit (``25.5 cm
+    driven by ...``, or ``less than 1 mm ...``); any other item, when the figure is ``per`` some
+    thing (``request``), as one item per so many things (``one average shower (United States)
+    per 65,800 requests``), else as a percentage of one item.
+    """
+    n, label, item = equivalent["count"], equivalent["label"], equivalent["item"]
+    if float(f"{n:.2e}") >= 1:
+        return f"{count(n)} {label}"
+    if _is_length(item) and label.startswith(f"{item} "):
+        rest = label[len(item):]
+        for unit in reversed(LENGTHS):
+            shown = n * conversion_factor(item, unit)
+            if float(f"{shown:.2e}") >= 1:
+                return f"{significant(shown)} {unit}{rest}"
+        return f"less than 1 {LENGTHS[0]}{rest}"
+    if n <= 0:
+        return f"0 {label}"
+    if per:
+        return f"one {equivalent['one']} per {count(1 / n)} {per}s"
+    return f"{significant(n * 100)} % of one {equivalent['one']}"
+
+
+def _is_length(item: str) -> bool:
+    try:
+        return UNITS.parse_units(item).dimensionality == UNITS.parse_units("m").dimensionality
+    except Exception:  # an item that is no unit ("shower") is no length
+        return False

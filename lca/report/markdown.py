@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 from lca.quantities import INDICATORS
-from lca.report.equivalences import ILLUSTRATED, ILLUSTRATION, equivalents_of
-from lca.report.format import number, percent
+from lca.report.equivalences import ILLUSTRATED, ILLUSTRATION, equivalents_of, phrase
+from lca.report.format import count, number, percent, quantity, quantity_range, shown_in
 
 # The reference request of the second indicator: Mistral AI, Carbone 4 and ADEME report the
 # marginal impact of one response of 400 output tokens, so the report compares the profiled
@@ -25,8 +25,12 @@ INDICATOR_NAMES = ("energy (facility electricity, kWh), gwp (greenhouse gases, 1
                    "(primary energy, MJ)")
 
 
-def to_markdown(result: Mapping) -> str:
+def to_markdown(result: Mapping, units: Mapping[str, str] | None = None) -> str:
     """The disclosure report of one estimate (``result``, as ``lca.estimate`` returns it).
+
+    Every figure is shown for people (``lca.report.format``): in the unit of its indicator
+    that keeps it between 1 and 999, three significant digits, or in the unit ``units`` asks
+    for by indicator (as a profile's ``units``, or a figure's own non-canonical unit).
 
     The three reporting indicators of the Mistral AI / Carbone 4 / ADEME approach — training
     impacts, marginal impact of one inference of 400 output tokens (``inference.per_request``,
@@ -36,11 +40,11 @@ def to_markdown(result: Mapping) -> str:
     """
     versions = result.get("versions") or {}
     sections = (
-        ("## 1. Training impacts", _training(result.get("training"))),
+        ("## 1. Training impacts", _training(result.get("training"), units)),
         (f"## 2. Marginal impact of one inference ({REFERENCE_OUTPUT_TOKENS} output tokens)",
-         _inference(result.get("inference"))),
-        ("## 3. Inference share of the lifecycle", _lifecycle(result)),
-        ("## Illustrations", [f"> {ILLUSTRATION}", "", *_illustrations(result)]),
+         _inference(result.get("inference"), units)),
+        ("## 3. Inference share of the lifecycle", _lifecycle(result, units)),
+        ("## Illustrations", [f"> {ILLUSTRATION}", "", *_illustrations(result, units)]),
         ("## Method and versions", [f"- Method version: {versions.get('method')}",
                                     f"- Factor set: {versions.get('factors')}",
                                     f"- Indicators: {INDICATOR_NAMES}"]),
@@ -63,17 +67,17 @@ def to_markdown(result: Mapping) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _training(training: Mapping | None) -> list[str]:
+def _training(training: Mapping | None, units: Mapping[str, str] | None) -> list[str]:
     """Indicator 1: the training impacts, total, operational and embodied."""
     if not training:
         return ["Not estimated: the profile has no training section."]
     return [*_indicator_table({"total": training.get("impacts"),
                                "operational": training.get("operational"),
-                               "embodied": training.get("embodied")}),
+                               "embodied": training.get("embodied")}, units),
             "", f"Training path: `{training.get('path')}`."]
 
 
-def _inference(inference: Mapping | None) -> list[str]:
+def _inference(inference: Mapping | None, units: Mapping[str, str] | None) -> list[str]:
     """Indicator 2: one request, said plainly when it is not the reference request."""
     if not inference:
         return ["Not estimated: the profile has no inference section."]
@@ -81,17 +85,18 @@ def _inference(inference: Mapping | None) -> list[str]:
     if tokens is not None and math.isclose(tokens, REFERENCE_OUTPUT_TOKENS, rel_tol=1e-6):
         intro = f"One request of {REFERENCE_OUTPUT_TOKENS} output tokens, training not included:"
     else:
-        shown = "an unknown number of" if tokens is None else f"{tokens:.4g}"
+        shown = "an unknown number of" if tokens is None else count(tokens)
         intro = (f"**Not the reference request**: these figures are for one request of {shown} "
                  f"output tokens, as profiled, not {REFERENCE_OUTPUT_TOKENS}; estimate again "
                  f"with `inference.output_tokens` = {REFERENCE_OUTPUT_TOKENS} for the reference "
                  "figure. Training not included:")
     return [intro, "", *_indicator_table({"per request": inference.get("per_request"),
-                                          "per output token": inference.get("per_output_token")}),
+                                          "per output token": inference.get("per_output_token")},
+                                         units),
             "", f"Inference path: `{inference.get('path')}`."]
 
 
-def _lifecycle(result: Mapping) -> list[str]:
+def _lifecycle(result: Mapping, units: Mapping[str, str] | None) -> list[str]:
     """Indicator 3: the shares of inference and training, and the lifecycle totals."""
     lifecycle = result.get("lifecycle") or {}
     inference = result.get("inference") or {}
@@ -102,38 +107,42 @@ def _lifecycle(result: Mapping) -> list[str]:
     lines = ["| indicator | inference | training |", "|---|---|---|"]
     lines += [f"| {k} | {percent(shares['inference'].get(k))} | "
               f"{percent(shares['training'].get(k))} |" for k in INDICATORS]
-    lines += ["", f"Over {number(inference.get('requests'))} requests:", ""]
+    lines += ["", f"Over {count(inference.get('requests'))} requests:", ""]
     lines += _indicator_table({"lifecycle total": lifecycle.get("total"),
                                "inference total": inference.get("total"),
-                               "per request, training amortised": lifecycle.get("per_request")})
+                               "per request, training amortised": lifecycle.get("per_request")},
+                              units)
     return lines
 
 
-def _indicator_table(columns: Mapping[str, Mapping | None]) -> list[str]:
+def _indicator_table(columns: Mapping[str, Mapping | None],
+                     units: Mapping[str, str] | None) -> list[str]:
     """A table of the indicators (rows) in each block given (columns); absent blocks left out."""
     present = {name: block for name, block in columns.items() if block}
     lines = ["| indicator | " + " | ".join(present) + " |",
              "|---|" + "---|" * len(present)]
     for k in INDICATORS:
-        cells = [_quantity(block.get(k)) for block in present.values()]
+        cells = [quantity_range(k, block.get(k), scale=shown_in(k, block.get(k), units))
+                 for block in present.values()]
         lines.append(f"| {k} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _illustrations(result: Mapping) -> list[str]:
+def _illustrations(result: Mapping, units: Mapping[str, str] | None) -> list[str]:
     """Everyday equivalents of the headline figures, then each item's source."""
-    figures = (("training", ("training", "impacts")),
-               ("one inference", ("inference", "per_request")),
-               ("lifecycle total", ("lifecycle", "total")))
+    figures = (("training", ("training", "impacts"), None),
+               ("one inference", ("inference", "per_request"), "request"),
+               ("lifecycle total", ("lifecycle", "total"), None))
     lines: list[str] = []
     sources: dict[str, dict] = {}
-    for label, (phase, block) in figures:
+    for label, (phase, block), per in figures:
         values = ((result.get(phase) or {}).get(block)) or {}
         for indicator in ILLUSTRATED:
             q = values.get(indicator)
             for e in equivalents_of(indicator, q):
-                lines.append(f"- {label}, {indicator} {number(q['value'])} {q['unit']}: about "
-                             f"{number(e['count'])} {e['label']}")
+                shown = quantity(indicator, q["value"], q["unit"],
+                                 scale=shown_in(indicator, q, units))
+                lines.append(f"- {label}, {indicator} {shown}: about {phrase(e, per)}")
                 sources[e["key"]] = e
     if not lines:
         return ["No figure to illustrate."]
@@ -161,16 +170,6 @@ def _output_tokens(inference: Mapping) -> float | None:
     if not per_request.get("value") or not per_token.get("value"):
         return None
     return per_request["value"] / per_token["value"]
-
-
-def _quantity(q: Mapping | None) -> str:
-    """A figure with its unit and range, for a table cell."""
-    if not q or q.get("value") is None:
-        return "n/a"
-    text = f"{number(q['value'])} {q['unit']}"
-    if q.get("low") is not None and q.get("high") is not None:
-        text += f" ({number(q['low'])} to {number(q['high'])})"
-    return text
 
 
 def _cell(value: object) -> str:

@@ -91,7 +91,7 @@ def test_estimate_prints_every_format(files, source, fmt, expected):
 def test_estimate_table_shows_the_headline_figures_and_illustrations(files):
     out = ok(invoke("estimate", files["json"], "--format", "table")).stdout
     gwp = estimate(PROFILE)["training"]["impacts"]["gwp"]["value"]
-    assert f"{gwp:.4g}" in out
+    assert f"{float(f'{gwp / 1000:.3g}'):g} t CO2e" in out  # kgCO2e shown in tonnes
     assert "illustrations only" in out and "km driven" in out
 
 
@@ -126,12 +126,16 @@ def test_huggingface_format_of_an_inference_only_profile_is_a_clear_error(tmp_pa
 
 def test_compare_json_is_the_library_comparison(files):
     result = ok(invoke("compare", files["json"], files["other"], "--format", "json"))
+    assert json.loads(result.stdout) == compare([PROFILE, OTHER], 0, uncertainty={})
+    result = ok(invoke("compare", files["json"], files["other"], "--format", "json",
+                       "--no-uncertainty"))
     assert json.loads(result.stdout) == compare([PROFILE, OTHER], 0)
 
 
 @pytest.mark.parametrize(("fmt", "expected"), [
-    ("table", "llama-3.1-8b, USA vs llama-3.1-8b, FRA"),
-    ("csv", "scenario,block,indicator,unit,value,delta,relative_delta,rank"),
+    ("table", "llama-3.1-8b, USA: change"),
+    ("csv", "scenario,block,indicator,unit,value,low,high,delta,relative_delta,rank,"
+            "probability_below_baseline"),
     ("markdown", "# Comparison against llama-3.1-8b, FRA"),
 ])
 def test_compare_prints_every_format(files, fmt, expected):
@@ -170,8 +174,8 @@ def test_compare_names_the_file_of_an_invalid_profile(files, tmp_path):
 
 # ---- batch ----
 
-def test_batch_prints_one_result_line_per_profile(files):
-    result = ok(invoke("batch", files["jsonl"]))
+def test_batch_full_prints_one_whole_result_line_per_profile(files):
+    result = ok(invoke("batch", files["jsonl"], "--full"))
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["line"] for line in lines] == [1, 2]
     assert [line["estimate"] for line in lines] == [
@@ -183,7 +187,7 @@ def test_batch_goes_on_after_invalid_lines_and_exits_non_zero(tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join([json.dumps(PROFILE), "{not json", "", json.dumps(
         {"model": "gpt-17", "inference": {}}), json.dumps(OTHER)]) + "\n")
-    result = invoke("batch", path)
+    result = invoke("batch", path, "--full")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -201,7 +205,7 @@ def test_batch_of_many_lines_keeps_their_order(tmp_path):
     path = tmp_path / "many.jsonl"
     path.write_text("\n".join(json.dumps(p) for p in profiles))
     lines = [json.loads(line) for line in ok(invoke("batch", path)).stdout.splitlines()]
-    assert [line["estimate"]["name"] for line in lines] == [p["name"] for p in profiles]
+    assert [line["name"] for line in lines] == [p["name"] for p in profiles]
 
 
 def test_batch_table_prints_a_csv_row_of_figures_per_line(tmp_path):
@@ -215,11 +219,12 @@ def test_batch_table_prints_a_csv_row_of_figures_per_line(tmp_path):
     assert [row["line"] for row in rows] == ["1", "2", "3", "4"]
     for row, profile in ((rows[0], PROFILE), (rows[3], OTHER)):
         single = estimate({**profile, "uncertainty": False})["inference"]
-        assert float(row["inference.per_request.gwp"]) == single["per_request"]["gwp"]["value"]
+        assert float(row["inference.per_request.gwp [kgCO2e]"]) == single["per_request"]["gwp"][
+            "value"]
         assert row["inference_path"] == single["path"] and row["error"] == ""
     assert rows[1]["error"] == "line 2: not valid JSON"
     assert rows[2]["error"].startswith("model.preset: unknown model preset")
-    assert rows[2]["inference.per_request.gwp"] == ""
+    assert rows[2]["inference.per_request.gwp [kgCO2e]"] == ""
 
 
 def test_batch_table_names_an_unknown_output(files):
@@ -240,7 +245,9 @@ def test_factors_lists_the_factor_sets(fmt, factors):
     out = ok(invoke("factors", "--format", fmt)).stdout
     assert factors.version in out
     if fmt == "json":
-        assert json.loads(out)[0]["zones"] == len(factors.tables["zones"].rows) * 4
+        first = json.loads(out)[0]
+        assert first["zones"] == len(factors.tables["zones"].rows)
+        assert first["regions"] == len(factors.regions)
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
