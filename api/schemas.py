@@ -102,6 +102,10 @@ EstimateSchema = _schema("Estimate", {
 class FieldErrorSchema(ma.Schema):
     field = f.String(required=True, metadata={"description": "dotted path of the field"})
     message = f.String(required=True)
+    suggestions = f.List(f.String(), metadata={
+        "description": "for an unknown id (model preset, hardware, location, data-centre "
+                       "profile): the known ids it most likely means, best first (at most 5); "
+                       "absent when none is close"})
 
 
 class ProblemSchema(ma.Schema):
