@@ -266,8 +266,8 @@ def _cell(value: object, width: int = 60) -> str:
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get(
     "PORT", "8000")), show_default="$PORT or 8000", help="Port to listen on.")
-@click.option("--host", help="Interface to bind (gunicorn.conf.py default 0.0.0.0; "
-              "--dev: 127.0.0.1).")
+@click.option("--host", help="Interface to bind (default $HOST, else 127.0.0.1: this "
+              "machine only; 0.0.0.0 serves other machines too).")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloader and "
               "debugger, instead of gunicorn.")
 def serve(port: int, host: str | None, dev: bool) -> None:
@@ -286,7 +286,8 @@ def serve(port: int, host: str | None, dev: bool) -> None:
         env["HOST"] = host
     config = gunicorn_config()
     command = [sys.executable, "-m", "gunicorn"]
-    command += ["-c", str(config)] if config else ["--bind", f"{host or '0.0.0.0'}:{port}"]
+    bind = f"{host or os.environ.get('HOST', '127.0.0.1')}:{port}"
+    command += ["-c", str(config)] if config else ["--bind", bind]
     command.append("api:create_app()")
     try:
         os.execve(sys.executable, command, env)
