@@ -120,7 +120,7 @@ def scenario_errors(error: ProfileError, paths: Sequence[str]) -> str:
 @click.argument("profiles", type=FILE)
 @click.option("--table", "as_table", is_flag=True,
               help="print one CSV row of central figures (canonical units) per line instead "
-                   "of full JSON results: for large files, many times faster (lca.table)")
+                   "of full JSON results: for large files, many times faster (lca.estimate_table)")
 @click.option("--output", "outputs", multiple=True, metavar="PATH",
               help="with --table: a figure to print, by its path in an estimate "
                    "(inference.per_request.gwp); repeat for more")
@@ -161,7 +161,7 @@ def batch_lines(lines: Sequence[tuple[int, str]]) -> int:
 
 
 def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str]) -> int:
-    """Print the CSV table of numbered JSON lines (lca.table); the count of invalid ones."""
+    """Print the CSV table of numbered JSON lines (lca.estimate_table); how many are invalid."""
     parsed, unparsed = [], {}
     for position, (number, line) in enumerate(lines):
         try:
@@ -192,7 +192,7 @@ def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str]) -> int
 
 
 def batch_results(lines: Sequence[tuple[int, str]]) -> list[dict]:
-    """The result lines for numbered JSON lines, estimated together (lca.batch)."""
+    """The result lines for numbered JSON lines, estimated together (lca.estimate_batch)."""
     parsed: dict[int, object] = {}
     results: dict[int, dict] = {}
     for number, line in lines:
