@@ -121,8 +121,17 @@ def suggest(text: object, fs: FactorSet, kind: str, limit: int = LIMIT) -> list[
     return ranked[:limit]
 
 
+def closest(text: object, options: Iterable[str], limit: int = 3) -> list[str]:
+    """The options that are close spellings of ``text`` (a field name misspelt: "ouput_tokens"
+    -> output_tokens), best first, at most ``limit``."""
+    if not isinstance(text, str) or len(text) > 200:
+        return []
+    return difflib.get_close_matches(text, list(options), n=limit, cutoff=CUTOFF)
+
+
 def did_you_mean(suggestions: list[str]) -> str:
-    """The message's tail for ``suggestions``: "; did you mean a, b?" (empty when none)."""
+    """The words for ``suggestions`` after the unknown value: " (did you mean a, b?)", empty
+    when there are none."""
     if not suggestions:
         return ""
-    return f"; did you mean {', '.join(suggestions)}?"
+    return f" (did you mean {', '.join(suggestions)}?)"

@@ -15,7 +15,7 @@ from lca.factors import Factor, FactorSet
 from lca.model.warnings import warning
 from lca.quantities import FIELDS, SECTION_KEYS, Spread, section_fields
 from lca.reading.shape import GIVEN
-from lca.suggest import did_you_mean, suggest
+from lca.suggest import closest, did_you_mean, suggest
 
 NAN = float("nan")
 
@@ -98,7 +98,9 @@ class Planner:
         for key in raw:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
-                self.error(where, f"unknown field; allowed here: {', '.join(sorted(allowed))}")
+                near = closest(key, allowed)
+                self.error(where, f"unknown field{did_you_mean(near)}; allowed here: "
+                           f"{', '.join(sorted(allowed))}", near)
         return dict(raw)
 
     def choice(self, raw: Mapping, key: str, options: tuple[str, ...], path: str) -> str | None:

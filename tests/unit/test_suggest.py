@@ -79,8 +79,9 @@ def test_the_error_of_an_unknown_id_names_the_field_and_lists_suggestions():
     errors |= errors_of({"model": "llama-3.1-8b",
                          "inference": {"location": "USA", "datacenter": "metta"}})
     assert errors["inference.datacenter.profile"]["suggestions"] == ["meta"]
-    assert "did you mean nvidia-h100-sxm, nvidia-h100-pcie?" in errors["inference.hardware"][
-        "message"]
+    assert errors["inference.hardware"]["message"] == (
+        "unknown hardware 'H100' (did you mean nvidia-h100-sxm, nvidia-h100-pcie?); the factor "
+        "table 'hardware' lists the known ones")
 
 
 def test_an_unknown_id_like_nothing_has_no_suggestions_member():
@@ -110,3 +111,15 @@ def test_the_command_line_says_did_you_mean(tmp_path):
     assert result.exit_code != 0
     assert "inference.location" in result.output
     assert "did you mean FRA" in result.output
+
+
+def test_a_misspelt_field_suggests_the_field_it_resembles():
+    error = errors_of({"model": "llama-3.1-8b", "inference": {"ouput_tokens": 400}})
+    found = error["inference.ouput_tokens"]
+    assert found["suggestions"][0] == "output_tokens"
+    assert found["message"].startswith("unknown field (did you mean output_tokens")
+
+
+def test_a_field_like_none_gets_the_allowed_list_only():
+    found = errors_of({"model": "llama-3.1-8b", "inference": {"zzz": 1}})["inference.zzz"]
+    assert "suggestions" not in found and "allowed here: " in found["message"]
