@@ -143,7 +143,7 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
     base = baseline_index(scenarios, baseline)
     scores, profiles = _split_scores(scenarios)
     outcomes = calculate_many(estimator_for(factors), profiles)
-    errors = [{"field": f"scenarios[{o.index}].{e['field']}".rstrip("."), "message": e["message"]}
+    errors = [{**e, "field": f"scenarios[{o.index}].{e['field']}".rstrip(".")}
               for o in outcomes if o.error is not None for e in o.error.errors]
     if errors:
         raise ProfileError(errors)

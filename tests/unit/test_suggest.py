@@ -123,3 +123,22 @@ def test_a_misspelt_field_suggests_the_field_it_resembles():
 def test_a_field_like_none_gets_the_allowed_list_only():
     found = errors_of({"model": "llama-3.1-8b", "inference": {"zzz": 1}})["inference.zzz"]
     assert "suggestions" not in found and "allowed here: " in found["message"]
+
+
+def test_a_comparison_keeps_the_suggestions_of_its_scenarios():
+    from lca import compare
+
+    with pytest.raises(ProfileError) as caught:
+        compare([{"model": "llama-3.1-8b", "inference": {}},
+                 {"model": "llama-3.1-8b", "inference": {"hardware": "H100"}}])
+    (error,) = caught.value.errors
+    assert error["field"] == "scenarios[1].inference.hardware"
+    assert error["suggestions"] == ["nvidia-h100-sxm", "nvidia-h100-pcie"]
+
+
+def test_a_batch_item_error_keeps_its_suggestions():
+    from lca import estimate_batch
+
+    results = list(estimate_batch([{"model": "llama 3 70b", "inference": {}}]))
+    (error,) = results[0]["error"]["errors"]
+    assert error["suggestions"] == ["llama-3-70b"]
