@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from lca.factors import FactorSet
 
@@ -31,6 +32,9 @@ LIMIT = 5
 
 CUTOFF = 0.75
 """The least difflib ratio (0..1) between the text and a name for a close spelling."""
+
+MAX_TEXT = 100
+"""A longer text is no id anyone meant: it gets no suggestion (and costs no matching)."""
 
 KINDS = ("models", "hardware", "datacenters", "zones", "locations")
 """What can be suggested: a factor table's ids, or ``locations`` (zones and cloud regions)."""
@@ -78,37 +82,89 @@ def _common_name(text: str, fs: FactorSet, kind: str) -> str | None:
     return None
 
 
-def _score(text: str, words: tuple[str, ...], names: Iterable[str]) -> float:
-    """How well ``text`` names a candidate going by ``names``: 0 (not at all) to 1 (the same)."""
+@dataclass(frozen=True)
+class _Name:
+    """One name a candidate goes by, split once: its words, as a set, and run together."""
+
+    words: tuple[str, ...]
+    word_set: frozenset[str]
+    compact: str
+    telling: bool
+
+
+_INDEX: dict[tuple[int, str], tuple[FactorSet, dict[str, tuple[_Name, ...]], dict[str, int]]] = {}
+
+
+def _index(fs: FactorSet, kind: str) -> tuple[dict[str, tuple[_Name, ...]], dict[str, int]]:
+    """The candidates' names, split, and each id's place (ties keep the tables' order), made
+    once per factor set and kind: a batch of many wrong profiles pays for it once."""
+    cached = _INDEX.get((id(fs), kind))
+    if cached is not None and cached[0] is fs:
+        return cached[1], cached[2]
+    names = {}
+    for key, texts in candidates(fs, kind).items():
+        split = [_words(t) for t in texts]
+        names[key] = tuple(_Name(w, frozenset(w), "".join(w), _telling(w)) for w in split if w)
+    order = {key: i for i, key in enumerate(names)}
+    if len(_INDEX) >= 32:  # factor sets are few and long-lived; bound it anyway
+        _INDEX.clear()
+        _MEMO.clear()
+    _INDEX[(id(fs), kind)] = (fs, names, order)
+    return names, order
+
+
+def _score(words: tuple[str, ...], telling: bool, matcher: difflib.SequenceMatcher,
+           names: Iterable[_Name]) -> float:
+    """How well the text (its ``words``; ``matcher`` holds it run together as its second
+    sequence) names a candidate going by ``names``: 0 (not at all) to 1 (the same)."""
     best = 0.0
-    compact = "".join(words)
+    compact, given = "".join(words), frozenset(words)
     for name in names:
-        theirs = _words(name)
-        if not theirs:
-            continue
-        if words == theirs or compact == "".join(theirs):
+        if words == name.words or compact == name.compact:
             return 1.0
-        if _telling(words) and set(words) <= set(theirs):
-            best = max(best, 0.9 - 0.01 * len(set(theirs) - set(words)))
-        elif _telling(theirs) and len(theirs) > 1 and set(theirs) <= set(words):
-            best = max(best, 0.85 - 0.01 * len(set(words) - set(theirs)))
-        ratio = difflib.SequenceMatcher(None, compact, "".join(theirs)).ratio()
-        if ratio >= CUTOFF:
-            best = max(best, 0.8 * ratio)
+        if telling and given <= name.word_set:
+            best = max(best, 0.9 - 0.01 * len(name.word_set - given))
+        elif name.telling and len(name.words) > 1 and name.word_set <= given:
+            best = max(best, 0.85 - 0.01 * len(given - name.word_set))
+        matcher.set_seq1(name.compact)
+        if (matcher.real_quick_ratio() >= CUTOFF and matcher.quick_ratio() >= CUTOFF
+                and matcher.ratio() >= CUTOFF):
+            best = max(best, 0.8 * matcher.ratio())
     return best
 
 
 def suggest(text: object, fs: FactorSet, kind: str, limit: int = LIMIT) -> list[str]:
     """The ids of ``kind`` (see KINDS) that ``text`` most likely means, best first, at most
-    ``limit``; empty when nothing is close (a non-string, or a text that names nothing)."""
-    if not isinstance(text, str) or not text.strip() or len(text) > 200:
+    ``limit``; empty when nothing is close (a non-string, or a text that names nothing).
+
+    A few milliseconds for places (about 430 names); the answers are remembered per factor
+    set, kind and text, so a log repeating one wrong value pays once.
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
         return []
+    names, order = _index(fs, kind)
+    memo = _MEMO.setdefault((id(fs), kind), {})
+    if text not in memo:
+        if len(memo) >= 4096:
+            memo.clear()
+        memo[text] = _suggest(text, fs, kind, names, order)
+    return memo[text][:limit]
+
+
+_MEMO: dict[tuple[int, str], dict[str, list[str]]] = {}
+
+
+def _suggest(text: str, fs: FactorSet, kind: str, names: dict[str, tuple[_Name, ...]],
+             order: dict[str, int]) -> list[str]:
     words = _words(text)
     if not words:
         return []
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2("".join(words))
+    telling = _telling(words)
     scored: dict[str, float] = {}
-    for key, names in candidates(fs, kind).items():
-        score = _score(text, words, names)
+    for key, known in names.items():
+        score = _score(words, telling, matcher, known)
         if score > 0:
             scored[key] = score
     common = _common_name(text, fs, kind)
@@ -116,15 +172,13 @@ def suggest(text: object, fs: FactorSet, kind: str, limit: int = LIMIT) -> list[
         scored[common] = 2.0
     if scored and max(scored.values()) >= 1.0:  # a sure match: no mere spellings beside it
         scored = {key: score for key, score in scored.items() if score >= WORDS}
-    order = list(candidates(fs, kind))  # the tables' order breaks ties
-    ranked = sorted(scored, key=lambda key: (-scored[key], order.index(key)))
-    return ranked[:limit]
+    return sorted(scored, key=lambda key: (-scored[key], order.get(key, len(order))))[:LIMIT]
 
 
 def closest(text: object, options: Iterable[str], limit: int = 3) -> list[str]:
     """The options that are close spellings of ``text`` (a field name misspelt: "ouput_tokens"
     -> output_tokens), best first, at most ``limit``."""
-    if not isinstance(text, str) or len(text) > 200:
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
         return []
     return difflib.get_close_matches(text, list(options), n=limit, cutoff=CUTOFF)
 
