@@ -1,8 +1,9 @@
 """The repository stands alone: a clone holds everything its text refers to.
 
 - No tracked text file names a build machine's folder or the notes kept beside the repository.
-  The rule: a home or work folder (``/home/``, ``/Users/``, ``/root/``, ``/work/``) or a link
-  to the sibling ``shared`` folder is refused everywhere; ``/tmp/`` is refused in data and
+  The rule: a user's or a build's folder at the top of the file system (home, Users, root,
+  work: ``EVERYWHERE``) or a path into the folder of notes kept beside the repository is
+  refused everywhere; ``/tmp/`` is refused in data and
   documentation (factors, docs, examples, web pages, Markdown), where a reader would take it
   for a path to use, and allowed in code and tests, where it is a scratch place at run time.
 - Every link and every backticked file path of the README resolves to a file inside the
@@ -59,7 +60,8 @@ def test_no_tracked_file_names_a_build_machine_path():
 
 def test_the_scan_sees_what_it_refuses():
     """The test above can fail: its patterns match the paths it is meant to refuse."""
-    line = "see " + SEP.join(["", "home", "me", "x.md"]) + " and " + "../shared/design/x.md"
+    line = "see " + SEP.join(["", "home", "me", "x.md"]) + " and " + SEP.join(
+        ["..", "shared", "design", "x.md"])
     assert [p for p in EVERYWHERE if p in line] == [EVERYWHERE[0], EVERYWHERE[4], EVERYWHERE[5]]
     assert is_data_or_doc("factors/2026.1/constants.csv") and not is_data_or_doc("lca/units.py")
 
@@ -87,8 +89,8 @@ def test_readme_links_and_paths_resolve_inside_the_repository():
 
 
 def test_the_reference_finder_sees_links_and_paths():
-    text = "[notes](../shared/m.md#a), [site](https://x.org/a.md), `lca/units.py`, `/openapi.json`"
-    assert local_references(text) == ["../shared/m.md", "lca/units.py"]
+    text = "[notes](../notes/m.md#a), [site](https://x.org/a.md), `lca/units.py`, `/openapi.json`"
+    assert local_references(text) == ["../notes/m.md", "lca/units.py"]
 
 
 LCA_NAME = re.compile(r"(?<![\w./-])lca(?:\.[A-Za-z_]\w*)+")
