@@ -2,8 +2,9 @@
 
 A user writes what they know: "H100", "France", "us-east-1", "llama 3 70b". ``suggest`` finds the
 factor-set ids such a text most likely means, from the ids themselves, the tables' labels and the
-common names the importers already read (lca.interchange.matching). Pure: it reads only the
-factor set it is given.
+common names the importers already read (lca.interchange.matching). No I/O: it reads only the
+factor set it is given, and remembers its answers. difflib (the standard library) is enough for
+a few hundred short names; a fuzzy-matching package would add a dependency for no better answer.
 
 The rules, best first (a candidate's score is the best over its names, an id and a label):
 
