@@ -15,7 +15,7 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-serve: $(STAMP)  ## serve the API on http://localhost:$(PORT) with the built-in factors
+serve: $(STAMP)  ## serve the API on http://127.0.0.1:$(PORT) (HOST=0.0.0.0 to serve other machines)
 	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py "api:create_app()"
 
 test: $(STAMP)  ## run the whole test suite

@@ -3,7 +3,9 @@
 import multiprocessing
 import os
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+# Loopback unless HOST says otherwise: `make serve` and `lca serve` answer this machine only;
+# HOST=0.0.0.0 serves other machines too. The Procfile sets HOST=0.0.0.0, as platforms need.
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # The estimate is CPU-bound arithmetic: one synchronous worker per core, plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 
 import flask_smorest
-from flask import Request, Response, g, request
+from flask import Request, Response, current_app, g, request
 from webargs.flaskparser import FlaskParser
 
 from api.errors import PROBLEM_JSON, problem
@@ -70,7 +70,7 @@ PROBLEMS = {
     400: "Unreadable JSON (syntax, encoding or nesting depth)",
     404: "No such resource",
     413: "Body over the size limit",
-    415: "Body is not application/json",
+    415: "Body of a media type the operation does not read (see its request body)",
     422: "Invalid input: every wrong field is listed in `errors`",
 }
 
@@ -97,6 +97,24 @@ class Blueprint(flask_smorest.Blueprint):
             def with_body(*args: object, **kwargs: object) -> object:
                 return view(*args, g.get("lca_body"), **kwargs)
             return document(with_body)
+        return decorate
+
+    def accepts(self, media_type: str, reader: BodyReader, schema: dict,
+                example: object = None) -> Callable:
+        """The view also reads bodies of ``media_type`` (besides JSON), with ``reader``, which
+        turns the raw bytes into the JSON body the view's arguments take; the request body's
+        document lists the type with ``schema``. Put it above the view's other decorators."""
+        content: dict = {"schema": schema}
+        if example is not None:
+            content["example"] = example
+        document = self.doc(requestBody={"content": {media_type: content}})
+
+        def decorate(view: Callable) -> Callable:
+            view = document(view)
+            readers = dict(getattr(view, VIEW_READERS, {}))
+            readers[media_type] = reader
+            setattr(view, VIEW_READERS, readers)
+            return view
         return decorate
 
     def problems(self, *codes: int) -> Callable:
@@ -150,12 +168,39 @@ def register_body_reader(media_type: str, reader: BodyReader) -> None:
     BODY_READERS[media_type] = reader
 
 
-def reader_for(mimetype: str) -> BodyReader | None:
-    """The reader of a media type; any ``+json`` type is JSON."""
-    found = BODY_READERS.get(mimetype)
+VIEW_READERS = "_lca_body_readers"
+"""The attribute of a view function holding the readers of the media types that view alone
+accepts (Blueprint.accepts)."""
+
+
+def view_readers() -> dict[str, BodyReader]:
+    """The readers of the media types the request's view accepts besides the service-wide
+    ones (Blueprint.accepts): a CSV to the CodeCarbon import, say, but not to estimates."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
+    return dict(getattr(view, VIEW_READERS, {}))
+
+
+def reader_for(mimetype: str, extra: dict[str, BodyReader] | None = None
+               ) -> BodyReader | None:
+    """The reader of a media type, from BODY_READERS and ``extra``; any ``+json`` type is
+    JSON."""
+    found = (extra or {}).get(mimetype) or BODY_READERS.get(mimetype)
     if found is None and is_json(mimetype):
         found = read_json
     return found
+
+
+def read_text(raw: bytes) -> str:
+    """A text body (a CSV file, a model card) as a string: UTF-8, a byte-order mark
+    dropped."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableBodyError(f"the body is not UTF-8 text (byte {exc.start})",
+                                  "unreadable-text") from None
 
 
 def read_body() -> Response | None:
@@ -166,10 +211,11 @@ def read_body() -> Response | None:
     """
     if request.method not in ("POST", "PUT", "PATCH") or request.routing_exception is not None:
         return None
-    reader = reader_for(request.mimetype)
+    extra = view_readers()
+    reader = reader_for(request.mimetype, extra)
     if reader is None:
         return problem(415, "Unsupported Media Type",
-                       f"send the body as {' or '.join(BODY_READERS)}",
+                       f"send the body as {' or '.join({**BODY_READERS, **extra})}",
                        kind="unsupported-media-type")
     try:
         g.lca_body = reader(request.get_data(cache=True))

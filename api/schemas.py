@@ -102,6 +102,10 @@ EstimateSchema = _schema("Estimate", {
 class FieldErrorSchema(ma.Schema):
     field = f.String(required=True, metadata={"description": "dotted path of the field"})
     message = f.String(required=True)
+    suggestions = f.List(f.String(), metadata={
+        "description": "for an unknown id (model preset, hardware, location, data-centre "
+                       "profile): the known ids it most likely means, best first (at most 5); "
+                       "absent when none is close"})
 
 
 class ProblemSchema(ma.Schema):
@@ -335,6 +339,9 @@ class IndicatorComparisonSchema(ma.Schema):
     ranks = f.List(f.Integer(allow_none=True), required=True,
                    metadata={"description": "1 = lowest footprint; ties share a rank"})
     best = f.Integer(allow_none=True, required=True)
+    best_label = f.String(allow_none=True, required=True, metadata={
+        "description": "the best scenario's name, else a label made from what it runs and its "
+                       "place, scenarios[i]"})
     rank_probabilities = f.List(f.Float(allow_none=True), metadata={
         "description": "share of Monte Carlo draws in which each scenario keeps its rank"})
     probability_below_baseline = f.List(f.Float(allow_none=True), metadata={
@@ -357,6 +364,9 @@ class TargetSchema(ma.Schema):
     indicator = f.String(required=True)
     reaching = f.List(f.Integer(), required=True)
     selected = f.Integer(allow_none=True, required=True)
+    selected_label = f.String(allow_none=True, required=True, metadata={
+        "description": "the selected scenario's name, else a label made from what it runs and "
+                       "its place, scenarios[i]"})
     message = f.String()
     saving_vs_baseline = f.Dict(keys=f.String(), values=f.Nested(SavingSchema, allow_none=True))
 
@@ -375,12 +385,17 @@ class RightSizingSchema(ma.Schema):
 class BaselineSchema(ma.Schema):
     index = f.Integer(required=True)
     name = f.String(allow_none=True, required=True)
+    label = f.String(required=True, metadata={
+        "description": "its name, else a label made from what it runs and its place"})
 
 
 class ComparisonSchema(ma.Schema):
     """Every estimate, and per block and indicator the comparison against the baseline."""
 
     baseline = f.Nested(BaselineSchema, required=True)
+    labels = f.List(f.String(), required=True, metadata={
+        "description": "each scenario's name, else a label made from what it runs (model, "
+                       "hardware, location) and its place, scenarios[i]"})
     estimates = f.List(f.Nested(EstimateSchema), required=True)
     comparison = f.Dict(keys=f.String(), values=f.Dict(
         keys=f.String(), values=f.Nested(IndicatorComparisonSchema)), required=True)

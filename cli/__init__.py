@@ -192,7 +192,7 @@ def scenario_errors(error: ProfileError, paths: Sequence[str]) -> str:
 @click.option("--table", "as_table", is_flag=True,
               help="print one CSV row of central figures per line instead of JSON results, "
                    "each column's unit in its header: for large files, many times faster "
-                   "(lca.engine.table.estimate_table)")
+                   "(lca.estimate_table)")
 @click.option("--output", "outputs", multiple=True, metavar="PATH",
               help="with --table: a figure to print, by its path in an estimate "
                    "(inference.per_request.gwp); repeat for more")
@@ -251,7 +251,7 @@ def batch_lines(lines: Sequence[tuple[int, str]], units: Mapping[str, str] | Non
 
 def batch_table(lines: Sequence[tuple[int, str]], outputs: Sequence[str],
                 units: Mapping[str, str] | None = None) -> int:
-    """Print the CSV table of numbered JSON lines (lca.engine.table), each column's unit in
+    """Print the CSV table of numbered JSON lines (lca.estimate_table), each column's unit in
     its header (in ``units`` where asked); the count of invalid ones."""
     parsed, unparsed = [], {}
     for position, (number, line) in enumerate(lines):
@@ -304,7 +304,7 @@ def column_unit(output: str, units: Mapping[str, str] | None) -> tuple[str, floa
 
 def batch_results(lines: Sequence[tuple[int, str]], units: Mapping[str, str] | None = None
                   ) -> list[dict]:
-    """The result lines for numbered JSON lines, estimated together (lca.engine.batch),
+    """The result lines for numbered JSON lines, estimated together (lca.estimate_batch),
     with the display ``units`` over each profile's own."""
     parsed: dict[int, object] = {}
     results: dict[int, dict] = {}
@@ -392,8 +392,8 @@ def _cell(value: object, width: int = 60) -> str:
 @main.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=lambda: int(os.environ.get(
     "PORT", "8000")), show_default="$PORT or 8000", help="Port to listen on.")
-@click.option("--host", help="Interface to bind (gunicorn.conf.py default 0.0.0.0; "
-              "--dev: 127.0.0.1).")
+@click.option("--host", help="Interface to bind (default $HOST, else 127.0.0.1: this "
+              "machine only; 0.0.0.0 serves other machines too).")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloader and "
               "debugger, instead of gunicorn.")
 def serve(port: int, host: str | None, dev: bool) -> None:
@@ -412,7 +412,8 @@ def serve(port: int, host: str | None, dev: bool) -> None:
         env["HOST"] = host
     config = gunicorn_config()
     command = [sys.executable, "-m", "gunicorn"]
-    command += ["-c", str(config)] if config else ["--bind", f"{host or '0.0.0.0'}:{port}"]
+    bind = f"{host or os.environ.get('HOST', '127.0.0.1')}:{port}"
+    command += ["-c", str(config)] if config else ["--bind", bind]
     command.append("api:create_app()")
     try:
         os.execve(sys.executable, command, env)

@@ -2,7 +2,8 @@
 
 A comparison is a batch (lca.engine.batch) plus, for ``inference.per_request``, ``training.impacts``
 and ``lifecycle.total``, each scenario's value in canonical units, its absolute and relative
-delta against the baseline, its rank (1 = lowest footprint; ties share a rank) and the best one.
+delta against the baseline, its rank (1 = lowest footprint; ties share a rank) and the best one,
+by index and by label (``scenario_label``: its name, else what it runs).
 A sweep expands a base profile over ``vary`` (field path -> values) into the cartesian product.
 """
 
@@ -97,6 +98,27 @@ def baseline_index(scenarios: Sequence[Mapping], baseline: object) -> int:
                                                          "scenario"}])
 
 
+def scenario_label(profile: object, index: int) -> str:
+    """How a scenario is named to people: its ``name``, else what it runs (model, hardware,
+    location, from its inference section, else its training one) and its place in the list,
+    ``scenarios[i]``, which keeps generated labels distinct."""
+    if isinstance(profile, Mapping) and isinstance(profile.get("name"), str) \
+            and profile["name"].strip():
+        return profile["name"]
+    where = f"scenarios[{index}]"
+    if not isinstance(profile, Mapping):
+        return where
+    model = profile.get("model")
+    if isinstance(model, Mapping):
+        model = model.get("preset") or (f"{model['parameters']:g} parameters" if isinstance(
+            model.get("parameters"), (int, float)) else model.get("parameters"))
+    phase = next((profile[k] for k in ("inference", "training")
+                  if isinstance(profile.get(k), Mapping)), {})
+    parts = [v for v in (model, phase.get("hardware"), phase.get("location"))
+             if isinstance(v, str) and v]
+    return f"{', '.join(parts)} ({where})" if parts else where
+
+
 def ranks(values: Sequence[float | None]) -> list[int | None]:
     """Competition ranks, 1 for the lowest value; equal values share a rank; None is unranked."""
     present = sorted(v for v in values if v is not None)
@@ -121,7 +143,7 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
     base = baseline_index(scenarios, baseline)
     scores, profiles = _split_scores(scenarios)
     outcomes = calculate_many(estimator_for(factors), profiles)
-    errors = [{"field": f"scenarios[{o.index}].{e['field']}".rstrip("."), "message": e["message"]}
+    errors = [{**e, "field": f"scenarios[{o.index}].{e['field']}".rstrip(".")}
               for o in outcomes if o.error is not None for e in o.error.errors]
     if errors:
         raise ProfileError(errors)
@@ -134,12 +156,15 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
                 f"{len(outcomes)} scenarios x {samples} samples exceeds "
                 f"{mc.MAX_SAMPLES_PER_REQUEST:,}; ask for fewer samples")}])
         runs = [mc.simulate(o.reading, samples, seed) for o in outcomes]
-    comparison = _comparison(outcomes, runs, base)
+    labels = [scenario_label(p, i) for i, p in enumerate(profiles)]
+    comparison = _comparison(outcomes, runs, base, labels)
     estimates = [render(o.reading, o.outputs) if runs is None
                  else with_monte_carlo(o.reading, o.outputs, run)
                  for o, run in zip(outcomes, runs or [None] * len(outcomes), strict=True)]
     result = {
-        "baseline": {"index": base, "name": outcomes[base].reading.name},
+        "baseline": {"index": base, "name": outcomes[base].reading.name,
+                     "label": labels[base]},
+        "labels": labels,
         "estimates": estimates,
         "comparison": comparison,
     }
@@ -150,13 +175,13 @@ def compare(scenarios: Sequence[object], baseline: object = 0,
         per_request = {k: [_value(o.outputs.get(f"{block}.{k}")) for o in outcomes]
                        for k in INDICATORS}
         result["right_sizing"] = right_size(scores, per_request, block, base, target_score,
-                                            target_indicator)
+                                            target_indicator, labels)
     elif target_score is not None:
         raise ProfileError([{"field": "target_score", "message": "needs scenarios with a score"}])
     return result
 
 
-def _comparison(outcomes: list, runs: list | None, base: int) -> dict:
+def _comparison(outcomes: list, runs: list | None, base: int, labels: list[str]) -> dict:
     """Per block and indicator: values, deltas, ranks and best; with the Monte Carlo, the
     probabilities that each scenario keeps its rank and is below the baseline."""
     comparison: dict = {}
@@ -167,7 +192,7 @@ def _comparison(outcomes: list, runs: list | None, base: int) -> dict:
             values = [_value(o.outputs.get(key)) for o in outcomes]
             if all(v is None for v in values):
                 continue
-            entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator])
+            entries[indicator] = _indicator(values, base, CANONICAL_UNITS[indicator], labels)
             if runs is not None:
                 entries[indicator].update(_probabilities(
                     [run.outputs.get(key) for run in runs], entries[indicator]["ranks"], base))
@@ -225,7 +250,7 @@ def _value(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def _indicator(values: list[float | None], base: int, unit: str) -> dict:
+def _indicator(values: list[float | None], base: int, unit: str, labels: list[str]) -> dict:
     reference = values[base]
     deltas, relative = [], []
     for v in values:
@@ -238,4 +263,5 @@ def _indicator(values: list[float | None], base: int, unit: str) -> dict:
     order = ranks(values)
     best = min((i for i, r in enumerate(order) if r == 1), default=None)
     return {"unit": unit, "values": values, "deltas": deltas, "relative_deltas": relative,
-            "ranks": order, "best": best}
+            "ranks": order, "best": best,
+            "best_label": None if best is None else labels[best]}

@@ -21,9 +21,10 @@ class FieldError(LcaError, ValueError):
 
 
 class ProfileError(LcaError, ValueError):
-    """A profile has one or more wrong fields; ``errors`` lists them as {field, message}."""
+    """A profile has one or more wrong fields; ``errors`` lists them as {field, message}, with
+    ``suggestions`` (a list of ids) for an unknown id that resembles known ones."""
 
-    def __init__(self, errors: list[dict[str, str]]) -> None:
+    def __init__(self, errors: list[dict]) -> None:
         self.errors = errors
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""

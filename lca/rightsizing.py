@@ -4,7 +4,8 @@ Leaderboards change, so no score ships with the service: each scenario of a comp
 ``{"value": 71.3, "name": "MMLU-Pro", "higher_is_better": true}``. From them: the impact per
 request per score point (value / score), the Pareto front of scenarios that no other beats on both
 score and footprint, and, given a target score, the scenario with the lowest footprint per
-request among those that reach it, with its saving against the baseline. The footprint per
+request among those that reach it (by index and by label), with its saving against the
+baseline. The footprint per
 request is the lifecycle one (training amortised) when every scored scenario has it, else the
 inference one.
 """
@@ -84,12 +85,16 @@ def pareto_front(scores: Sequence[float | None], footprints: Sequence[float | No
 
 def right_size(scores: Sequence[Score | None], per_request: Mapping[str, Sequence[float | None]],
                block: str, base: int, target: float | None = None,
-               target_indicator: str = "gwp") -> dict:
+               target_indicator: str = "gwp", labels: Sequence[str] | None = None) -> dict:
     """The right-sizing section of a comparison (module doc).
 
     ``per_request`` maps each indicator to the footprint per request of every scenario in
-    ``block`` (canonical units); ``base`` is the baseline's index.
+    ``block`` (canonical units); ``base`` is the baseline's index; ``labels`` name the
+    scenarios to people (``scenarios[i]`` when not given), so the choice is named as well as
+    indexed.
     """
+    labels = list(labels) if labels is not None else [f"scenarios[{i}]"
+                                                      for i in range(len(scores))]
     scored = [s for s in scores if s is not None]
     names = {s.name for s in scored if s.name is not None}
     directions = {s.higher_is_better for s in scored}
@@ -105,21 +110,25 @@ def right_size(scores: Sequence[Score | None], per_request: Mapping[str, Sequenc
                               "higher_is_better": higher, "values": values},
                     "footprint": block, "per_score_point": per_point, "pareto_front": front}
     if target is not None:
-        result["target"] = _target(values, per_request, base, target, target_indicator, higher)
+        result["target"] = _target(values, per_request, base, target, target_indicator, higher,
+                                   labels)
     return result
 
 
 def _target(values: list[float | None], per_request: Mapping[str, Sequence[float | None]],
-            base: int, target: float, indicator: str, higher: bool) -> dict:
+            base: int, target: float, indicator: str, higher: bool,
+            labels: Sequence[str]) -> dict:
     footprint = per_request[indicator]
     reaching = [i for i, v in enumerate(values) if v is not None and footprint[i] is not None
                 and better_or_equal(v, target, higher)]
-    out: dict = {"score": target, "indicator": indicator, "reaching": reaching, "selected": None}
+    out: dict = {"score": target, "indicator": indicator, "reaching": reaching, "selected": None,
+                 "selected_label": None}
     if not reaching:
         out["message"] = "no scenario reaches the target score"
         return out
     best = min(reaching, key=lambda i: (footprint[i], i))
     out["selected"] = best
+    out["selected_label"] = labels[best]
     out["saving_vs_baseline"] = {}
     for k in INDICATORS:
         chosen, reference = per_request[k][best], per_request[k][base]

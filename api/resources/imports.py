@@ -13,7 +13,7 @@ from marshmallow import validate
 from api.document import NULL, quantity_bound
 from api.extensions import default_factors
 from api.profiles import IdOrObject, ModelSchema
-from api.requests import Blueprint
+from api.requests import Blueprint, read_text
 from api.schemas import EstimateSchema
 from lca.interchange import card_block, codecarbon_profile, estimate_imported, huggingface_profile
 from lca.interchange.huggingface import CARD_TEXT_KEYS, EMISSIONS
@@ -103,8 +103,25 @@ CSV = ("timestamp,project_name,run_id,duration,emissions,energy_consumed,country
        "1 x NVIDIA A100-SXM4-40GB,1.0\n")
 
 
+CARD_TEXT = {"type": "string", "format": "model-card", "maxLength": MAX_TEXT,
+             "description": "the model card itself (README.md, YAML front matter between '---' "
+                            "lines, holding a co2_eq_emissions block); read as {\"card\": text}"}
+CSV_TEXT = {"type": "string", "format": "codecarbon-csv", "maxLength": MAX_TEXT,
+            "description": "CodeCarbon's emissions.csv itself, header line included; read as "
+                           "{\"csv\": text}. A bad row is reported with its line and why"}
+
+
+def _card(raw: bytes) -> dict:
+    return {"card": read_text(raw)}
+
+
+def _csv(raw: bytes) -> dict:
+    return {"csv": read_text(raw)}
+
+
 @blp.route("/imports/huggingface")
 class HuggingFaceImport(MethodView):
+    @blp.accepts("text/markdown", _card, CARD_TEXT, example=CARD)
     @blp.arguments(HuggingFaceImportSchema, example={"card": CARD})
     @blp.response(200, ImportResultSchema)
     @blp.problems(400, 413, 415, 422)
@@ -117,6 +134,8 @@ class HuggingFaceImport(MethodView):
         region), so that the estimate's operational training gwp equals the card's emissions.
         What the conversion assumed is listed first in the estimate's `assumptions` and
         `warnings`.
+
+        The card may also be sent as it is, as `text/markdown`.
         """
         factors = default_factors()
         block = card_block(body["card"]) if "card" in body else body["co2_eq_emissions"]
@@ -126,6 +145,7 @@ class HuggingFaceImport(MethodView):
 
 @blp.route("/imports/codecarbon")
 class CodeCarbonImport(MethodView):
+    @blp.accepts("text/csv", _csv, CSV_TEXT, example=CSV)
     @blp.arguments(CodeCarbonImportSchema, example={"csv": CSV})
     @blp.response(200, ImportResultSchema)
     @blp.problems(400, 413, 415, 422)
@@ -136,6 +156,8 @@ class CodeCarbonImport(MethodView):
         when CodeCarbon's `pue` is 1 (the data centre's PUE then applies), facility energy at
         CodeCarbon's PUE otherwise. `country_iso_code` (or a known cloud region) gives the
         location, `gpu_count` x `duration` the accelerator-hours and `gpu_model` the hardware.
+
+        The file may also be sent as it is, as `text/csv`; a bad row is reported with its line.
         """
         factors = default_factors()
         imported = codecarbon_profile(body["csv"], model=body.get("model"), factors=factors)

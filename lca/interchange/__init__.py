@@ -1,6 +1,6 @@
 """Other tools' formats, in and out: Hugging Face model cards, CodeCarbon logs, YAML profiles.
 
-Pure conversions between text or plain data and the profile and estimate of design/api.md; no
+Pure conversions between text or plain data and a profile or an estimate (lca.estimate); no
 file is read or written here (the callers read files and hand over their text), and no factor
 set is loaded here (the callers pass theirs).
 

@@ -15,11 +15,20 @@ from lca.factors import Factor, FactorSet
 from lca.model.warnings import warning
 from lca.quantities import FIELDS, SECTION_KEYS, Spread, section_fields
 from lca.reading.shape import GIVEN
+from lca.suggest import closest, did_you_mean, suggest
 
 NAN = float("nan")
 
 _SINGULAR = {"models": "model preset", "hardware": "hardware",
              "datacenters": "data-centre profile", "zones": "zone"}
+
+
+def _copy_error(error: dict) -> dict:
+    """A copy of an error item that shares no list with it."""
+    copied = dict(error)
+    if "suggestions" in copied:
+        copied["suggestions"] = list(copied["suggestions"])
+    return copied
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Planner:
 
     def __init__(self, factors: FactorSet) -> None:
         self.fs = factors
-        self.errors: list[dict[str, str]] = []
+        self.errors: list[dict] = []
         self.inputs: dict[str, float] = {}
         self.bound: set[str] = set()
         self.ties: dict[str, str] = {}
@@ -47,7 +56,7 @@ class Planner:
         """Take in what ``other`` recorded reading one section on its own, as if it had been
         read here (lca.reading.plan.SectionPlans): sections write disjoint inputs, and a factor
         or warning recorded twice stays where it was first recorded."""
-        self.errors.extend(dict(e) for e in other.errors)  # a caller may change its errors
+        self.errors.extend(_copy_error(e) for e in other.errors)  # a caller may change them
         self.inputs.update(other.inputs)
         self.bound.update(other.bound)
         self.ties.update(other.ties)
@@ -60,8 +69,13 @@ class Planner:
 
     # --- errors, warnings, assumptions
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append({"field": path, "message": message})
+    def error(self, path: str, message: str, suggestions: list[str] | None = None) -> None:
+        """A 422 error naming the field ``path``; ``suggestions`` (the ids the value most
+        likely meant, lca.suggest) become the error's ``suggestions`` member when any."""
+        found: dict = {"field": path, "message": message}
+        if suggestions:
+            found["suggestions"] = list(suggestions)
+        self.errors.append(found)
 
     def warn(self, code: str, **fields: str) -> None:
         found = warning(code, **fields)
@@ -84,7 +98,9 @@ class Planner:
         for key in raw:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
-                self.error(where, f"unknown field; allowed here: {', '.join(sorted(allowed))}")
+                near = closest(key, allowed)
+                self.error(where, f"unknown field{did_you_mean(near)}; allowed here: "
+                           f"{', '.join(sorted(allowed))}", near)
         return dict(raw)
 
     def choice(self, raw: Mapping, key: str, options: tuple[str, ...], path: str) -> str | None:
@@ -104,8 +120,9 @@ class Planner:
             return None
         if not isinstance(value, str) or not self.fs.has(table, value.lower()):
             shown = repr(value) if isinstance(value, str) and len(value) < 60 else "value"
-            self.error(f"{path}.{key}", f"unknown {_SINGULAR[table]} {shown}; the factor "
-                       f"table '{table}' lists the known ones")
+            near = suggest(value, self.fs, table)
+            self.error(f"{path}.{key}", f"unknown {_SINGULAR[table]} {shown}{did_you_mean(near)}"
+                       f"; the factor table '{table}' lists the known ones", near)
             return None
         return value.lower()
 

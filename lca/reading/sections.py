@@ -13,6 +13,7 @@ from lca.factors import Factor
 from lca.quantities import ENERGY_SCOPES, PRECISIONS
 from lca.reading.planner import NAN, FromInput, Planner
 from lca.reading.shape import GIVEN
+from lca.suggest import did_you_mean, suggest
 from lca.units import BYTES_PER_GB, HOURS_PER_YEAR
 
 DEFAULT_PRECISION = "bf16"  # mixed-precision training and 16-bit serving are the common case
@@ -115,8 +116,9 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
         zone = location.upper()
     else:
         shown = repr(location) if isinstance(location, str) and len(location) < 60 else "value"
-        p.error(f"{phase}.location", f"unknown zone or region {shown}; the factor tables "
-                "'zones' and 'regions' list the known ones")
+        near = suggest(location, p.fs, "locations")
+        p.error(f"{phase}.location", f"unknown zone or region {shown}{did_you_mean(near)}; the "
+                "factor tables 'zones' and 'regions' list the known ones", near)
         return
     for key in _GRID:
         if grid.get(key) is GIVEN:

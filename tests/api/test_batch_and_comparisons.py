@@ -46,7 +46,7 @@ def test_comparison_of_scenarios_by_name(client):
                  {"name": "us", "model": "llama-3.1-8b", "inference": {"location": "USA"}}]
     body = client.post("/v1/comparisons", json={"scenarios": scenarios, "baseline": "us"}).json
     gwp = body["comparison"]["inference.per_request"]["gwp"]
-    assert body["baseline"] == {"index": 1, "name": "us"}
+    assert body["baseline"] == {"index": 1, "name": "us", "label": "us"}
     assert gwp["deltas"][1] == 0.0 and gwp["deltas"][0] < 0
     assert gwp["best"] == 0 and gwp["ranks"] == [1, 2]
 

@@ -121,15 +121,15 @@ schemathesis.openapi.format("codecarbon-csv", st.builds(
     st.lists(_ROW, min_size=1, max_size=5)))
 
 
-def _body_validators() -> dict[str, jsonschema_rs.Draft4Validator]:
+def _body_validators() -> dict[tuple[str, str], jsonschema_rs.Draft4Validator]:
+    """A validator per operation and request media type (JSON, and the imports' files)."""
     out = {}
     for path, item in DOCUMENT["paths"].items():
         for method, operation in item.items():
             if method == "parameters":
                 continue
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
-            if body is not None:
-                out[f"{method.upper()} {path}"] = _validator(body["schema"])
+            for media, body in operation.get("requestBody", {}).get("content", {}).items():
+                out[(f"{method.upper()} {path}", media)] = _validator(body["schema"])
     return out
 
 
@@ -194,7 +194,7 @@ def test_every_check_runs():
 @settings(max_examples=5, derandomize=True, deadline=None,
           suppress_health_check=list(HealthCheck))
 def test_every_operation_meets_schemathesis_checks_when_served(case, served):
-    validator = BODIES.get(case.operation.label)
+    validator = BODIES.get((case.operation.label, case.media_type or "application/json"))
     if validator is not None and _positive(case):  # schemathesis' and relations' own slips
         assert validator.is_valid(case.body), "a valid case the document finds invalid"
     case.call_and_validate(base_url=served, checks=CHECKED)

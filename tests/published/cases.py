@@ -1,6 +1,6 @@
 """Published figures the service must reproduce, transcribed from their sources.
 
-Each case names its source; ../shared/reference/published-cases.json holds the same figures with
+Each case names its source; published-cases.json beside this file holds the same figures with
 the page they were read from (tests/published/test_transcription.py checks the two agree).
 Tolerances: 2% for arithmetic reproductions, loosened only where the published figure itself is
 rounded coarser than 2% (then the published rounding is the tolerance, and the id says so).

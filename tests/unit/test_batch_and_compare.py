@@ -79,7 +79,7 @@ def test_comparison_ranks_agree_with_values_and_deltas_are_exact():
                   "inference": {"location": loc, "requests": 1e9}}
                  for n, loc in (("france", "FRA"), ("usa", "USA"), ("poland", "POL"))]
     result = compare(scenarios, "usa")
-    assert result["baseline"] == {"index": 1, "name": "usa"}
+    assert result["baseline"] == {"index": 1, "name": "usa", "label": "usa"}
     gwp = result["comparison"]["inference.per_request"]["gwp"]
     values = gwp["values"]
     assert values == [e["inference"]["per_request"]["gwp"]["value"] for e in result["estimates"]]
