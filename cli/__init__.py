@@ -147,7 +147,7 @@ def compare(profiles: tuple[str, ...], fmt: str, units: dict[str, str],
             target_score: float | None, no_uncertainty: bool) -> None:
     """Estimate PROFILES and show them side by side, with deltas against the first.
 
-    The comparison is the one of POST /v1/comparisons (lca.compare.compare), baseline the
+    The comparison is the one of POST /v1/comparisons (lca.compare), baseline the
     first file: each figure with its 5-95 % range, the change against the baseline, and the
     share of Monte Carlo draws in which each scenario is lower than the baseline.
     A profile may carry a capability "score" ({"value": 71.3, "name": "MMLU-Pro"}): then the
