@@ -222,7 +222,8 @@ def factors(table: str | None, version: str | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     if table is None:
         rows = [{"version": fs.version, "released": fs.released, **{
-            name: len(factor_rows(fs, name)) for name in TABLES}} for fs in sets]
+            name: len(factor_rows(fs, name)) for name in TABLES if fs.holds(name)}}
+            for fs in sets]
     else:
         rows = factor_rows(sets[-1], table)
     click.echo(render_rows(rows, fmt), nl=False)
@@ -235,6 +236,14 @@ def factor_rows(fs: FactorSet, table: str) -> list[dict]:
                  "unit": "", "year": r.year, "source": r.source}
                 for r in fs.regions.values()
                 for attribute, value in (("zone", r.zone), ("datacenter", r.datacenter))]
+    if table in fs.links:
+        labels = fs.tables["hardware"].labels
+        return [{"key": link.key, "label": labels.get(link.key, ""), "attribute": "server_class",
+                 "value": link.target,
+                 "unit": "", "year": link.year, "source": link.source}
+                for link in fs.links[table].values()]
+    if not fs.holds(table):
+        return []
     t = fs.tables[table]
     return [{"key": key, "label": t.labels.get(key, key), "attribute": attribute,
              "value": f.value, "unit": f.unit, "year": f.year, "source": f.source}

@@ -129,13 +129,19 @@ class FactorSet:
         """The method constant ``name`` (KeyError if the set lacks it, which the loader forbids)."""
         return self.tables["constants"].rows[name]["value"]
 
+    def holds(self, table: str) -> bool:
+        """Whether this set has the table ``table`` (long, link, or the regions table)."""
+        return table == "regions" or table in self.tables or table in self.links
+
     def has(self, table: str, key: str) -> bool:
         """Whether ``key`` is a row of ``table`` (zones, hardware, datacenters, models)."""
         return key in self.tables[table].rows
 
 
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
-"""The factor tables a set holds, as listed to users."""
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants", "servers",
+          "hardware_servers")
+"""The factor tables a set may hold, as listed to users (servers and hardware_servers from
+2026.2; FactorSet.holds says whether a set has one)."""
 
 
 class FactorRepository:
