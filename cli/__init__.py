@@ -222,8 +222,7 @@ def factors(table: str | None, version: str | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     if table is None:
         rows = [{"version": fs.version, "released": fs.released, **{
-            name: len(factor_rows(fs, name)) for name in TABLES if fs.holds(name)}}
-            for fs in sets]
+            name: len(factor_rows(fs, name)) for name in TABLES}} for fs in sets]
     else:
         rows = factor_rows(sets[-1], table)
     click.echo(render_rows(rows, fmt), nl=False)
