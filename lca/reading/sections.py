@@ -174,6 +174,7 @@ def training_power(p: Planner, hardware: str) -> None:
         n = p.factor("servers", server, "accelerators_per_server").value
         p.put_factor("training.hardware.host_power",
                      p.factor("servers", server, "training_host_power"), scale=1.0 / n)
+        p.used.pop(f"hardware.{hardware}.host_power", None)  # replaced: not used in training
 
 
 def training_utilization(p: Planner, section: Mapping, hardware: str) -> None:

@@ -87,6 +87,8 @@ def test_host_share_in_an_estimate_is_the_server_figure_over_its_accelerators(fs
     server_class = fs.linked("hardware_servers", accelerator)
     used = {u["key"]: u for u in r["factors_used"]}
     assert f"servers.{server_class}.embodied_gwp" in used
+    assert f"servers.{server_class}.training_host_power" in used
+    assert f"hardware.{accelerator}.host_power" not in used  # the inference host power
     n = fs.get("servers", server_class, "accelerators_per_server").value
     per_accelerator = (fs.get("hardware", accelerator, "embodied_gwp").value
                        + fs.get("servers", server_class, "embodied_gwp").value / n)
