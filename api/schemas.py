@@ -416,8 +416,9 @@ class FactorValueSchema(ma.Schema):
 
 
 class FactorRowSchema(ma.Schema):
-    """A row of zones, hardware, datacenters, models or constants; regions rows carry region,
-    provider, label, zone, datacenter, source, year and note instead."""
+    """A row of zones, hardware, datacenters, models, constants or servers; regions rows carry
+    region, provider, label, zone, datacenter, source, year and note instead, and
+    hardware_servers rows key (an accelerator), target (its server class), source, year, note."""
 
     key = f.String()
     label = f.String()
@@ -426,6 +427,7 @@ class FactorRowSchema(ma.Schema):
     provider = f.String()
     zone = f.String()
     datacenter = f.String()
+    target = f.String()
     source = f.String()
     year = f.Integer()
     note = f.String()

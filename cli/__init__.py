@@ -361,6 +361,14 @@ def factor_rows(fs: FactorSet, table: str) -> list[dict]:
                  "unit": "", "year": r.year, "source": r.source}
                 for r in fs.regions.values()
                 for attribute, value in (("zone", r.zone), ("datacenter", r.datacenter))]
+    if table in fs.links:
+        labels = fs.tables["hardware"].labels
+        return [{"key": link.key, "label": labels.get(link.key, ""), "attribute": "server_class",
+                 "value": link.target,
+                 "unit": "", "year": link.year, "source": link.source}
+                for link in fs.links[table].values()]
+    if not fs.holds(table):
+        return []
     t = fs.tables[table]
     return [{"key": key, "label": t.labels.get(key, key), "attribute": attribute,
              "value": f.value, "unit": f.unit, "year": f.year, "source": f.source}

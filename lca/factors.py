@@ -82,6 +82,18 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A row of a link table: the row ``key`` of one table belongs to the row ``target`` of
+    another (an accelerator to its server class)."""
+
+    key: str
+    target: str
+    source: str
+    year: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Table:
     """A long-format table: key -> attribute -> Factor, plus display labels."""
 
@@ -101,6 +113,13 @@ class FactorSet:
     tables: Mapping[str, Table]
     regions: Mapping[str, Region]
     defaults: Mapping[str, str] = field(default_factory=dict)
+    links: Mapping[str, Mapping[str, Link]] = field(default_factory=dict)
+
+    def linked(self, table: str, key: str) -> str | None:
+        """The target of ``key`` in the link table ``table`` (e.g. an accelerator's server
+        class in ``hardware_servers``), or None when the set has no such table or row."""
+        found = self.links.get(table, {}).get(key)
+        return found.target if found is not None else None
 
     def get(self, table: str, key: str, attribute: str) -> Factor | None:
         """The factor at (table, key, attribute), or None when the table has no such value."""
@@ -110,13 +129,19 @@ class FactorSet:
         """The method constant ``name`` (KeyError if the set lacks it, which the loader forbids)."""
         return self.tables["constants"].rows[name]["value"]
 
+    def holds(self, table: str) -> bool:
+        """Whether this set has the table ``table`` (long, link, or the regions table)."""
+        return table == "regions" or table in self.tables or table in self.links
+
     def has(self, table: str, key: str) -> bool:
         """Whether ``key`` is a row of ``table`` (zones, hardware, datacenters, models)."""
         return key in self.tables[table].rows
 
 
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
-"""The factor tables a set holds, as listed to users."""
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants", "servers",
+          "hardware_servers")
+"""The factor tables a set may hold, as listed to users (servers and hardware_servers from
+2026.2; FactorSet.holds says whether a set has one)."""
 
 
 class FactorRepository:
@@ -199,10 +224,13 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
     manifest = _read_manifest(folder)
     tables: dict[str, Table] = {}
     regions: dict[str, Region] = {}
+    links: dict[str, Mapping[str, Link]] = {}
     for name, spec in manifest["tables"].items():
         path = folder / spec["file"]
         if spec.get("format") == "wide":
             regions = _read_regions(path, spec)
+        elif spec.get("format") == "link":
+            links[name] = MappingProxyType(_read_links(path))
         else:
             tables[name] = _read_long(path, name, spec)
     factor_set = FactorSet(
@@ -210,8 +238,11 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
         description=manifest.get("description", ""),
         tables=MappingProxyType(tables), regions=MappingProxyType(regions),
         defaults=MappingProxyType(dict(manifest.get("defaults", {}))),
+        links=MappingProxyType(links),
     )
     _check_references(factor_set, folder)
+    _check_links(factor_set, manifest, folder)
+    _check_host_shares(factor_set, folder)
     return factor_set
 
 
@@ -377,6 +408,60 @@ def _read_regions(path: Path, spec: dict) -> dict[str, Region]:
             source=row["source"].strip(), year=_year(row["year"].strip(), where),
             note=row["note"].strip())
     return regions
+
+
+LINK_COLUMNS = ["key", "target", "source", "year", "note"]
+
+
+def _read_links(path: Path) -> dict[str, Link]:
+    """A link table: each key once, with a target, a source and a year."""
+    links: dict[str, Link] = {}
+    for line, row in _rows(path, LINK_COLUMNS):
+        where = f"{path.name}:{line}"
+        key, target = row["key"].strip(), row["target"].strip()
+        if not key or not target or not row["source"].strip():
+            raise FactorDataError(f"{where}: key, target and source are required")
+        if key in links:
+            raise FactorDataError(f"{where}: duplicate key '{key}'")
+        links[key] = Link(key=key, target=target, source=row["source"].strip(),
+                          year=_year(row["year"].strip(), where), note=row["note"].strip())
+    return links
+
+
+def _check_links(fs: FactorSet, manifest: dict, folder: Path) -> None:
+    """Every link joins two existing rows, and every row of its ``from`` table has one."""
+    for name, links in fs.links.items():
+        spec = manifest["tables"][name]
+        source, target = spec.get("from"), spec.get("to")
+        if source not in fs.tables or target not in fs.tables:
+            raise FactorDataError(f"{folder.name}/manifest.json: link table {name} needs "
+                                  "'from' and 'to' naming long tables")
+        bad = [k for k, link in links.items()
+               if not fs.has(source, k) or not fs.has(target, link.target)]
+        missing = sorted(set(fs.tables[source].rows) - set(links))
+        if bad or missing:
+            raise FactorDataError(f"{folder.name}/{spec['file']}: unknown rows {bad}, "
+                                  f"{source} rows without a link {missing}")
+
+
+HOST_EMBODIED = ("host_embodied_gwp", "host_embodied_water", "host_embodied_adpe",
+                 "host_embodied_pe")
+
+
+def _check_host_shares(fs: FactorSet, folder: Path) -> None:
+    """Each accelerator has a host share: its own rows (sets before 2026.2) or a server class
+    holding as many accelerators as the accelerator's row says."""
+    for key, values in fs.tables["hardware"].rows.items():
+        server = fs.linked("hardware_servers", key)
+        if server is None:
+            if not all(a in values for a in HOST_EMBODIED):
+                raise FactorDataError(f"{folder.name}/hardware.csv: '{key}' has neither "
+                                      "host_embodied_* rows nor a server class")
+            continue
+        n = fs.get("servers", server, "accelerators_per_server")
+        if n is None or n.value != values["accelerators_per_server"].value:
+            raise FactorDataError(f"{folder.name}/servers.csv: class '{server}' of '{key}' "
+                                  "does not hold its accelerators_per_server")
 
 
 def _check_references(fs: FactorSet, folder: Path) -> None:

@@ -208,6 +208,7 @@ MODEL_INPUTS: dict[str, str] = {
     "model.kv_bytes_coefficient": "byte/token",
     **_phase_inputs("training"),
     "training.load_factor": "dimensionless",
+    "training.sparse_mfu_factor": "dimensionless",
     **_phase_inputs("inference"),
     "inference.hardware.memory": "byte",
     "inference.hardware.memory_bandwidth": "byte/s",

@@ -28,6 +28,9 @@ def table_rows(fs: FactorSet, table: str) -> list[dict]:
     """Rows of ``table`` as plain data."""
     if table == "regions":
         return [dict(r.__dict__) for r in fs.regions.values()]
+    if table in fs.links:
+        return [{k: v for k, v in link.__dict__.items() if v != ""}
+                for link in fs.links[table].values()]
     t = fs.tables[table]
     return [{"key": key, "label": t.labels.get(key, key),
              "attributes": {a: _factor(v) for a, v in attrs.items()}}
@@ -41,10 +44,9 @@ class FactorSets(MethodView):
         """List factor-set versions (in release order, newest last) and their tables."""
         return {"default": default_version(), "versions": [
             {"version": v, "released": fs.released, "description": fs.description,
-             "tables": {name: {"rows": len(fs.regions) if name == "regions"
-                                       else len(fs.tables[name].rows),
+             "tables": {name: {"rows": len(table_rows(fs, name)),
                                "url": url_for("factors.FactorTable", table=name, version=v)}
-                        for name in TABLES}}
+                        for name in TABLES if fs.holds(name)}}
             for v, fs in factor_sets().items()]}
 
 
@@ -63,4 +65,6 @@ class FactorTable(MethodView):
             abort(404, message=f"unknown factor set '{version}'; available: {list(sets)}")
         if table not in TABLES:
             abort(404, message=f"unknown table; one of {', '.join(TABLES)}")
+        if not sets[version].holds(table):
+            abort(404, message=f"factor set '{version}' has no table '{table}'")
         return {"version": version, "table": table, "rows": table_rows(sets[version], table)}

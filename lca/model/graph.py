@@ -78,8 +78,10 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                                            x["training.flops_per_parameter_token"]),
                        x["training.compute"])
     achieved = x["training.achieved_flops"]
+    sparse = xp.where(_active(x) < x["model.parameters"], x["training.sparse_mfu_factor"], 1.0)
     flops = xp.where(xp.isnan(achieved),
-                     x["training.hardware.peak_flops"] * x["training.utilization"], achieved)
+                     x["training.hardware.peak_flops"] * x["training.utilization"] * sparse,
+                     achieved)
     hours = tr.accelerator_hours(path, hours_given, energy_given, compute, flops, power, overhead)
     it_energy = tr.it_energy(path, energy_given, hours, power, overhead)
     op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], _grid(x, "training"))

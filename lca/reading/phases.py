@@ -21,6 +21,8 @@ from lca.reading.sections import (
     peak_flops,
     read_hardware,
     read_site,
+    training_power,
+    training_utilization,
 )
 from lca.reading.shape import GIVEN
 
@@ -74,7 +76,7 @@ def read_training(p: Planner, raw: object) -> str | None:
         return None
     p.inputs["training.path"] = code
     given_fields(p, t, phase, _TRAINING_GIVEN)
-    p.put_factor("training.load_factor", p.fs.constant("load_factor_training"))
+    training_power(p, hardware)
     if t.get("power_per_accelerator") is not GIVEN:
         p.assume("training.power_per_accelerator", "TDP x training load factor + host share",
                  "no measured power given")
@@ -96,7 +98,8 @@ def read_training(p: Planner, raw: object) -> str | None:
 def _training_compute(p: Planner, t: Mapping, hardware: str, precision: str, code: float
                       ) -> None:
     """On the compute path: FLOP per parameter-token, peak FLOP/s and utilization."""
-    for name in ("flops_per_parameter_token", "hardware.peak_flops", "utilization"):
+    for name in ("flops_per_parameter_token", "hardware.peak_flops", "utilization",
+                 "sparse_mfu_factor"):
         p.inputs[f"training.{name}"] = float("nan")
     if code != paths.COMPUTE:
         return
@@ -108,7 +111,7 @@ def _training_compute(p: Planner, t: Mapping, hardware: str, precision: str, cod
     if t.get("achieved_flops") is not GIVEN:
         p.put_factor("training.hardware.peak_flops", peak_flops(p, hardware, precision,
                                                                 "training"))
-        p.field_or_default(t, "training.utilization")
+        training_utilization(p, t, hardware)
 
 
 def read_inference(p: Planner, raw: object, precision: str | None) -> str | None:

@@ -149,14 +149,56 @@ def read_hardware(p: Planner, section: Mapping, phase: str) -> str | None:
         p.assume(f"{phase}.hardware", hardware, "no hardware given")
     if hardware is None:
         return None
+    server = p.fs.linked("hardware_servers", hardware)
+    share = 1.0  # host rows of the accelerator itself (sets before 2026.2) are per accelerator
+    if server is not None:
+        share = 1.0 / p.factor("servers", server, "accelerators_per_server").value
     for k in _GRID:
         p.put_factor(f"{phase}.hardware.embodied_{k}",
                      p.factor("hardware", hardware, f"embodied_{k}"))
-        p.put_factor(f"{phase}.hardware.host_embodied_{k}",
-                     p.factor("hardware", hardware, f"host_embodied_{k}"))
+        host = (p.factor("servers", server, f"embodied_{k}") if server is not None
+                else p.factor("hardware", hardware, f"host_embodied_{k}"))
+        p.put_factor(f"{phase}.hardware.host_embodied_{k}", host, scale=share)
     p.put_factor(f"{phase}.hardware.tdp", p.factor("hardware", hardware, "tdp"))
     p.put_factor(f"{phase}.hardware.host_power", p.factor("hardware", hardware, "host_power"))
     return hardware
+
+
+def training_power(p: Planner, hardware: str) -> None:
+    """Training power defaults of the hardware's generation: its load factor (average power /
+    TDP) and its server class's host power in training per accelerator; where the factor set
+    has none (2026.1, or a generation without a published run), the method constant and the
+    accelerator's host_power."""
+    found = p.factor("hardware", hardware, "training_load_factor")
+    p.put_factor("training.load_factor", found or p.fs.constant("load_factor_training"))
+    server = p.fs.linked("hardware_servers", hardware)
+    if server is not None:
+        n = p.factor("servers", server, "accelerators_per_server").value
+        p.put_factor("training.hardware.host_power",
+                     p.factor("servers", server, "training_host_power"), scale=1.0 / n)
+        p.used.pop(f"hardware.{hardware}.host_power", None)  # replaced: not used in training
+
+
+def training_utilization(p: Planner, section: Mapping, hardware: str) -> None:
+    """Model FLOP utilization: given, else the hardware generation's published MFU, else the
+    method constant; and the MoE factor applied to a default MFU (1 where the set has none)."""
+    mfu = p.factor("hardware", hardware, "training_mfu")
+    if mfu is not None and section.get("utilization") is None:
+        p.put_factor("training.utilization", mfu)
+        p.assume("training.utilization", p.inputs["training.utilization"],
+                 f"default model FLOP utilization of this hardware generation "
+                 f"(hardware.{hardware}.training_mfu)")
+    else:
+        p.field_or_default(section, "training.utilization")
+    sparse = p.fs.get("constants", "training_mfu_sparse_factor", "value")
+    if section.get("utilization") is GIVEN:
+        p.inputs["training.sparse_mfu_factor"] = 1.0
+    elif sparse is None:
+        p.inputs["training.sparse_mfu_factor"] = 1.0
+        p.assume("training.sparse_mfu_factor", 1.0, "this factor set has no MFU factor for "
+                 "sparse (MoE) runs: the dense default applies")
+    else:
+        p.put_factor("training.sparse_mfu_factor", sparse)
 
 
 def peak_flops(p: Planner, hardware: str, precision: str, phase: str) -> Factor:

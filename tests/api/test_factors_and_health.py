@@ -24,8 +24,18 @@ def test_factor_sets_list_versions_and_their_tables(client):
     latest = body["versions"][-1]
     assert body["default"] == latest["version"]
     assert set(latest["tables"]) == {"zones", "regions", "hardware", "datacenters", "models",
-                                     "constants"}
+                                     "constants", "servers", "hardware_servers"}
     assert all(t["rows"] > 0 for t in latest["tables"].values())
+    first = body["versions"][0]  # 2026.1 has no server classes: not listed, and 404 when asked
+    assert first["version"] == "2026.1" and "servers" not in first["tables"]
+    assert client.get("/v1/factors/servers?version=2026.1").status_code == 404
+
+
+def test_hardware_servers_rows_name_each_accelerator_s_server_class(client):
+    rows = client.get("/v1/factors/hardware_servers").json["rows"]
+    classes = {row["key"] for row in client.get("/v1/factors/servers").json["rows"]}
+    assert {row["key"]: row["target"] for row in rows}["nvidia-h100-sxm"] == "hgx-8-sxm"
+    assert all(row["target"] in classes and row["source"] and row["year"] for row in rows)
 
 
 @pytest.mark.parametrize("table", ["zones", "hardware", "datacenters", "models", "constants"])
