@@ -23,7 +23,7 @@ from types import MappingProxyType
 from lca.errors import ProfileError
 from lca.factors import FactorSet
 from lca.quantities import Spread, declared
-from lca.reading.phases import read_inference, read_training
+from lca.reading.phases import gives_no_activity, read_inference, read_training
 from lca.reading.planner import Planner
 from lca.reading.sections import read_lifetime, read_model
 from lca.reading.shape import Shape
@@ -46,6 +46,14 @@ class Plan:
     warnings: tuple[dict, ...]
     training_path: str | None
     inference_path: str | None
+
+
+def model_preset(p: Planner, model: object) -> str | None:
+    """The id of the model preset a profile names, if it is one of the factor set's."""
+    preset = model.get("preset") if isinstance(model, Mapping) else model
+    if isinstance(preset, str) and p.fs.has("models", preset.lower()):
+        return preset.lower()
+    return None
 
 
 class SectionPlans:
@@ -94,7 +102,11 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
     has_inference = top.get("inference") is not None
     if not has_training and not has_inference:
         p.error("", "give a training section, an inference section, or both")
-    training_path = read("training", read_training) if has_training else None
+    # the preset matters to a training section only when it gives no activity: reading it
+    # apart keeps the sections that do shared between models
+    preset = model_preset(p, top.get("model")) if gives_no_activity(top.get("training")) else None
+    training_path = (read("training", read_training, *(() if preset is None else (preset,)))
+                     if has_training else None)
     inference_path = read("inference", read_inference, precision) if has_inference else None
     if p.errors:
         raise ProfileError(p.errors)
