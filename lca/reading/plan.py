@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lca.errors import ProfileError
@@ -25,7 +25,7 @@ from lca.factors import FactorSet
 from lca.quantities import Spread, declared
 from lca.reading.phases import gives_no_activity, read_inference, read_training
 from lca.reading.planner import Planner
-from lca.reading.sections import read_lifetime, read_model
+from lca.reading.sections import read_boundary, read_lifetime, read_model
 from lca.reading.shape import Shape
 
 
@@ -46,6 +46,7 @@ class Plan:
     warnings: tuple[dict, ...]
     training_path: str | None
     inference_path: str | None
+    boundary: Mapping[str, object] = field(default_factory=dict)
 
 
 def model_preset(p: Planner, model: object) -> str | None:
@@ -97,6 +98,7 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
 
     precision = read("model", read_model)
     read_lifetime(p, top)
+    boundary = read_boundary(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
@@ -114,4 +116,6 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
                 ties=MappingProxyType(p.ties), spreads=MappingProxyType(p.spreads),
                 assumptions=tuple(p.assumptions), factors_used=MappingProxyType(p.used),
                 warnings=tuple(p.warnings), training_path=training_path,
-                inference_path=inference_path)
+                inference_path=inference_path,
+                boundary=MappingProxyType({"name": boundary[0], "stages": list(boundary[1])}
+                                          if boundary else {}))
