@@ -36,6 +36,7 @@ def to_markdown(result: Mapping) -> str:
     """
     versions = result.get("versions") or {}
     sections = (
+        ("## Boundary", _boundary(result.get("boundary"))),
         ("## 1. Training impacts", _training(result.get("training"))),
         (f"## 2. Marginal impact of one inference ({REFERENCE_OUTPUT_TOKENS} output tokens)",
          _inference(result.get("inference"))),
@@ -61,6 +62,33 @@ def to_markdown(result: Mapping) -> str:
     for heading, body in sections:
         lines += ["", heading, "", *body]
     return "\n".join(lines) + "\n"
+
+
+STAGE_WORDS = {
+    "electricity": "the electricity of the servers and of the data centre around them (PUE), "
+                   "with the water evaporated on site and consumed generating that electricity",
+    "hardware": "the manufacturing of the accelerators and their host servers, by time share "
+                "of their service life",
+    "datacenter_building": "the data-centre building and its power and cooling infrastructure, "
+                           "per kW of IT capacity over the building's life (greenhouse gases "
+                           "only)",
+    "network_storage": "the networking and storage equipment of the data centre (electricity "
+                       "and manufacturing)",
+    "end_user_device": "the user's device while the answer is read (electricity)",
+    "network_transfer": "the network transfer of the prompt and the answer (electricity)",
+}
+"""Each stage of the boundary in words (lca.quantities.STAGES)."""
+
+
+def _boundary(boundary: Mapping | None) -> list[str]:
+    """The boundary in words: the stages counted in the totals and those left out."""
+    stages = list((boundary or {}).get("stages") or ("electricity", "hardware"))
+    name = (boundary or {}).get("name") or "electricity-and-chips"
+    out = [s for s in STAGE_WORDS if s not in stages]
+    return [f"Boundary `{name}`. Counted in every total: "
+            + "; ".join(STAGE_WORDS[s] for s in stages if s in STAGE_WORDS) + ".", "",
+            "Not counted: " + "; ".join([*(STAGE_WORDS[s] for s in out),
+                                         "transport and end of life of the equipment"]) + "."]
 
 
 def _training(training: Mapping | None) -> list[str]:
