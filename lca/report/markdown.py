@@ -97,8 +97,21 @@ def _training(training: Mapping | None) -> list[str]:
         return ["Not estimated: the profile has no training section."]
     return [*_indicator_table({"total": training.get("impacts"),
                                "operational": training.get("operational"),
-                               "embodied": training.get("embodied")}),
+                               "embodied": training.get("embodied"),
+                               "other stages": _stages_sum(training.get("stages"))}),
             "", f"Training path: `{training.get('path')}`."]
+
+
+def _stages_sum(stages: Mapping | None) -> dict[str, dict] | None:
+    """The stages beyond electricity and chips added up per indicator (central values), the
+    part of a total that its operational and embodied columns leave out; None when all are 0."""
+    summed: dict[str, dict] = {}
+    for figures in (stages or {}).values():
+        for k, q in figures.items():
+            if q.get("value") is not None:
+                found = summed.setdefault(k, {"value": 0.0, "unit": q["unit"]})
+                found["value"] += q["value"]
+    return summed if any(q["value"] for q in summed.values()) else None
 
 
 def _inference(inference: Mapping | None) -> list[str]:
