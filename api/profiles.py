@@ -17,10 +17,12 @@ from marshmallow import validate
 
 from api.document import DISPLAY_UNITS, NOT_NULL, NULL, factor_id, quantity, quantity_bound
 from lca.quantities import (
+    BOUNDARIES,
     ENERGY_SCOPES,
     INDICATORS,
     MAX_NAME_LENGTH,
     PRECISIONS,
+    STAGES,
     Spec,
     section_fields,
 )
@@ -160,10 +162,15 @@ TrainingSchema = _schema("Training", {
     "precision": _choice(PRECISIONS),
     **_quantities(TRAINING, "training"),
 }, "How the model was trained; the most measured input given decides the path: energy, "
-   "accelerator_hours, accelerator_count with duration, compute, or tokens (one is needed).",
-    {"nullable": True, **one_of_given(("energy",), ("accelerator_hours",),
-                                      ("accelerator_count", "duration"), ("compute",),
-                                      ("tokens",))})
+   "accelerator_hours, accelerator_count with duration, compute, or tokens. A section that "
+   "gives none of them trains the model preset's published training tokens (a preset that "
+   "publishes none: a flagged stand-in, factor sets 2026.2 on); a model without a preset needs "
+   "one of them.",
+    {"nullable": True, "anyOf": [
+        *one_of_given(("energy",), ("accelerator_hours",), ("accelerator_count", "duration"),
+                      ("compute",), ("tokens",))["anyOf"],
+        {"properties": dict.fromkeys(("energy", "accelerator_hours", "accelerator_count",
+                                      "duration", "compute", "tokens"), NULL)}]})
 InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE, "inference")},
                           "How the model is served, and for how many requests: requests, or "
                           "requests_per_day with duration, or no volume.",
@@ -182,6 +189,15 @@ UnitsSchema = _schema("Units", {
    "the indicator's dimension is read.", {"nullable": True})
 
 
+class Boundary(f.Field):
+    """The profile's boundary: a named one, or a list of stages."""
+
+    def openapi(self, converter: object, ids: dict[str, list[str]]) -> dict:
+        return {"oneOf": [{"type": "string", "nullable": True, "enum": [*BOUNDARIES, None]},
+                          {"type": "array", "minItems": 2, "uniqueItems": True,
+                           "items": {"type": "string", "enum": list(STAGES)}}]}
+
+
 def profile_fields() -> dict[str, f.Field]:
     """The fields of a profile (a comparison's scenario adds ``score``)."""
     return {
@@ -191,6 +207,12 @@ def profile_fields() -> dict[str, f.Field]:
         "training": f.Nested(TrainingSchema),
         "inference": f.Nested(InferenceSchema),
         **_quantities(TOP, ""),
+        "boundary": Boundary(allow_none=True, metadata={
+            "description": "the life-cycle stages counted: frugal-ai (electricity, hardware, "
+                           "data-centre building, networking and storage; the default from "
+                           "factor set 2026.2), electricity-and-chips (the boundary of 2026.1 "
+                           "and of tools that stop there), or a list of stages that holds "
+                           "electricity and hardware (docs/boundary.md)"}),
         "uncertainty": Uncertainty(allow_none=True, metadata={
             "description": "false skips the Monte Carlo"}),
         "units": f.Nested(UnitsSchema),

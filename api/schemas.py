@@ -62,6 +62,13 @@ class VersionsSchema(ma.Schema):
     factors = f.String(required=True)
 
 
+class BoundaryResultSchema(ma.Schema):
+    name = f.String(allow_none=True, metadata={
+        "description": "frugal-ai, electricity-and-chips, or custom (a list of stages)"})
+    stages = f.List(f.String(), required=True, metadata={
+        "description": "the stages counted in the totals (docs/boundary.md)"})
+
+
 class DriverSchema(ma.Schema):
     input = f.String(required=True, metadata={"description": "factor reference or profile field"})
     share = f.Float(required=True, metadata={"description": "share of the summed squared rank "
@@ -88,6 +95,8 @@ class UncertaintyResultSchema(ma.Schema):
 EstimateSchema = _schema("Estimate", {
     "name": f.String(allow_none=True),
     "versions": f.Nested(VersionsSchema, required=True),
+    "boundary": f.Nested(BoundaryResultSchema, required=True, metadata={
+        "description": "the life-cycle stages the totals include"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

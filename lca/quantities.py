@@ -161,7 +161,8 @@ def section_fields(section: str) -> dict[str, Field]:
 
 # The other keys each section accepts (ids, choices and nested sections), beside its numbers.
 _OTHER_KEYS = {
-    "": {"name", "factors_version", "model", "training", "inference", "uncertainty", "units"},
+    "": {"name", "factors_version", "model", "training", "inference", "uncertainty", "units",
+         "boundary"},
     "model": {"preset", "precision"},
     "training": {"hardware", "precision", "energy_scope", "location", "grid", "datacenter"},
     "inference": {"hardware", "energy_scope", "location", "grid", "datacenter"},
@@ -219,8 +220,30 @@ MODEL_INPUTS: dict[str, str] = {
     "inference.load_factor": "dimensionless",
     "inference.idle_power_fraction": "dimensionless",
     "inference.host_idle_fraction": "dimensionless",
+    "boundary.datacenter_building_gwp": "kgCO2e/kW",
+    "boundary.datacenter_lifetime": "h",
+    "boundary.network_storage_share": "dimensionless",
+    "boundary.end_user_device_power": "W",
+    "boundary.reading_speed": "token/s",
+    "boundary.network_energy_per_byte": "kWh/byte",
+    "boundary.bytes_per_token": "byte/token",
 }
 """Inputs from the factor tables and method constants, with their canonical units."""
+
+STAGES = ("electricity", "hardware", "datacenter_building", "network_storage",
+          "end_user_device", "network_transfer")
+"""The stages a boundary may hold: electricity (with cooling water) and the hardware's
+manufacturing always; the others as the profile's boundary says (docs/boundary.md)."""
+BOUNDARIES = {
+    "frugal-ai": STAGES[:4],
+    "electricity-and-chips": STAGES[:2],
+}
+"""The named boundaries: the AFNOR Spec 2314 "Frugal AI" scope of a data-centre service, and
+the scope of tools that stop at electricity and chips (the boundary of factor set 2026.1)."""
+STAGE_INDICATORS = {"datacenter_building": ("gwp",), "network_storage": INDICATORS,
+                    "end_user_device": INDICATORS, "network_transfer": INDICATORS}
+"""The indicators each optional stage reports (the building: greenhouse gases only, for want
+of sourced per-kW figures of the others)."""
 
 
 def input_unit(name: str) -> str:
@@ -325,6 +348,16 @@ FIGURES: list[Figure] = [
     *[Figure(f"lifecycle.shares.{phase}.{k}", None, f"share of {phase} in the lifecycle total "
              f"({k})", _B, when=_LIFECYCLE_WHEN)
       for phase in ("training", "inference") for k in INDICATORS],
+    *[Figure(f"{phase}.stages.{stage}.{k}", k, f"{phase} impacts of the {doc}, counted in the "
+             f"totals; 0 when the boundary leaves the stage out ({k})", (phase,))
+      for phase, stages in (("training", STAGES[2:4]), ("inference", STAGES[2:]))
+      for stage in stages for k in STAGE_INDICATORS[stage]
+      for doc in [{"datacenter_building": "data-centre building and infrastructure (embodied)",
+                   "network_storage": "networking and storage equipment (electricity and "
+                                      "embodied)",
+                   "end_user_device": "end-user device reading the answer (electricity)",
+                   "network_transfer": "network transfer of the prompt and answer "
+                                       "(electricity)"}[stage]]],
 ]
 """Every figure, in the order it appears in the response (append to declare one more)."""
 

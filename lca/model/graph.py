@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca import xp
+from lca.model import boundary as bd
 from lca.model import inference as inf
 from lca.model import lifecycle as lc
 from lca.model import training as tr
@@ -33,17 +34,21 @@ def _grid(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
     return {k: x[f"{phase}.grid.{k}"] for k in ("gwp", "water", "adpe", "pe")}
 
 
-def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array]
-           ) -> None:
-    """Store a phase's operational, embodied and total impacts with the water parts."""
+def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array],
+           stages: dict[str, dict[str, Array]]) -> None:
+    """Store a phase's operational, embodied, stage and total impacts with the water parts: the
+    total is operational + embodied (chips) + every stage of the boundary."""
     total = "impacts" if phase == "training" else "per_request"
     for k in INDICATORS:
         out[f"{phase}.operational.{k}"] = op[k]
+        value = op[k] + emb[k] if k in emb else op[k]
         if k in emb:
-            out[f"{phase}.{total}.{k}"] = op[k] + emb[k]
             out[f"{phase}.embodied.{k}"] = emb[k]
-        else:
-            out[f"{phase}.{total}.{k}"] = op[k]
+        for stage, figures in stages.items():
+            if k in figures:
+                out[f"{phase}.stages.{stage}.{k}"] = figures[k]
+                value = value + figures[k]
+        out[f"{phase}.{total}.{k}"] = value
     out[f"{phase}.water.onsite"] = op["water_onsite"]
     out[f"{phase}.water.offsite"] = op["water_offsite"]
     out[f"{phase}.water.manufacturing"] = emb["water"]
@@ -53,6 +58,36 @@ def _per_accelerator(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
     return {k: per_accelerator(x[f"{phase}.hardware.embodied_{k}"],
                                x[f"{phase}.hardware.host_embodied_{k}"])
             for k in EMBODIED_INDICATORS}
+
+
+def _datacenter_stages(x: Mapping[str, Array], phase: str, accelerator_hours: Array,
+                       it_energy: Array, emb: dict[str, Array]) -> dict[str, dict[str, Array]]:
+    """The data-centre building and the networking and storage equipment of a phase's use of
+    ``accelerator_hours`` (lca.model.boundary); zero when the boundary leaves them out."""
+    capacity = bd.it_capacity_hours(accelerator_hours, x[f"{phase}.hardware.tdp"],
+                                    x[f"{phase}.hardware.host_power"])
+    share = x["boundary.network_storage_share"]
+    network = operational_impacts(bd.network_storage(it_energy, share),
+                                  x[f"{phase}.datacenter.pue"], x[f"{phase}.datacenter.wue"],
+                                  _grid(x, phase))
+    for k in EMBODIED_INDICATORS:
+        network[k] = network[k] + bd.network_storage(emb[k], share)
+    return {"datacenter_building": {"gwp": bd.datacenter_building(
+                capacity, x["boundary.datacenter_building_gwp"],
+                x["boundary.datacenter_lifetime"])},
+            "network_storage": network}
+
+
+def _user_stages(x: Mapping[str, Array]) -> dict[str, dict[str, Array]]:
+    """The end-user device and the network transfer of one request, on the inference grid."""
+    grid = _grid(x, "inference")
+    reading = bd.reading_seconds(x["inference.output_tokens"], x["boundary.reading_speed"])
+    device = bd.end_user_device_energy(reading, x["boundary.end_user_device_power"])
+    transfer = bd.network_transfer_energy(
+        x["inference.input_tokens"] + x["inference.output_tokens"],
+        x["boundary.bytes_per_token"], x["boundary.network_energy_per_byte"])
+    return {"end_user_device": bd.grid_impacts(device, grid),
+            "network_transfer": bd.grid_impacts(transfer, grid)}
 
 
 def _active(x: Mapping[str, Array]) -> Array:
@@ -88,7 +123,7 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     emb = embodied_impacts(_per_accelerator(x, "training"), hours, x["hardware_lifetime"])
     out: dict[str, Array] = {"training.accelerator_hours": hours,
                              "training.it_energy": it_energy, "training.compute": compute}
-    _phase(out, "training", op, emb)
+    _phase(out, "training", op, emb, _datacenter_stages(x, "training", hours, it_energy, emb))
     return out
 
 
@@ -188,7 +223,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     emb = embodied_impacts(_per_accelerator(x, "inference"), replica_hours,
                            x["hardware_lifetime"])
     out["inference.it_energy"] = it_energy
-    _phase(out, "inference", op, emb)
+    _phase(out, "inference", op, emb, {
+        **_datacenter_stages(x, "inference", replica_hours, it_energy, emb), **_user_stages(x)})
     for name, part in parts.items():  # unknown when the energy was measured as a whole
         out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
     out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy

@@ -16,6 +16,9 @@ WARNINGS: dict[str, str] = {
     "peak-flops-fallback": "{phase}: {hardware} has no {attribute}; its 16-bit peak is used",
     "hours-from-energy": "training: accelerator-hours for the embodied share are implied by the "
                          "measured energy and the power per accelerator",
+    "training-tokens-unpublished": "training: {preset} publishes no training tokens; the "
+                                   "median of contemporary presets' tokens stands in, with "
+                                   "their range (give training.tokens or another activity)",
     "no-volume": "inference: no requests (or requests_per_day with duration) given, so no "
                  "deployment total",
     "replica-too-small": "inference: the weights do not fit in the usable memory of the "

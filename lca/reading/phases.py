@@ -36,8 +36,9 @@ _TRAINING_INPUTS = ("energy", "accelerator_hours", "accelerator_count", "duratio
                     "tokens")
 
 
-def _training_path(p: Planner, t: Mapping) -> float | None:
-    """The training path the given fields select, or None (with an error if one is due)."""
+def _training_path(p: Planner, t: Mapping, preset: str | None) -> float | None:
+    """The training path the given fields select, or None (with an error if one is due). A
+    section that gives no activity trains the model preset's tokens (_preset_tokens)."""
     given = {k: t.get(k) is GIVEN for k in (*_TRAINING_INPUTS, "achieved_flops")}
     if given["energy"]:
         return paths.MEASURED_ENERGY
@@ -54,28 +55,67 @@ def _training_path(p: Planner, t: Mapping) -> float | None:
             p.error(f"training.{missing}", f"needed with {other}")
         return None
     if not any(t.get(k) is not None for k in _TRAINING_INPUTS):
+        if preset is not None and _tokens_known(p, preset):
+            return paths.COMPUTE
+        why = "" if preset is None else (
+            f" ({preset} publishes no training tokens and factor set {p.fs.version} has no "
+            "stand-in for them)")
         p.error("training", "give one of energy, accelerator_hours, accelerator_count with "
-                "duration, compute, or tokens")
+                f"duration, compute, or tokens{why}")
     return None
 
 
-def read_training(p: Planner, raw: object) -> str | None:
-    """Plan the training section: its path, power, compute and overhead inputs."""
+def gives_no_activity(raw: object) -> bool:
+    """Whether a training section (as read from the shape) names none of the activity inputs,
+    so that the model preset's training tokens decide its path."""
+    return isinstance(raw, Mapping) and not any(raw.get(k) is not None
+                                                for k in _TRAINING_INPUTS)
+
+
+def _tokens_known(p: Planner, preset: str) -> bool:
+    """Whether the preset publishes its training tokens or the factor set has the constant that
+    stands in for unpublished ones (factor sets before 2026.2 do not)."""
+    return (p.fs.get("models", preset, "training_tokens") is not None
+            or "training_tokens_unpublished" in p.fs.tables["constants"].rows)
+
+
+def _preset_tokens(p: Planner, preset: str) -> None:
+    """Input ``training.tokens`` for a section without activity: the preset's published
+    pre-training tokens, else the stand-in constant for unpublished ones (flagged)."""
+    published = p.factor("models", preset, "training_tokens")
+    if published is not None:
+        p.put_factor("training.tokens", published)
+        p.assume("training.tokens", published.value, f"no training activity given: the "
+                 f"published pre-training tokens of the preset {preset}")
+        return
+    stand_in = p.fs.constant("training_tokens_unpublished")
+    p.put_factor("training.tokens", stand_in)
+    p.assume("training.tokens", stand_in.value, f"no training activity given and {preset} "
+             "publishes no training tokens: the median of contemporary presets' published "
+             "tokens (constants.training_tokens_unpublished), with their range")
+    p.warn("training-tokens-unpublished", preset=preset)
+
+
+def read_training(p: Planner, raw: object, preset: str | None = None) -> str | None:
+    """Plan the training section: its path, power, compute and overhead inputs; ``preset`` is
+    the model preset, whose training tokens serve when the section gives no activity."""
     phase = "training"
     t = p.section(raw, phase, "training")
     hardware = read_hardware(p, t, phase)
     read_site(p, t, phase)
+    code = _training_path(p, t, preset)
     precision = p.choice(t, "precision", PRECISIONS, phase)
     if precision is None and t.get("precision") is None:
         precision = DEFAULT_PRECISION
-        if t.get("compute") is GIVEN or t.get("tokens") is GIVEN:  # only compute uses it
+        if code == paths.COMPUTE or t.get("compute") is GIVEN or t.get("tokens") is GIVEN:
             p.assume("training.precision", precision, "default training precision (mixed "
                      "precision); model.precision is the serving precision")
-    code = _training_path(p, t)
     if hardware is None or precision is None or code is None:
         return None
     p.inputs["training.path"] = code
     given_fields(p, t, phase, _TRAINING_GIVEN)
+    if code == paths.COMPUTE and t.get("compute") is not GIVEN and t.get("tokens") is not GIVEN:
+        _preset_tokens(p, preset)  # type: ignore[arg-type]  # the path implies a preset
     training_power(p, hardware)
     if t.get("power_per_accelerator") is not GIVEN:
         p.assume("training.power_per_accelerator", "TDP x training load factor + host share",

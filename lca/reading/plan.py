@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lca.errors import ProfileError
 from lca.factors import FactorSet
 from lca.quantities import Spread, declared
-from lca.reading.phases import read_inference, read_training
+from lca.reading.phases import gives_no_activity, read_inference, read_training
 from lca.reading.planner import Planner
-from lca.reading.sections import read_lifetime, read_model
+from lca.reading.sections import read_boundary, read_lifetime, read_model
 from lca.reading.shape import Shape
 
 
@@ -46,6 +46,15 @@ class Plan:
     warnings: tuple[dict, ...]
     training_path: str | None
     inference_path: str | None
+    boundary: Mapping[str, object] = field(default_factory=dict)
+
+
+def model_preset(p: Planner, model: object) -> str | None:
+    """The id of the model preset a profile names, if it is one of the factor set's."""
+    preset = model.get("preset") if isinstance(model, Mapping) else model
+    if isinstance(preset, str) and p.fs.has("models", preset.lower()):
+        return preset.lower()
+    return None
 
 
 class SectionPlans:
@@ -89,12 +98,17 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
 
     precision = read("model", read_model)
     read_lifetime(p, top)
+    boundary = read_boundary(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
     if not has_training and not has_inference:
         p.error("", "give a training section, an inference section, or both")
-    training_path = read("training", read_training) if has_training else None
+    # the preset matters to a training section only when it gives no activity: reading it
+    # apart keeps the sections that do shared between models
+    preset = model_preset(p, top.get("model")) if gives_no_activity(top.get("training")) else None
+    training_path = (read("training", read_training, *(() if preset is None else (preset,)))
+                     if has_training else None)
     inference_path = read("inference", read_inference, precision) if has_inference else None
     if p.errors:
         raise ProfileError(p.errors)
@@ -102,4 +116,6 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
                 ties=MappingProxyType(p.ties), spreads=MappingProxyType(p.spreads),
                 assumptions=tuple(p.assumptions), factors_used=MappingProxyType(p.used),
                 warnings=tuple(p.warnings), training_path=training_path,
-                inference_path=inference_path)
+                inference_path=inference_path,
+                boundary=MappingProxyType({"name": boundary[0], "stages": list(boundary[1])}
+                                          if boundary else {}))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.factors import Factor
-from lca.quantities import ENERGY_SCOPES, PRECISIONS
+from lca.quantities import BOUNDARIES, ENERGY_SCOPES, PRECISIONS, STAGES
 from lca.reading.planner import NAN, FromInput, Planner
 from lca.reading.shape import GIVEN
 from lca.suggest import did_you_mean, suggest
@@ -240,3 +240,61 @@ def energy_scope(p: Planner, section: Mapping, phase: str) -> None:
         p.assume(f"{phase}.energy_scope", scope, "measured energy taken as IT energy")
     p.inputs[f"{phase}.energy_is_facility"] = 1.0 if scope == "facility" else 0.0
 
+
+
+# The method constants behind each optional stage: (input, constant, value when left out). A
+# stage left out scales to 0 (its first input); its other inputs then take a neutral 1.
+_STAGE_CONSTANTS = {
+    "datacenter_building": (("boundary.datacenter_building_gwp",
+                             "datacenter_building_gwp_per_kw", 0.0),
+                            ("boundary.datacenter_lifetime", "datacenter_building_lifetime", 1.0)),
+    "network_storage": (("boundary.network_storage_share", "network_storage_share", 0.0),),
+    "end_user_device": (("boundary.end_user_device_power", "end_user_device_power", 0.0),
+                        ("boundary.reading_speed", "reading_speed", 1.0)),
+    "network_transfer": (("boundary.network_energy_per_byte", "network_energy_per_gb", 0.0),
+                         ("boundary.bytes_per_token", "bytes_per_token", 1.0)),
+}
+
+
+def read_boundary(p: Planner, top: Mapping) -> tuple[str, tuple[str, ...]] | None:
+    """The stages the estimate counts: a named boundary, a list of stages, or the factor set's
+    default (``frugal-ai`` from 2026.2; sets before it stop at electricity and chips); the
+    constants of each stage counted, and a neutral 0 for the others (docs/boundary.md)."""
+    raw = top.get("boundary")
+    if raw is None:
+        name = p.fs.defaults.get("boundary", "electricity-and-chips")
+        stages = BOUNDARIES[name]
+        p.assume("boundary", name, f"default boundary of factor set {p.fs.version}: "
+                 f"{', '.join(stages)}")
+    elif isinstance(raw, str) and raw.lower() in BOUNDARIES:
+        name, stages = raw.lower(), BOUNDARIES[raw.lower()]
+    elif isinstance(raw, list) and raw and all(isinstance(s, str) for s in raw):
+        unknown = [s for s in raw if s not in STAGES]
+        if unknown:
+            p.error("boundary", f"unknown stage {unknown[0]!r}; stages: {', '.join(STAGES)}")
+            return None
+        if len(set(raw)) < len(raw):
+            p.error("boundary", "a stage is listed twice")
+            return None
+        if not {"electricity", "hardware"} <= set(raw):
+            p.error("boundary", "electricity and hardware are always counted: list them")
+            return None
+        name, stages = "custom", tuple(s for s in STAGES if s in raw)
+    else:
+        p.error("boundary", f"expected one of {', '.join(BOUNDARIES)} or a list of stages "
+                f"({', '.join(STAGES)})")
+        return None
+    for stage, constants in _STAGE_CONSTANTS.items():
+        counted = stage in stages
+        missing = [c for _, c, _ in constants if c not in p.fs.tables["constants"].rows]
+        if counted and missing:
+            p.error("boundary", f"factor set {p.fs.version} has no factors for the stage "
+                    f"{stage} (it lacks {missing[0]}); pin 2026.2 or later, or narrow the "
+                    "boundary to electricity-and-chips")
+            return None
+        for name_in, constant, neutral in constants:
+            if counted:
+                p.put_factor(name_in, p.fs.constant(constant))
+            else:
+                p.inputs[name_in] = neutral
+    return name, stages

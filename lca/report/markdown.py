@@ -40,6 +40,7 @@ def to_markdown(result: Mapping, units: Mapping[str, str] | None = None) -> str:
     """
     versions = result.get("versions") or {}
     sections = (
+        ("## Boundary", _boundary(result.get("boundary"))),
         ("## 1. Training impacts", _training(result.get("training"), units)),
         (f"## 2. Marginal impact of one inference ({REFERENCE_OUTPUT_TOKENS} output tokens)",
          _inference(result.get("inference"), units)),
@@ -67,14 +68,54 @@ def to_markdown(result: Mapping, units: Mapping[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+STAGE_WORDS = {
+    "electricity": "the electricity of the servers and of the data centre around them (PUE), "
+                   "with the water evaporated on site and consumed generating that electricity",
+    "hardware": "the manufacturing of the accelerators and their host servers, by time share "
+                "of their service life",
+    "datacenter_building": "the data-centre building and its power and cooling infrastructure, "
+                           "per kW of IT capacity over the building's life (greenhouse gases "
+                           "only)",
+    "network_storage": "the networking and storage equipment of the data centre (electricity "
+                       "and manufacturing)",
+    "end_user_device": "the user's device while the answer is read (electricity)",
+    "network_transfer": "the network transfer of the prompt and the answer (electricity)",
+}
+"""Each stage of the boundary in words (lca.quantities.STAGES)."""
+
+
+def _boundary(boundary: Mapping | None) -> list[str]:
+    """The boundary in words: the stages counted in the totals and those left out."""
+    stages = list((boundary or {}).get("stages") or ("electricity", "hardware"))
+    name = (boundary or {}).get("name") or "electricity-and-chips"
+    out = [s for s in STAGE_WORDS if s not in stages]
+    return [f"Boundary `{name}`. Counted in every total: "
+            + "; ".join(STAGE_WORDS[s] for s in stages if s in STAGE_WORDS) + ".", "",
+            "Not counted: " + "; ".join([*(STAGE_WORDS[s] for s in out),
+                                         "transport and end of life of the equipment"]) + "."]
+
+
 def _training(training: Mapping | None, units: Mapping[str, str] | None) -> list[str]:
     """Indicator 1: the training impacts, total, operational and embodied."""
     if not training:
         return ["Not estimated: the profile has no training section."]
     return [*_indicator_table({"total": training.get("impacts"),
                                "operational": training.get("operational"),
-                               "embodied": training.get("embodied")}, units),
+                               "embodied": training.get("embodied"),
+                               "other stages": _stages_sum(training.get("stages"))}, units),
             "", f"Training path: `{training.get('path')}`."]
+
+
+def _stages_sum(stages: Mapping | None) -> dict[str, dict] | None:
+    """The stages beyond electricity and chips added up per indicator (central values), the
+    part of a total that its operational and embodied columns leave out; None when all are 0."""
+    summed: dict[str, dict] = {}
+    for figures in (stages or {}).values():
+        for k, q in figures.items():
+            if q.get("value") is not None:
+                found = summed.setdefault(k, {"value": 0.0, "unit": q["unit"]})
+                found["value"] += q["value"]
+    return summed if any(q["value"] for q in summed.values()) else None
 
 
 def _inference(inference: Mapping | None, units: Mapping[str, str] | None) -> list[str]:

@@ -98,6 +98,8 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
     """
     result: dict = {"name": reading.name,
                     "versions": {"method": METHOD_VERSION, "factors": reading.factors.version},
+                    "boundary": {"name": reading.plan.boundary.get("name"),
+                                 "stages": list(reading.plan.boundary.get("stages", ()))},
                     **figures(reading, out, bounds)}
     warnings = [dict(w) for w in reading.warnings]
     if reading.has_inference:

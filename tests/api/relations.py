@@ -8,6 +8,12 @@ enforces; a valid request is mended the least that satisfies it, never tried on 
 - the arithmetic stays within floating-point range: a number below 1e-300 is raised to it;
 - ``model.active_parameters <= model.parameters`` (or the preset's parameters): the active count
   is dropped when it is the larger;
+- a training section that gives no activity (energy, accelerator_hours, accelerator_count,
+  duration, compute, tokens) trains the model preset's tokens: when the model is no preset the
+  pinned factor set can train that way, ``tokens`` is given;
+- a boundary given as a list of stages holds ``electricity`` and ``hardware`` (added), and a
+  profile pinned to a factor set without the constants of the optional stages (2026.1) asks for
+  none of them (its boundary becomes ``electricity-and-chips``);
 - a batch's or a comparison's Monte Carlo samples, profiles x samples <= 400,000 (samples
   lowered);
 - a comparison's ``baseline`` is one of its scenarios (an index modulo their count, else 0), its
@@ -127,7 +133,48 @@ def mend_profile(profile: object, repository: FactorRepository) -> object:
     model = profile.get("model")
     if isinstance(model, dict):
         _active_within_total(model, repository)
+    _training_activity(profile, repository)
+    _boundary_within_factors(profile, repository)
     return profile
+
+
+def _boundary_within_factors(profile: dict, repository: FactorRepository) -> None:
+    """A list of stages holds electricity and hardware; a factor set without the constants of
+    the optional stages is asked for none."""
+    boundary = profile.get("boundary")
+    if isinstance(boundary, list):
+        boundary.extend(s for s in ("electricity", "hardware") if s not in boundary)
+    version = profile.get("factors_version")
+    try:
+        fs = repository.get(version if isinstance(version, str) else None)
+    except Exception:  # an unknown version is the profile's error, not this rule's
+        return
+    if (boundary not in (None, "electricity-and-chips")
+            and "network_storage_share" not in fs.tables["constants"].rows):
+        profile["boundary"] = "electricity-and-chips"
+
+
+_ACTIVITY = ("energy", "accelerator_hours", "accelerator_count", "duration", "compute", "tokens")
+
+
+def _training_activity(profile: dict, repository: FactorRepository) -> None:
+    """A training section without activity gets ``tokens`` unless its model is a preset whose
+    tokens the pinned factor set knows (published, or the stand-in constant)."""
+    training = profile.get("training")
+    if not isinstance(training, dict) or any(training.get(k) is not None for k in _ACTIVITY):
+        return
+    model = profile.get("model")
+    preset = model.get("preset") if isinstance(model, dict) else model
+    version = profile.get("factors_version")
+    try:
+        fs = repository.get(version if isinstance(version, str) else None)
+    except Exception:  # an unknown version is the profile's error, not this rule's
+        return
+    known = isinstance(preset, str) and fs.has("models", preset.lower()) and (
+        fs.get("models", preset.lower(), "training_tokens") is not None
+        or "training_tokens_unpublished" in fs.tables["constants"].rows)
+    if not known:
+        training["tokens"] = 1e12
 
 
 def samples(profile: object) -> int:

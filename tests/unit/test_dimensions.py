@@ -15,7 +15,7 @@ import pytest
 
 from lca import read
 from lca.errors import ProfileError
-from lca.model import graph, inference, lifecycle, training
+from lca.model import boundary, graph, inference, lifecycle, training
 from lca.model.graph import calculate
 from lca.quantities import FIGURES, input_unit
 from lca.units import UNITS
@@ -23,7 +23,7 @@ from tests.unit.test_engines import random_profiles
 
 # The conversion constants the formulas import, as the quantities they stand for.
 CONSTANTS = {"SECONDS_PER_HOUR": "s/h", "WH_PER_KWH": "Wh/kWh", "J_PER_KWH": "J/kWh",
-             "HOURS_PER_DAY": "h/day", "KV_FIT_BYTES_PER_VALUE": "byte"}
+             "HOURS_PER_DAY": "h/day", "KV_FIT_BYTES_PER_VALUE": "byte", "W_PER_KW": "W/kW"}
 def _without_tokens(unit: str) -> str:
     """``unit`` with token taken out (tokens counted as plain numbers, module doc)."""
     return str(UNITS.Unit(unit) * UNITS.token ** -UNITS.Unit(unit).dimensionality.get(
@@ -35,7 +35,7 @@ UNIT_OF = {f.path: _without_tokens(f.canonical_unit or "dimensionless") for f in
 
 def _in_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """The formula modules with their conversion constants as pint quantities."""
-    for module in (graph, inference, lifecycle, training):
+    for module in (graph, inference, lifecycle, training, boundary):
         for name, unit in CONSTANTS.items():
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, UNITS.Quantity(getattr(module, name), unit))
