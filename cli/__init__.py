@@ -343,15 +343,10 @@ def factors(table: str | None, version: str | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from None
     if table is None:
         rows = [{"version": fs.version, "released": fs.released, **{
-            name: item_count(fs, name) for name in TABLES}} for fs in sets]
+            name: fs.items(name) for name in TABLES}} for fs in sets]
     else:
         rows = factor_rows(sets[-1], table)
     click.echo(render_rows(rows, fmt), nl=False)
-
-
-def item_count(fs: FactorSet, table: str) -> int:
-    """The number of items (zones, regions, accelerators, ...) of a factor table."""
-    return len(fs.regions) if table == "regions" else len(fs.tables[table].rows)
 
 
 def factor_rows(fs: FactorSet, table: str) -> list[dict]:

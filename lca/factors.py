@@ -129,6 +129,15 @@ class FactorSet:
         """The method constant ``name`` (KeyError if the set lacks it, which the loader forbids)."""
         return self.tables["constants"].rows[name]["value"]
 
+    def items(self, table: str) -> int:
+        """How many items (zones, regions, accelerators, links...) ``table`` holds; 0 when the
+        set has no such table. The one count the API and the command line report."""
+        if table == "regions":
+            return len(self.regions)
+        if table in self.links:
+            return len(self.links[table])
+        return len(self.tables[table].rows) if table in self.tables else 0
+
     def holds(self, table: str) -> bool:
         """Whether this set has the table ``table`` (long, link, or the regions table)."""
         return table == "regions" or table in self.tables or table in self.links

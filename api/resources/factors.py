@@ -44,7 +44,7 @@ class FactorSets(MethodView):
         """List factor-set versions (in release order, newest last) and their tables."""
         return {"default": default_version(), "versions": [
             {"version": v, "released": fs.released, "description": fs.description,
-             "tables": {name: {"rows": len(table_rows(fs, name)),
+             "tables": {name: {"rows": fs.items(name),
                                "url": url_for("factors.FactorTable", table=name, version=v)}
                         for name in TABLES if fs.holds(name)}}
             for v, fs in factor_sets().items()]}
