@@ -21,7 +21,7 @@ from api.profiles import (
     Uncertainty,
     sweep_fields,
 )
-from lca.quantities import FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
+from lca.quantities import ACCOUNTING, FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
 
 ID = {"validate": validate.Length(min=1, max=64)}
 ABSENT = {"not": {}}
@@ -88,6 +88,10 @@ class UncertaintyResultSchema(ma.Schema):
 EstimateSchema = _schema("Estimate", {
     "name": f.String(allow_none=True),
     "versions": f.Nested(VersionsSchema, required=True),
+    "accounting": f.String(validate=validate.OneOf(ACCOUNTING), metadata={
+        "description": "the GHG Protocol Scope 2 basis the gwp figures follow (location, the "
+                       "default, or market); gwp_location and gwp_market are both shown when "
+                       "market data are given"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

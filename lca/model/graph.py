@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca import xp
+from lca.model import grid
 from lca.model import inference as inf
 from lca.model import lifecycle as lc
 from lca.model import training as tr
@@ -30,7 +31,47 @@ from lca.xp import Array
 
 
 def _grid(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
-    return {k: x[f"{phase}.grid.{k}"] for k in ("gwp", "water", "adpe", "pe")}
+    """The per-kWh factors of a phase's electricity, gwp location-based (lca.model.grid)."""
+    return {**{k: x[f"{phase}.grid.{k}"] for k in ("water", "adpe", "pe")},
+            "gwp": grid.location_gwp(x, phase)}
+
+
+def _accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
+                op: dict[str, Array], location: Array) -> None:
+    """GHG Protocol Scope 2 dual reporting of a phase (docs/accounting.md): the location- and
+    market-based gwp of its total (NaN when no market data are given, so not shown), and its
+    gwp figures on the basis the profile chose. Water, ADPe and PE stay location-based."""
+    total = "impacts" if phase == "training" else "per_request"
+    market_factor = grid.market_gwp(location, x[f"{phase}.grid.market_gwp"],
+                                    x[f"{phase}.grid.residual_gwp"],
+                                    x[f"{phase}.grid.renewable_share"])
+    market_op = op["energy"] * market_factor
+    location_total = out[f"{phase}.{total}.gwp"]
+    market_total = location_total - op["gwp"] + market_op
+    out[f"{phase}.{total}.gwp_location"] = location_total
+    out[f"{phase}.{total}.gwp_market"] = market_total
+    is_market = x["accounting_is_market"] == 1.0
+    out[f"{phase}.{total}.gwp"] = xp.where(is_market, market_total, location_total)
+    out[f"{phase}.operational.gwp"] = xp.where(is_market, market_op, op["gwp"])
+
+
+_DUAL = {"training": ("training.impacts",),
+         "inference": ("inference.per_request", "inference.total"),
+         "lifecycle": ("lifecycle.total", "lifecycle.per_request")}
+
+
+def _show_dual(x: Mapping[str, Array], out: dict[str, Array]) -> None:
+    """The location- and market-based figures kept where market data are given (the lifecycle
+    where either phase has them), NaN elsewhere (their ``when`` then hides them)."""
+    shown = {phase: grid.market_data_given(x, phase) for phase in ("training", "inference")
+             if f"{phase}.path" in x}
+    if len(shown) == 2:
+        shown["lifecycle"] = shown["training"] | shown["inference"]
+    for phase, given in shown.items():
+        for block in _DUAL[phase]:
+            for basis in ("location", "market"):
+                path = f"{block}.gwp_{basis}"
+                out[path] = xp.where(given, out[path], xp.nan)
 
 
 def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array]
@@ -82,11 +123,13 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                      x["training.hardware.peak_flops"] * x["training.utilization"], achieved)
     hours = tr.accelerator_hours(path, hours_given, energy_given, compute, flops, power, overhead)
     it_energy = tr.it_energy(path, energy_given, hours, power, overhead)
-    op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], _grid(x, "training"))
+    site = _grid(x, "training")
+    op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], site)
     emb = embodied_impacts(_per_accelerator(x, "training"), hours, x["hardware_lifetime"])
     out: dict[str, Array] = {"training.accelerator_hours": hours,
                              "training.it_energy": it_energy, "training.compute": compute}
     _phase(out, "training", op, emb)
+    _accounting(x, out, "training", op, site["gwp"])
     return out
 
 
@@ -178,8 +221,9 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Per-request inference impacts, replica sizing and roofline times (module doc)."""
     out = replica(x)
     it_energy, parts, measured = request_energy(x, out)
+    site = _grid(x, "inference")
     op = operational_impacts(it_energy, x["inference.datacenter.pue"],
-                             x["inference.datacenter.wue"], _grid(x, "inference"))
+                             x["inference.datacenter.wue"], site)
     replica_hours = out["inference.replica.accelerators"] * (
         out["inference.replica.busy_seconds_per_request"]
         + out["inference.replica.idle_seconds_per_request"]) / SECONDS_PER_HOUR
@@ -187,6 +231,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                            x["hardware_lifetime"])
     out["inference.it_energy"] = it_energy
     _phase(out, "inference", op, emb)
+    _accounting(x, out, "inference", op, site["gwp"])
     for name, part in parts.items():  # unknown when the energy was measured as a whole
         out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
     out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy
@@ -198,6 +243,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         per_request = out[f"inference.per_request.{k}"]
         out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
         out[f"inference.total.{k}"] = per_request * requests
+    for basis in ("location", "market"):
+        out[f"inference.total.gwp_{basis}"] = out[f"inference.per_request.gwp_{basis}"] * requests
     out["inference.requests"] = requests
     return out
 
@@ -215,6 +262,13 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
         result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
             lc.shares(training, total))
         result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
+    for basis in ("location", "market"):
+        training = out[f"training.impacts.gwp_{basis}"]
+        per_request = out[f"inference.per_request.gwp_{basis}"]
+        result[f"lifecycle.total.gwp_{basis}"] = lc.lifecycle_total(training, per_request,
+                                                                    requests)
+        result[f"lifecycle.per_request.gwp_{basis}"] = lc.amortised_per_request(
+            training, per_request, requests)
     return result
 
 
@@ -227,4 +281,5 @@ def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
         out.update(inference_outputs(x))
     if "training.path" in x and "inference.path" in x:
         out.update(lifecycle_outputs(out))
+    _show_dual(x, out)
     return out

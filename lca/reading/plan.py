@@ -25,7 +25,7 @@ from lca.factors import FactorSet
 from lca.quantities import Spread, declared
 from lca.reading.phases import read_inference, read_training
 from lca.reading.planner import Planner
-from lca.reading.sections import read_lifetime, read_model
+from lca.reading.sections import read_accounting, read_lifetime, read_model
 from lca.reading.shape import Shape
 
 
@@ -89,6 +89,7 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
 
     precision = read("model", read_model)
     read_lifetime(p, top)
+    read_accounting(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None

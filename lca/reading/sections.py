@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.factors import Factor
-from lca.quantities import ENERGY_SCOPES, PRECISIONS
+from lca.quantities import ACCOUNTING, ENERGY_SCOPES, PRECISIONS
 from lca.reading.planner import NAN, FromInput, Planner
 from lca.reading.shape import GIVEN
 from lca.units import BYTES_PER_GB, HOURS_PER_YEAR
@@ -23,6 +23,7 @@ _PEAK_BY_PRECISION = {"fp32": "peak_flops_32bit", "bf16": "peak_flops_16bit",
 _MODEL_FIELDS = ("parameters", "active_parameters", "layers", "kv_heads", "head_dim")
 _GRID = ("gwp", "water", "adpe", "pe")
 _DATACENTER = ("pue", "wue")
+_GRID_MORE = ("gwp_hourly", "gwp_monthly", "start_month", "market_gwp", "renewable_share")
 
 
 def read_lifetime(p: Planner, top: Mapping) -> None:
@@ -123,6 +124,7 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
             p.field(f"{phase}.grid.{key}", True)
         elif grid.get(key) is None:
             p.put_factor(f"{phase}.grid.{key}", p.factor("zones", zone, key))
+    _grid_profile_and_market(p, grid, phase, zone)
     raw_dc = section.get("datacenter")
     dc = p.section({"profile": raw_dc} if isinstance(raw_dc, str) else raw_dc,
                    f"{phase}.datacenter", "datacenter")
@@ -136,6 +138,32 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
             p.field(f"{phase}.datacenter.{key}", True)
         elif dc.get(key) is None and profile:
             p.put_factor(f"{phase}.datacenter.{key}", p.factor("datacenters", profile, key))
+
+
+def _grid_profile_and_market(p: Planner, grid: Mapping, phase: str, zone: str) -> None:
+    """The grid's hourly or monthly profile and market inputs (NaN when not given), and the
+    zone's residual mix where the factor set publishes one (NaN otherwise, and in sets before
+    2026.2: market-based figures then fall back to the location-based factor)."""
+    for key in _GRID_MORE:
+        p.field(f"{phase}.grid.{key}", grid.get(key) is GIVEN)
+    if grid.get("gwp_hourly") is GIVEN and grid.get("gwp_monthly") is GIVEN:
+        p.error(f"{phase}.grid.gwp_monthly", "give gwp_hourly or gwp_monthly, not both")
+    if grid.get("start_month") is GIVEN and grid.get("gwp_monthly") is not GIVEN:
+        p.error(f"{phase}.grid.start_month", "needed only with gwp_monthly")
+    residual = p.fs.get("zones", zone, "residual_gwp")
+    if residual is None:
+        p.inputs[f"{phase}.grid.residual_gwp"] = NAN
+    else:
+        p.put_factor(f"{phase}.grid.residual_gwp", residual)
+
+
+def read_accounting(p: Planner, top: Mapping) -> None:
+    """The GHG accounting basis ``gwp`` follows: location (the default) or market."""
+    basis = top.get("accounting")
+    if basis is not None and (not isinstance(basis, str) or basis.lower() not in ACCOUNTING):
+        p.error("accounting", f"expected one of {', '.join(ACCOUNTING)}, got {basis!r}")
+    p.inputs["accounting_is_market"] = 1.0 if isinstance(basis, str) and (
+        basis.lower() == "market") else 0.0
 
 
 def read_hardware(p: Planner, section: Mapping, phase: str) -> str | None:
