@@ -166,4 +166,4 @@ HOURS_PER_YEAR = conversion_factor("year", "h")  # the Julian year, as pint defi
 WH_PER_KWH = conversion_factor("kWh", "Wh")
 J_PER_KWH = conversion_factor("kWh", "J")
 BYTES_PER_GB = conversion_factor("GB", "byte")
-HOURS_PER_MONTH = conversion_factor("month", "h")  # a twelfth of the Julian year, as pint defines it
+HOURS_PER_MONTH = conversion_factor("month", "h")  # a twelfth of the Julian year (pint)

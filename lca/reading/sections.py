@@ -141,15 +141,12 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
 
 
 def _grid_profile_and_market(p: Planner, grid: Mapping, phase: str, zone: str) -> None:
-    """The grid's hourly or monthly profile and market inputs (NaN when not given), and the
+    """The grid's hourly or monthly profile (hourly values override monthly ones, which override
+    gwp; start_month serves gwp_monthly only) and market inputs (NaN when not given), and the
     zone's residual mix where the factor set publishes one (NaN otherwise, and in sets before
     2026.2: market-based figures then fall back to the location-based factor)."""
     for key in _GRID_MORE:
         p.field(f"{phase}.grid.{key}", grid.get(key) is GIVEN)
-    if grid.get("gwp_hourly") is GIVEN and grid.get("gwp_monthly") is GIVEN:
-        p.error(f"{phase}.grid.gwp_monthly", "give gwp_hourly or gwp_monthly, not both")
-    if grid.get("start_month") is GIVEN and grid.get("gwp_monthly") is not GIVEN:
-        p.error(f"{phase}.grid.start_month", "needed only with gwp_monthly")
     residual = p.fs.get("zones", zone, "residual_gwp")
     if residual is None:
         p.inputs[f"{phase}.grid.residual_gwp"] = NAN

@@ -43,7 +43,8 @@ def to_markdown(result: Mapping) -> str:
         ("## Illustrations", [f"> {ILLUSTRATION}", "", *_illustrations(result)]),
         ("## Method and versions", [f"- Method version: {versions.get('method')}",
                                     f"- Factor set: {versions.get('factors')}",
-                                    f"- Indicators: {INDICATOR_NAMES}"]),
+                                    f"- Indicators: {INDICATOR_NAMES}",
+                                    *_accounting(result)]),
         ("## Factors used", _records(result.get("factors_used"),
                                      ("key", "value", "unit", "source", "year"),
                                      "No factor recorded.")),
@@ -140,6 +141,26 @@ def _illustrations(result: Mapping) -> list[str]:
     lines += ["", "Sources of the illustrations:", ""]
     lines += [f"- {e['label']}: {number(e['value'])} {e['unit']} per {e['item']}; "
               f"{e['source']} ({e['year']}). {e['note']}" for e in sources.values()]
+    return lines
+
+
+_DUAL = (("training", "impacts", "training impacts"),
+         ("inference", "per_request", "one request"),
+         ("lifecycle", "total", "lifecycle total"))
+
+
+def _accounting(result: Mapping) -> list[str]:
+    """The GHG accounting basis, and both bases where market data were given (GHG Protocol
+    Scope 2 Guidance, 2015: dual reporting)."""
+    basis = result.get("accounting") or "location"
+    lines = [f"- GHG accounting: gwp figures are {basis}-based (GHG Protocol Scope 2); water, "
+             "ADPe and primary energy are location-based"]
+    for phase, block, label in _DUAL:
+        figures = (result.get(phase) or {}).get(block) or {}
+        if "gwp_market" in figures:
+            lines.append(f"- gwp of the {label}: location-based "
+                         f"{_quantity(figures.get('gwp_location'))}, market-based "
+                         f"{_quantity(figures.get('gwp_market'))}")
     return lines
 
 

@@ -202,11 +202,13 @@ def test_cloud_region_maps_to_its_state_or_province_from_2026_2(region: str, zon
     assert sets["2026.1"].regions[region].zone == zone.split("-")[0]  # released set unchanged
 
 
-SUBNATIONAL = ([f"USA-{s}" for s in (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()]
-    + [f"CAN-{s}" for s in "AB BC MB NB NL NS NT NU ON PE QC SK YT".split()]
-    + [f"AUS-{s}" for s in "ACT NSW NT QLD SA TAS VIC WA".split()])
+_US = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+       "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY")
+_CA = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+_AU = "ACT NSW NT QLD SA TAS VIC WA"
+SUBNATIONAL = [f"{country}-{code}" for country, codes in (("USA", _US), ("CAN", _CA),
+                                                          ("AUS", _AU))
+               for code in codes.split(" ")]
 
 
 def test_2026_2_has_every_us_state_canadian_province_australian_state_and_five_countries(
