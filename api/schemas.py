@@ -90,8 +90,8 @@ EstimateSchema = _schema("Estimate", {
     "versions": f.Nested(VersionsSchema, required=True),
     "accounting": f.String(validate=validate.OneOf(ACCOUNTING), metadata={
         "description": "the GHG Protocol Scope 2 basis the gwp figures follow (location, the "
-                       "default, or market); gwp_location and gwp_market are both shown when "
-                       "market data are given"}),
+                       "default, or market); both bases (impacts_location.gwp, "
+                       "impacts_market.gwp...) are shown when market data are given"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

@@ -283,6 +283,13 @@ class Figure:
         return CANONICAL_UNITS.get(self.unit, self.unit) if self.unit else None
 
 
+def dual(block: str, basis: str) -> str:
+    """The figure of a block's gwp on one accounting basis: ``lifecycle.total_market.gwp``.
+    An object of its own beside the block, shown only when market data are given, so that the
+    block's own figures keep their promise of presence."""
+    return f"{block}_{basis}.gwp"
+
+
 def _block(prefix: str, doc: str, phases: tuple[str, ...], indicators: tuple[str, ...] = INDICATORS,
            when: str | None = None) -> list[Figure]:
     return [Figure(f"{prefix}.{k}", k, f"{doc} ({k})", phases, when=when) for k in indicators]
@@ -348,8 +355,8 @@ FIGURES: list[Figure] = [
              f"({k})", _B, when=_LIFECYCLE_WHEN)
       for phase in ("training", "inference") for k in INDICATORS],
     # GHG Protocol Scope 2 dual reporting, shown when market data are given (docs/accounting.md)
-    *[Figure(f"{block}.gwp_{basis}", "gwp", f"{doc} (gwp, {basis}-based)", phases,
-             when=f"{block}.gwp_{basis}")
+    *[Figure(dual(block, basis), "gwp", f"{doc} (gwp, {basis}-based)", phases,
+             when=dual(block, basis))
       for block, doc, phases in (("training.impacts", "training impacts", _T),
                                  ("inference.per_request", "impacts of one request", _I),
                                  ("inference.total", "impacts of every request", _I),

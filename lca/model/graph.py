@@ -25,7 +25,7 @@ from lca.model.paths import (
     MEASURED_ENERGY_PER_TOKEN,
     MEASURED_THROUGHPUT,
 )
-from lca.quantities import EMBODIED_INDICATORS, INDICATORS
+from lca.quantities import EMBODIED_INDICATORS, INDICATORS, dual
 from lca.units import SECONDS_PER_HOUR
 from lca.xp import Array
 
@@ -48,8 +48,8 @@ def _accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
     market_op = op["energy"] * market_factor
     location_total = out[f"{phase}.{total}.gwp"]
     market_total = location_total - op["gwp"] + market_op
-    out[f"{phase}.{total}.gwp_location"] = location_total
-    out[f"{phase}.{total}.gwp_market"] = market_total
+    out[dual(f"{phase}.{total}", "location")] = location_total
+    out[dual(f"{phase}.{total}", "market")] = market_total
     is_market = x["accounting_is_market"] == 1.0
     out[f"{phase}.{total}.gwp"] = xp.where(is_market, market_total, location_total)
     out[f"{phase}.operational.gwp"] = xp.where(is_market, market_op, op["gwp"])
@@ -70,7 +70,7 @@ def _show_dual(x: Mapping[str, Array], out: dict[str, Array]) -> None:
     for phase, given in shown.items():
         for block in _DUAL[phase]:
             for basis in ("location", "market"):
-                path = f"{block}.gwp_{basis}"
+                path = dual(block, basis)
                 out[path] = xp.where(given, out[path], xp.nan)
 
 
@@ -244,7 +244,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
         out[f"inference.total.{k}"] = per_request * requests
     for basis in ("location", "market"):
-        out[f"inference.total.gwp_{basis}"] = out[f"inference.per_request.gwp_{basis}"] * requests
+        out[dual("inference.total", basis)] = out[dual("inference.per_request", basis)] * requests
     out["inference.requests"] = requests
     return out
 
@@ -263,11 +263,11 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
             lc.shares(training, total))
         result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
     for basis in ("location", "market"):
-        training = out[f"training.impacts.gwp_{basis}"]
-        per_request = out[f"inference.per_request.gwp_{basis}"]
-        result[f"lifecycle.total.gwp_{basis}"] = lc.lifecycle_total(training, per_request,
+        training = out[dual("training.impacts", basis)]
+        per_request = out[dual("inference.per_request", basis)]
+        result[dual("lifecycle.total", basis)] = lc.lifecycle_total(training, per_request,
                                                                     requests)
-        result[f"lifecycle.per_request.gwp_{basis}"] = lc.amortised_per_request(
+        result[dual("lifecycle.per_request", basis)] = lc.amortised_per_request(
             training, per_request, requests)
     return result
 

@@ -156,11 +156,12 @@ def _accounting(result: Mapping) -> list[str]:
     lines = [f"- GHG accounting: gwp figures are {basis}-based (GHG Protocol Scope 2); water, "
              "ADPe and primary energy are location-based"]
     for phase, block, label in _DUAL:
-        figures = (result.get(phase) or {}).get(block) or {}
-        if "gwp_market" in figures:
+        figures = result.get(phase) or {}
+        market = figures.get(f"{block}_market")
+        if market:
             lines.append(f"- gwp of the {label}: location-based "
-                         f"{_quantity(figures.get('gwp_location'))}, market-based "
-                         f"{_quantity(figures.get('gwp_market'))}")
+                         f"{_quantity((figures.get(f'{block}_location') or {}).get('gwp'))}, "
+                         f"market-based {_quantity(market.get('gwp'))}")
     return lines
 
 
