@@ -167,3 +167,18 @@ def test_the_monte_carlo_runs_with_market_inputs_and_gives_both_ranges(factors):
     market = result["training"]["impacts_market"]["gwp"]
     assert market["low"] < market["value"] < market["high"]
     assert "low" in result["training"]["impacts_location"]["gwp"]
+
+
+def test_a_cloud_region_takes_the_grid_of_its_state_and_a_state_is_a_location(factors):
+    """aws:us-west-2 is in Oregon: its estimate uses USA-OR's gwp, not the US average; a state
+    is named like a country, in any case."""
+    training = {"hardware": "nvidia-h100-sxm", "energy": 1000, "datacenter": {"pue": 1.0}}
+    region = estimate(_profile({**training, "location": "aws:us-west-2"}), factors)
+    used = {f["key"]: f for f in region["factors_used"]}
+    assert used["regions.aws:us-west-2"]["value"] == "USA-OR"
+    assert "zones.USA-OR.gwp" in used and "zones.USA.gwp" not in used
+    oregon = factors.get("zones", "USA-OR", "gwp").value
+    assert _v(region, "training.operational.gwp") == pytest.approx(1000 * oregon)
+    assert oregon < 0.5 * factors.get("zones", "USA", "gwp").value
+    state = estimate(_profile({**training, "location": "usa-or"}), factors)
+    assert _v(state, "training.operational.gwp") == _v(region, "training.operational.gwp")
