@@ -48,16 +48,24 @@ def _accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
     market_op = op["energy"] * market_factor
     location_total = out[f"{phase}.{total}.gwp"]
     market_total = location_total - op["gwp"] + market_op
-    out[dual(f"{phase}.{total}", "location")] = location_total
-    out[dual(f"{phase}.{total}", "market")] = market_total
+    location_path, market_path = _TOTAL_BASES[phase]
+    out[location_path] = location_total
+    out[market_path] = market_total
     is_market = x["accounting_is_market"] == 1.0
     out[f"{phase}.{total}.gwp"] = xp.where(is_market, market_total, location_total)
     out[f"{phase}.operational.gwp"] = xp.where(is_market, market_op, op["gwp"])
 
 
-_DUAL = {"training": ("training.impacts",),
-         "inference": ("inference.per_request", "inference.total"),
-         "lifecycle": ("lifecycle.total", "lifecycle.per_request")}
+_BASES = ("location", "market")
+_DUAL = {phase: tuple(dual(block, basis) for block in blocks for basis in _BASES)
+         for phase, blocks in (("training", ("training.impacts",)),
+                               ("inference", ("inference.per_request", "inference.total")),
+                               ("lifecycle", ("lifecycle.total", "lifecycle.per_request")))}
+_TOTAL_BASES = {"training": tuple(dual("training.impacts", b) for b in _BASES),
+                "inference": tuple(dual("inference.per_request", b) for b in _BASES)}
+_LIFECYCLE_BASES = tuple((dual("training.impacts", b), dual("inference.per_request", b),
+                          dual("inference.total", b), dual("lifecycle.total", b),
+                          dual("lifecycle.per_request", b)) for b in _BASES)
 
 
 def _show_dual(x: Mapping[str, Array], out: dict[str, Array]) -> None:
@@ -68,10 +76,8 @@ def _show_dual(x: Mapping[str, Array], out: dict[str, Array]) -> None:
     if len(shown) == 2:
         shown["lifecycle"] = shown["training"] | shown["inference"]
     for phase, given in shown.items():
-        for block in _DUAL[phase]:
-            for basis in ("location", "market"):
-                path = dual(block, basis)
-                out[path] = xp.where(given, out[path], xp.nan)
+        for path in _DUAL[phase]:
+            out[path] = xp.where(given, out[path], xp.nan)
 
 
 def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array]
@@ -243,8 +249,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         per_request = out[f"inference.per_request.{k}"]
         out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
         out[f"inference.total.{k}"] = per_request * requests
-    for basis in ("location", "market"):
-        out[dual("inference.total", basis)] = out[dual("inference.per_request", basis)] * requests
+    for _, per_request_path, total_path, _, _ in _LIFECYCLE_BASES:
+        out[total_path] = out[per_request_path] * requests
     out["inference.requests"] = requests
     return out
 
@@ -262,13 +268,10 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
         result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
             lc.shares(training, total))
         result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
-    for basis in ("location", "market"):
-        training = out[dual("training.impacts", basis)]
-        per_request = out[dual("inference.per_request", basis)]
-        result[dual("lifecycle.total", basis)] = lc.lifecycle_total(training, per_request,
-                                                                    requests)
-        result[dual("lifecycle.per_request", basis)] = lc.amortised_per_request(
-            training, per_request, requests)
+    for training_path, per_request_path, _, total_path, amortised_path in _LIFECYCLE_BASES:
+        training, per_request = out[training_path], out[per_request_path]
+        result[total_path] = lc.lifecycle_total(training, per_request, requests)
+        result[amortised_path] = lc.amortised_per_request(training, per_request, requests)
     return result
 
 

@@ -21,6 +21,8 @@ from lca.xp import Array
 
 HOURS_PER_DAY_SERIES = 24
 MONTHS_PER_YEAR = 12
+_UNIFORM_DAY = np.ones(HOURS_PER_DAY_SERIES)
+_UNIFORM_DAY.flags.writeable = False
 
 
 def _mean(total: Array) -> Array:
@@ -38,11 +40,10 @@ def hourly_weights(x: Mapping[str, Array], phase: str) -> Array:
     uniform. This is the one place to rewire when the traffic model provides each hour's share
     of inference energy.
     """
-    uniform = np.ones(HOURS_PER_DAY_SERIES)
     rate = x.get("inference.hourly_requests_per_second", xp.nan)
     if phase != "inference" or not _is_series(rate, HOURS_PER_DAY_SERIES):
-        return uniform
-    return xp.where(xp.isnan(rate), uniform, rate)
+        return _UNIFORM_DAY
+    return xp.where(xp.isnan(rate), _UNIFORM_DAY, rate)
 
 
 def _is_series(value: Array, length: int) -> bool:
@@ -50,6 +51,8 @@ def _is_series(value: Array, length: int) -> bool:
     NaN of the shape of the other inputs (a float, or one value per row of a table); a table of
     exactly ``length`` rows of absent series is then taken as one series of NaN, which gives the
     same NaN mean. A test of shape, never of value."""
+    if value.__class__ is float:  # one estimate, no series given: the common case, made fast
+        return False
     return np.shape(value)[-1:] == (length,)
 
 
@@ -84,7 +87,10 @@ def location_gwp(x: Mapping[str, Array], phase: str) -> Array:
     """The location-based gwp per kWh of a phase: hourly values, else monthly values, else the
     zone's (or the profile's) single value (kgCO2e/kWh)."""
     grid = f"{phase}.grid"
-    hourly = hourly_mean(x[f"{grid}.gwp_hourly"], hourly_weights(x, phase))
+    hourly_given, monthly_given = x[f"{grid}.gwp_hourly"], x[f"{grid}.gwp_monthly"]
+    if hourly_given.__class__ is float and monthly_given.__class__ is float:
+        return x[f"{grid}.gwp"]  # one estimate without profiles (NaN): the fast common case
+    hourly = hourly_mean(hourly_given, hourly_weights(x, phase))
     monthly = monthly_mean(x[f"{grid}.gwp_monthly"], x[f"{grid}.start_month"],
                            x[f"{phase}.duration"])
     return xp.where(xp.isnan(hourly), xp.where(xp.isnan(monthly), x[f"{grid}.gwp"], monthly),
