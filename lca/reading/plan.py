@@ -25,7 +25,12 @@ from lca.factors import FactorSet
 from lca.quantities import Spread, declared
 from lca.reading.phases import read_inference, read_training
 from lca.reading.planner import Planner
-from lca.reading.sections import read_accounting, read_lifetime, read_model
+from lca.reading.sections import (
+    market_assumptions,
+    read_accounting,
+    read_lifetime,
+    read_model,
+)
 from lca.reading.shape import Shape
 
 
@@ -97,6 +102,8 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
         p.error("", "give a training section, an inference section, or both")
     training_path = read("training", read_training) if has_training else None
     inference_path = read("inference", read_inference, precision) if has_inference else None
+    market_assumptions(p, tuple(phase for phase, path in (("training", training_path),
+                                                          ("inference", inference_path)) if path))
     if p.errors:
         raise ProfileError(p.errors)
     return Plan(factors=factors, inputs=MappingProxyType(p.inputs), bound=frozenset(p.bound),

@@ -163,6 +163,30 @@ def read_accounting(p: Planner, top: Mapping) -> None:
         basis.lower() == "market") else 0.0
 
 
+def market_assumptions(p: Planner, phases: tuple[str, ...]) -> None:
+    """Where a phase's market-based figures are shown and no supplier-specific factor is given,
+    say what its uncovered electricity is counted at: the zone's residual mix, or (none
+    published, as for every zone of sets before 2026.2) the location-based factor, which the
+    GHG Protocol Scope 2 Guidance asks to disclose. Read after every section, since the basis
+    is chosen at the top level."""
+    market = p.inputs.get("accounting_is_market") == 1.0
+    for phase in phases:
+        grid = f"{phase}.grid"
+        given = {key for key in ("market_gwp", "renewable_share") if f"{grid}.{key}" in p.bound}
+        if "market_gwp" in given or not (market or given):
+            continue
+        residual = p.inputs.get(f"{grid}.residual_gwp", NAN)
+        if residual == residual:
+            p.assume(f"{grid}.market_gwp", residual, "no supplier-specific factor given: the "
+                     "zone's residual mix (zones.residual_gwp) for the electricity not covered "
+                     "by renewable contracts")
+        else:
+            p.assume(f"{grid}.market_gwp", "location-based gwp", "no supplier-specific factor "
+                     "given and no residual mix published for the zone: the electricity not "
+                     "covered by renewable contracts counted at the location-based factor "
+                     "(GHG Protocol Scope 2 Guidance)")
+
+
 def read_hardware(p: Planner, section: Mapping, phase: str) -> str | None:
     """The accelerator a phase runs on (the default when none is named) and its embodied
     impacts per accelerator, card and host share."""

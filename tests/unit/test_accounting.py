@@ -182,3 +182,18 @@ def test_a_cloud_region_takes_the_grid_of_its_state_and_a_state_is_a_location(fa
     assert oregon < 0.5 * factors.get("zones", "USA", "gwp").value
     state = estimate(_profile({**training, "location": "usa-or"}), factors)
     assert _v(state, "training.operational.gwp") == _v(region, "training.operational.gwp")
+
+
+def test_the_market_factor_used_for_uncovered_electricity_is_an_assumption(factors):
+    residual = estimate(_profile({**TRAINING, "location": "FRA", "grid": {}},
+                                 accounting="market"), factors)
+    said = {a["field"]: a for a in residual["assumptions"]}
+    assert said["training.grid.market_gwp"]["value"] == pytest.approx(0.04074)
+    fallback = estimate(_profile(_with_grid(TRAINING, renewable_share=0.5)), factors)
+    said = {a["field"]: a for a in fallback["assumptions"]}
+    assert "location-based factor" in said["training.grid.market_gwp"]["why"]
+    plain = estimate(_profile(TRAINING), factors)
+    assert "training.grid.market_gwp" not in {a["field"] for a in plain["assumptions"]}
+    supplier = estimate(_profile(_with_grid(TRAINING, market_gwp=0.3), accounting="market"),
+                        factors)
+    assert "training.grid.market_gwp" not in {a["field"] for a in supplier["assumptions"]}
