@@ -46,6 +46,11 @@ class Quantity(f.Field):
                        f"Carlo, with low <= value <= high. Accepted range "
                        f"{spec.describe_range()}. The string pattern documents common units; "
                        f"any unit of the same dimension is read.")
+        if spec.length:
+            description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A list of exactly "
+                           f"{spec.length} values, each a number in {spec.unit} or a string "
+                           f"with a unit, in the range {spec.describe_range()}; no range "
+                           f"for the Monte Carlo.")
         super().__init__(metadata={"description": description, "x-unit": spec.unit},
                          allow_none=True, **kwargs)
         self.spec, self.name = spec, name
