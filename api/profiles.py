@@ -17,6 +17,7 @@ from marshmallow import validate
 
 from api.document import DISPLAY_UNITS, NOT_NULL, NULL, factor_id, quantity, quantity_bound
 from lca.quantities import (
+    ACCOUNTING,
     BOUNDARIES,
     ENERGY_SCOPES,
     INDICATORS,
@@ -47,6 +48,11 @@ class Quantity(f.Field):
                        f"Carlo, with low <= value <= high. Accepted range "
                        f"{spec.describe_range()}. The string pattern documents common units; "
                        f"any unit of the same dimension is read.")
+        if spec.length:
+            description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A list of exactly "
+                           f"{spec.length} values, each a number in {spec.unit} or a string "
+                           f"with a unit, in the range {spec.describe_range()}; no range "
+                           f"for the Monte Carlo.")
         super().__init__(metadata={"description": description, "x-unit": spec.unit},
                          allow_none=True, **kwargs)
         self.spec, self.name = spec, name
@@ -59,6 +65,10 @@ class Quantity(f.Field):
         if name not in components.schemas:
             components.schema(name, component=quantity_bound(self.spec))
         bound = {"$ref": f"#/components/schemas/{name}"}
+        if self.spec.length:  # a series: a list of exactly that many values, no range
+            return {"type": "array", "minItems": self.spec.length,
+                    "maxItems": self.spec.length, "items": bound,
+                    "nullable": bool(self.allow_none)}
         return quantity(self.spec, nullable=self.allow_none, bound=bound)
 
 
@@ -147,7 +157,8 @@ ModelSchema = _schema("Model", {
 def _site_fields() -> dict[str, f.Field]:
     return {
         "hardware": FactorId("hardware", "hardware id (GET /v1/factors/hardware)"),
-        "location": FactorId("locations", "zone (ISO 3166-1 alpha-3, WOR) or provider:region "
+        "location": FactorId("locations", "zone (ISO 3166-1 alpha-3, WOR, or a state or "
+                                          "province: USA-CA, CAN-QC, AUS-NSW) or provider:region "
                                           "(GET /v1/factors/zones and /v1/factors/regions)"),
         "grid": f.Nested(GridSchema),
         "datacenter": IdOrObject(DatacenterSchema, "datacenters", "data-centre profile",
@@ -203,6 +214,9 @@ def profile_fields() -> dict[str, f.Field]:
     return {
         "name": f.String(validate=validate.Length(max=MAX_NAME_LENGTH), allow_none=True),
         "factors_version": FactorId("versions", "pin a factor set (GET /v1/factors)"),
+        "accounting": _choice(ACCOUNTING, "GHG Protocol Scope 2 basis the gwp figures follow: "
+                              "location (default) or market (supplier factor, renewable "
+                              "contracts, residual mix: docs/accounting.md)"),
         "model": IdOrObject(ModelSchema, "models", "model preset", required=True),
         "training": f.Nested(TrainingSchema),
         "inference": f.Nested(InferenceSchema),

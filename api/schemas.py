@@ -21,7 +21,7 @@ from api.profiles import (
     Uncertainty,
     sweep_fields,
 )
-from lca.quantities import FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
+from lca.quantities import ACCOUNTING, FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
 
 ID = {"validate": validate.Length(min=1, max=64)}
 ABSENT = {"not": {}}
@@ -97,6 +97,10 @@ EstimateSchema = _schema("Estimate", {
     "versions": f.Nested(VersionsSchema, required=True),
     "boundary": f.Nested(BoundaryResultSchema, required=True, metadata={
         "description": "the life-cycle stages the totals include"}),
+    "accounting": f.String(validate=validate.OneOf(ACCOUNTING), metadata={
+        "description": "the GHG Protocol Scope 2 basis the gwp figures follow (location, the "
+                       "default, or market); both bases (impacts_location.gwp, "
+                       "impacts_market.gwp...) are shown when market data are given"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

@@ -304,6 +304,11 @@ def _number(text: str, where: str, column: str) -> float:
     return value
 
 
+# A zone key as the profile's location names it (read in upper case): a country, or a state or
+# province of it (USA-CA, CAN-QC, AUS-NSW: the country's alpha-3 code, then ISO 3166-2's).
+_ZONE_KEY = re.compile(r"^[A-Z]{3}(?:-[A-Z0-9]{1,3})?$")
+
+
 def _year(text: str, where: str) -> int:
     if not _YEAR.match(text) or not 1900 <= int(text) <= 2100:
         raise FactorDataError(f"{where}: year '{text}' is not a year")
@@ -337,6 +342,10 @@ def _read_row(row: dict[str, str], where: str, name: str, attributes: dict[str, 
     key, attribute = row["key"].strip(), row["attribute"].strip()
     if not key:
         raise FactorDataError(f"{where}: empty key")
+    if name == "zones" and not _ZONE_KEY.match(key):
+        raise FactorDataError(f"{where}: zone '{key}' is neither an ISO 3166-1 alpha-3 code (WOR "
+                              "for the world) nor one followed by '-' and an ISO 3166-2 "
+                              "subdivision code (USA-CA)")
     if attribute not in attributes:
         raise FactorDataError(f"{where}: unknown attribute '{attribute}' for table {name}")
     canonical = attributes[attribute]["unit"]

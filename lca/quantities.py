@@ -29,6 +29,7 @@ EMBODIED_INDICATORS = ("gwp", "water", "adpe", "pe")
 CANONICAL_UNITS = {"energy": "kWh", "gwp": "kgCO2e", "water": "L", "adpe": "kgSbeq", "pe": "MJ"}
 PRECISIONS = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
 ENERGY_SCOPES = ("it", "facility")
+ACCOUNTING = ("location", "market")  # GHG Protocol Scope 2 bases; gwp follows the chosen one
 MAX_NAME_LENGTH = 200
 
 
@@ -64,6 +65,24 @@ def _site(phase: str) -> list[Field]:
                                               "power usage effectiveness")),
         Field(f"{phase}.datacenter.wue", Spec("L/kWh", 0, 50, "on-site water use per kWh of IT "
                                               "energy")),
+        Field(f"{phase}.grid.gwp_hourly", Spec(
+            "kgCO2e/kWh", 0, 3, "grid carbon intensity by UTC hour of day (24 values, hour 0 "
+            "first), lifecycle; weighted by the share of the phase's energy in each hour "
+            "(inference: the hourly traffic; training: uniform); overrides gwp", length=24)),
+        Field(f"{phase}.grid.gwp_monthly", Spec(
+            "kgCO2e/kWh", 0, 3, "grid carbon intensity by calendar month (12 values, January "
+            "first), lifecycle; averaged over the months the phase covers (start_month and "
+            "duration), all 12 alike without a start month; overrides gwp", length=12)),
+        Field(f"{phase}.grid.start_month", Spec(
+            "dimensionless", 1, 12, "calendar month the phase starts (1 = January), for "
+            "gwp_monthly", integer=True)),
+        Field(f"{phase}.grid.market_gwp", Spec(
+            "kgCO2e/kWh", 0, 3, "supplier-specific emission factor of the electricity bought "
+            "(market-based, GHG Protocol Scope 2); else the zone's residual mix where published, "
+            "else the location-based factor")),
+        Field(f"{phase}.grid.renewable_share", Spec(
+            "dimensionless", 0, 1, "share of the phase's electricity covered by renewable "
+            "energy contracts (certificates, PPAs), counted at zero in market-based accounting")),
     ]
 
 
@@ -162,7 +181,7 @@ def section_fields(section: str) -> dict[str, Field]:
 # The other keys each section accepts (ids, choices and nested sections), beside its numbers.
 _OTHER_KEYS = {
     "": {"name", "factors_version", "model", "training", "inference", "uncertainty", "units",
-         "boundary"},
+         "boundary", "accounting"},
     "model": {"preset", "precision"},
     "training": {"hardware", "precision", "energy_scope", "location", "grid", "datacenter"},
     "inference": {"hardware", "energy_scope", "location", "grid", "datacenter"},
@@ -227,6 +246,9 @@ MODEL_INPUTS: dict[str, str] = {
     "boundary.reading_speed": "token/s",
     "boundary.network_energy_per_byte": "kWh/byte",
     "boundary.bytes_per_token": "byte/token",
+    "accounting_is_market": "dimensionless",
+    "training.grid.residual_gwp": "kgCO2e/kWh",
+    "inference.grid.residual_gwp": "kgCO2e/kWh",
 }
 """Inputs from the factor tables and method constants, with their canonical units."""
 
@@ -282,6 +304,13 @@ class Figure:
     def canonical_unit(self) -> str | None:
         """The unit of the figure's value in canonical units."""
         return CANONICAL_UNITS.get(self.unit, self.unit) if self.unit else None
+
+
+def dual(block: str, basis: str) -> str:
+    """The figure of a block's gwp on one accounting basis: ``lifecycle.total_market.gwp``.
+    An object of its own beside the block, shown only when market data are given, so that the
+    block's own figures keep their promise of presence."""
+    return f"{block}_{basis}.gwp"
 
 
 def _block(prefix: str, doc: str, phases: tuple[str, ...], indicators: tuple[str, ...] = INDICATORS,
@@ -358,6 +387,16 @@ FIGURES: list[Figure] = [
                    "end_user_device": "end-user device reading the answer (electricity)",
                    "network_transfer": "network transfer of the prompt and answer "
                                        "(electricity)"}[stage]]],
+    # GHG Protocol Scope 2 dual reporting, shown when market data are given (docs/accounting.md)
+    *[Figure(dual(block, basis), "gwp", f"{doc} (gwp, {basis}-based)", phases,
+             when=dual(block, basis))
+      for block, doc, phases in (("training.impacts", "training impacts", _T),
+                                 ("inference.per_request", "impacts of one request", _I),
+                                 ("inference.total", "impacts of every request", _I),
+                                 ("lifecycle.total", "training + every request", _B),
+                                 ("lifecycle.per_request", "one request with its share of "
+                                  "training", _B))
+      for basis in ("location", "market")],
 ]
 """Every figure, in the order it appears in the response (append to declare one more)."""
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from lca import xp
 from lca.model import boundary as bd
+from lca.model import grid
 from lca.model import inference as inf
 from lca.model import lifecycle as lc
 from lca.model import training as tr
@@ -25,13 +26,59 @@ from lca.model.paths import (
     MEASURED_ENERGY_PER_TOKEN,
     MEASURED_THROUGHPUT,
 )
-from lca.quantities import EMBODIED_INDICATORS, INDICATORS
+from lca.quantities import EMBODIED_INDICATORS, INDICATORS, dual
 from lca.units import SECONDS_PER_HOUR
 from lca.xp import Array
 
 
 def _grid(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
-    return {k: x[f"{phase}.grid.{k}"] for k in ("gwp", "water", "adpe", "pe")}
+    """The per-kWh factors of a phase's electricity, gwp location-based (lca.model.grid)."""
+    return {**{k: x[f"{phase}.grid.{k}"] for k in ("water", "adpe", "pe")},
+            "gwp": grid.location_gwp(x, phase)}
+
+
+def _accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
+                op: dict[str, Array], location: Array) -> None:
+    """GHG Protocol Scope 2 dual reporting of a phase (docs/accounting.md): the location- and
+    market-based gwp of its total (NaN when no market data are given, so not shown), and its
+    gwp figures on the basis the profile chose. Water, ADPe and PE stay location-based."""
+    total = "impacts" if phase == "training" else "per_request"
+    market_factor = grid.market_gwp(location, x[f"{phase}.grid.market_gwp"],
+                                    x[f"{phase}.grid.residual_gwp"],
+                                    x[f"{phase}.grid.renewable_share"])
+    market_op = op["energy"] * market_factor
+    location_total = out[f"{phase}.{total}.gwp"]
+    market_total = location_total - op["gwp"] + market_op
+    location_path, market_path = _TOTAL_BASES[phase]
+    out[location_path] = location_total
+    out[market_path] = market_total
+    is_market = x["accounting_is_market"] == 1.0
+    out[f"{phase}.{total}.gwp"] = xp.where(is_market, market_total, location_total)
+    out[f"{phase}.operational.gwp"] = xp.where(is_market, market_op, op["gwp"])
+
+
+_BASES = ("location", "market")
+_DUAL = {phase: tuple(dual(block, basis) for block in blocks for basis in _BASES)
+         for phase, blocks in (("training", ("training.impacts",)),
+                               ("inference", ("inference.per_request", "inference.total")),
+                               ("lifecycle", ("lifecycle.total", "lifecycle.per_request")))}
+_TOTAL_BASES = {"training": tuple(dual("training.impacts", b) for b in _BASES),
+                "inference": tuple(dual("inference.per_request", b) for b in _BASES)}
+_LIFECYCLE_BASES = tuple((dual("training.impacts", b), dual("inference.per_request", b),
+                          dual("inference.total", b), dual("lifecycle.total", b),
+                          dual("lifecycle.per_request", b)) for b in _BASES)
+
+
+def _show_dual(x: Mapping[str, Array], out: dict[str, Array]) -> None:
+    """The location- and market-based figures kept where market data are given (the lifecycle
+    where either phase has them), NaN elsewhere (their ``when`` then hides them)."""
+    shown = {phase: grid.market_data_given(x, phase) for phase in ("training", "inference")
+             if f"{phase}.path" in x}
+    if len(shown) == 2:
+        shown["lifecycle"] = shown["training"] | shown["inference"]
+    for phase, given in shown.items():
+        for path in _DUAL[phase]:
+            out[path] = xp.where(given, out[path], xp.nan)
 
 
 def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array],
@@ -80,14 +127,14 @@ def _datacenter_stages(x: Mapping[str, Array], phase: str, accelerator_hours: Ar
 
 def _user_stages(x: Mapping[str, Array]) -> dict[str, dict[str, Array]]:
     """The end-user device and the network transfer of one request, on the inference grid."""
-    grid = _grid(x, "inference")
+    factors = _grid(x, "inference")
     reading = bd.reading_seconds(x["inference.output_tokens"], x["boundary.reading_speed"])
     device = bd.end_user_device_energy(reading, x["boundary.end_user_device_power"])
     transfer = bd.network_transfer_energy(
         x["inference.input_tokens"] + x["inference.output_tokens"],
         x["boundary.bytes_per_token"], x["boundary.network_energy_per_byte"])
-    return {"end_user_device": bd.grid_impacts(device, grid),
-            "network_transfer": bd.grid_impacts(transfer, grid)}
+    return {"end_user_device": bd.grid_impacts(device, factors),
+            "network_transfer": bd.grid_impacts(transfer, factors)}
 
 
 def _active(x: Mapping[str, Array]) -> Array:
@@ -119,11 +166,13 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                      achieved)
     hours = tr.accelerator_hours(path, hours_given, energy_given, compute, flops, power, overhead)
     it_energy = tr.it_energy(path, energy_given, hours, power, overhead)
-    op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], _grid(x, "training"))
+    site = _grid(x, "training")
+    op = operational_impacts(it_energy, pue, x["training.datacenter.wue"], site)
     emb = embodied_impacts(_per_accelerator(x, "training"), hours, x["hardware_lifetime"])
     out: dict[str, Array] = {"training.accelerator_hours": hours,
                              "training.it_energy": it_energy, "training.compute": compute}
     _phase(out, "training", op, emb, _datacenter_stages(x, "training", hours, it_energy, emb))
+    _accounting(x, out, "training", op, site["gwp"])
     return out
 
 
@@ -215,8 +264,9 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Per-request inference impacts, replica sizing and roofline times (module doc)."""
     out = replica(x)
     it_energy, parts, measured = request_energy(x, out)
+    site = _grid(x, "inference")
     op = operational_impacts(it_energy, x["inference.datacenter.pue"],
-                             x["inference.datacenter.wue"], _grid(x, "inference"))
+                             x["inference.datacenter.wue"], site)
     replica_hours = out["inference.replica.accelerators"] * (
         out["inference.replica.busy_seconds_per_request"]
         + out["inference.replica.idle_seconds_per_request"]) / SECONDS_PER_HOUR
@@ -225,6 +275,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     out["inference.it_energy"] = it_energy
     _phase(out, "inference", op, emb, {
         **_datacenter_stages(x, "inference", replica_hours, it_energy, emb), **_user_stages(x)})
+    _accounting(x, out, "inference", op, site["gwp"])
     for name, part in parts.items():  # unknown when the energy was measured as a whole
         out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
     out["inference.energy_breakdown.overhead"] = op["energy"] - it_energy
@@ -236,6 +287,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         per_request = out[f"inference.per_request.{k}"]
         out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
         out[f"inference.total.{k}"] = per_request * requests
+    for _, per_request_path, total_path, _, _ in _LIFECYCLE_BASES:
+        out[total_path] = out[per_request_path] * requests
     out["inference.requests"] = requests
     return out
 
@@ -253,6 +306,10 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
         result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
             lc.shares(training, total))
         result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
+    for training_path, per_request_path, _, total_path, amortised_path in _LIFECYCLE_BASES:
+        training, per_request = out[training_path], out[per_request_path]
+        result[total_path] = lc.lifecycle_total(training, per_request, requests)
+        result[amortised_path] = lc.amortised_per_request(training, per_request, requests)
     return result
 
 
@@ -265,4 +322,5 @@ def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
         out.update(inference_outputs(x))
     if "training.path" in x and "inference.path" in x:
         out.update(lifecycle_outputs(out))
+    _show_dual(x, out)
     return out

@@ -25,7 +25,13 @@ from lca.factors import FactorSet
 from lca.quantities import Spread, declared
 from lca.reading.phases import gives_no_activity, read_inference, read_training
 from lca.reading.planner import Planner
-from lca.reading.sections import read_boundary, read_lifetime, read_model
+from lca.reading.sections import (
+    market_assumptions,
+    read_accounting,
+    read_boundary,
+    read_lifetime,
+    read_model,
+)
 from lca.reading.shape import Shape
 
 
@@ -99,6 +105,7 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
     precision = read("model", read_model)
     read_lifetime(p, top)
     boundary = read_boundary(p, top)
+    read_accounting(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None
     has_inference = top.get("inference") is not None
@@ -110,6 +117,8 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
     training_path = (read("training", read_training, *(() if preset is None else (preset,)))
                      if has_training else None)
     inference_path = read("inference", read_inference, precision) if has_inference else None
+    market_assumptions(p, tuple(phase for phase, path in (("training", training_path),
+                                                          ("inference", inference_path)) if path))
     if p.errors:
         raise ProfileError(p.errors)
     return Plan(factors=factors, inputs=MappingProxyType(p.inputs), bound=frozenset(p.bound),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.factors import Factor
-from lca.quantities import BOUNDARIES, ENERGY_SCOPES, PRECISIONS, STAGES
+from lca.quantities import ACCOUNTING, BOUNDARIES, ENERGY_SCOPES, PRECISIONS, STAGES
 from lca.reading.planner import NAN, FromInput, Planner
 from lca.reading.shape import GIVEN
 from lca.suggest import did_you_mean, suggest
@@ -24,6 +24,7 @@ _PEAK_BY_PRECISION = {"fp32": "peak_flops_32bit", "bf16": "peak_flops_16bit",
 _MODEL_FIELDS = ("parameters", "active_parameters", "layers", "kv_heads", "head_dim")
 _GRID = ("gwp", "water", "adpe", "pe")
 _DATACENTER = ("pue", "wue")
+_GRID_MORE = ("gwp_hourly", "gwp_monthly", "start_month", "market_gwp", "renewable_share")
 
 
 def read_lifetime(p: Planner, top: Mapping) -> None:
@@ -125,6 +126,7 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
             p.field(f"{phase}.grid.{key}", True)
         elif grid.get(key) is None:
             p.put_factor(f"{phase}.grid.{key}", p.factor("zones", zone, key))
+    _grid_profile_and_market(p, grid, phase, zone)
     raw_dc = section.get("datacenter")
     dc = p.section({"profile": raw_dc} if isinstance(raw_dc, str) else raw_dc,
                    f"{phase}.datacenter", "datacenter")
@@ -138,6 +140,53 @@ def read_site(p: Planner, section: Mapping, phase: str) -> None:
             p.field(f"{phase}.datacenter.{key}", True)
         elif dc.get(key) is None and profile:
             p.put_factor(f"{phase}.datacenter.{key}", p.factor("datacenters", profile, key))
+
+
+def _grid_profile_and_market(p: Planner, grid: Mapping, phase: str, zone: str) -> None:
+    """The grid's hourly or monthly profile (hourly values override monthly ones, which override
+    gwp; start_month serves gwp_monthly only) and market inputs (NaN when not given), and the
+    zone's residual mix where the factor set publishes one (NaN otherwise, and in sets before
+    2026.2: market-based figures then fall back to the location-based factor)."""
+    for key in _GRID_MORE:
+        p.field(f"{phase}.grid.{key}", grid.get(key) is GIVEN)
+    residual = p.fs.get("zones", zone, "residual_gwp")
+    if residual is None:
+        p.inputs[f"{phase}.grid.residual_gwp"] = NAN
+    else:
+        p.put_factor(f"{phase}.grid.residual_gwp", residual)
+
+
+def read_accounting(p: Planner, top: Mapping) -> None:
+    """The GHG accounting basis ``gwp`` follows: location (the default) or market."""
+    basis = top.get("accounting")
+    if basis is not None and (not isinstance(basis, str) or basis.lower() not in ACCOUNTING):
+        p.error("accounting", f"expected one of {', '.join(ACCOUNTING)}, got {basis!r}")
+    p.inputs["accounting_is_market"] = 1.0 if isinstance(basis, str) and (
+        basis.lower() == "market") else 0.0
+
+
+def market_assumptions(p: Planner, phases: tuple[str, ...]) -> None:
+    """Where a phase's market-based figures are shown and no supplier-specific factor is given,
+    say what its uncovered electricity is counted at: the zone's residual mix, or (none
+    published, as for every zone of sets before 2026.2) the location-based factor, which the
+    GHG Protocol Scope 2 Guidance asks to disclose. Read after every section, since the basis
+    is chosen at the top level."""
+    market = p.inputs.get("accounting_is_market") == 1.0
+    for phase in phases:
+        grid = f"{phase}.grid"
+        given = {key for key in ("market_gwp", "renewable_share") if f"{grid}.{key}" in p.bound}
+        if "market_gwp" in given or not (market or given):
+            continue
+        residual = p.inputs.get(f"{grid}.residual_gwp", NAN)
+        if residual == residual:
+            p.assume(f"{grid}.market_gwp", residual, "no supplier-specific factor given: the "
+                     "zone's residual mix (zones.residual_gwp) for the electricity not covered "
+                     "by renewable contracts")
+        else:
+            p.assume(f"{grid}.market_gwp", "location-based gwp", "no supplier-specific factor "
+                     "given and no residual mix published for the zone: the electricity not "
+                     "covered by renewable contracts counted at the location-based factor "
+                     "(GHG Protocol Scope 2 Guidance)")
 
 
 def read_hardware(p: Planner, section: Mapping, phase: str) -> str | None:

@@ -48,7 +48,8 @@ def to_markdown(result: Mapping, units: Mapping[str, str] | None = None) -> str:
         ("## Illustrations", [f"> {ILLUSTRATION}", "", *_illustrations(result, units)]),
         ("## Method and versions", [f"- Method version: {versions.get('method')}",
                                     f"- Factor set: {versions.get('factors')}",
-                                    f"- Indicators: {INDICATOR_NAMES}"]),
+                                    f"- Indicators: {INDICATOR_NAMES}",
+                                    *_accounting(result, units)]),
         ("## Factors used", _records(result.get("factors_used"),
                                      ("key", "value", "unit", "source", "year"),
                                      "No factor recorded.")),
@@ -191,6 +192,34 @@ def _illustrations(result: Mapping, units: Mapping[str, str] | None) -> list[str
     lines += [f"- {e['label']}: {number(e['value'])} {e['unit']} per {e['item']}; "
               f"{e['source']} ({e['year']}). {e['note']}" for e in sources.values()]
     return lines
+
+
+_DUAL = (("training", "impacts", "training impacts"),
+         ("inference", "per_request", "one request"),
+         ("lifecycle", "total", "lifecycle total"))
+
+
+def _accounting(result: Mapping, units: Mapping[str, str] | None) -> list[str]:
+    """The GHG accounting basis, and both bases where market data were given (GHG Protocol
+    Scope 2 Guidance, 2015: dual reporting)."""
+    basis = result.get("accounting") or "location"
+    lines = [f"- GHG accounting: gwp figures are {basis}-based (GHG Protocol Scope 2); water, "
+             "ADPe and primary energy are location-based"]
+    for phase, block, label in _DUAL:
+        figures = result.get(phase) or {}
+        market = figures.get(f"{block}_market")
+        if market:
+            location = (figures.get(f"{block}_location") or {}).get("gwp")
+            lines.append(f"- gwp of the {label}: location-based {_gwp(location, units)}, "
+                         f"market-based {_gwp(market.get('gwp'), units)}")
+    return lines
+
+
+def _gwp(q: Mapping | None, units: Mapping[str, str] | None) -> str:
+    """A gwp figure of the response for people, or a dash when absent."""
+    if not q or q.get("value") is None:
+        return "-"
+    return quantity("gwp", q["value"], q["unit"], scale=shown_in("gwp", q, units))
 
 
 def _records(rows: Sequence[Mapping] | None, columns: tuple[str, ...], empty: str) -> list[str]:

@@ -89,6 +89,11 @@ def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = 
     return body
 
 
+def accounting(inputs: Mapping[str, object]) -> str:
+    """The GHG accounting basis the gwp figures follow: ``location`` or ``market``."""
+    return "market" if inputs.get("accounting_is_market") == 1.0 else "location"
+
+
 def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = None,
            provenance: bool = True) -> dict:
     """The estimate response for one profile's figures ``out`` (and Monte Carlo ``bounds``).
@@ -100,6 +105,7 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
                     "versions": {"method": METHOD_VERSION, "factors": reading.factors.version},
                     "boundary": {"name": reading.plan.boundary.get("name"),
                                  "stages": list(reading.plan.boundary.get("stages", ()))},
+                    "accounting": accounting(reading.inputs),
                     **figures(reading, out, bounds)}
     warnings = [dict(w) for w in reading.warnings]
     if reading.has_inference:

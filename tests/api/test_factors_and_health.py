@@ -50,7 +50,7 @@ def test_every_row_of_a_table_carries_value_unit_source_and_year(client, table):
 
 def test_regions_map_to_zones(client):
     rows = {r["region"]: r for r in client.get("/v1/factors/regions").json["rows"]}
-    assert rows["aws:us-east-1"]["zone"] == "USA"
+    assert rows["aws:us-east-1"]["zone"] == "USA-VA"  # sub-national zones from 2026.2
     assert rows["gcp:europe-west1"]["zone"] == "BEL"
 
 

@@ -196,7 +196,56 @@ def test_main_cloud_region_maps_to_its_country_and_operator(
         factor_set: FactorSet, region: str, zone: str, datacenter: str) -> None:
     found = factor_set.regions.get(region)
     assert found is not None
-    assert (found.zone, found.datacenter) == (zone, datacenter)
+    # from 2026.2 a region may map to a state or province of its country (USA-VA)
+    assert (found.zone.split("-")[0], found.datacenter) == (zone, datacenter)
+
+
+@pytest.mark.parametrize(("region", "zone"), [
+    ("aws:us-west-2", "USA-OR"), ("aws:us-east-1", "USA-VA"), ("gcp:us-central1", "USA-IA"),
+    ("azure:canadacentral", "CAN-ON"), ("aws:ca-central-1", "CAN-QC"),
+    ("aws:ap-southeast-2", "AUS-NSW"), ("gcp:australia-southeast2", "AUS-VIC"),
+])
+def test_cloud_region_maps_to_its_state_or_province_from_2026_2(region: str, zone: str) -> None:
+    sets = load_all()
+    assert sets["2026.2"].regions[region].zone == zone
+    assert sets["2026.1"].regions[region].zone == zone.split("-")[0]  # released set unchanged
+
+
+_US = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+       "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY")
+_CA = "AB BC MB NB NL NS NT NU ON PE QC SK YT"
+_AU = "ACT NSW NT QLD SA TAS VIC WA"
+SUBNATIONAL = [f"{country}-{code}" for country, codes in (("USA", _US), ("CAN", _CA),
+                                                          ("AUS", _AU))
+               for code in codes.split(" ")]
+
+
+def test_2026_2_has_every_us_state_canadian_province_australian_state_and_five_countries(
+        ) -> None:
+    zones = load_all()["2026.2"].tables["zones"].rows
+    assert len(SUBNATIONAL) == 51 + 13 + 8
+    missing = [z for z in (*SUBNATIONAL, "ZAF", "ARE", "SAU", "ISR", "QAT") if z not in zones]
+    assert missing == []
+
+
+def test_every_added_zone_row_has_a_source_a_year_and_a_note_saying_how() -> None:
+    rows = [r for r in _raw_rows("2026.2", "zones")
+            if r["key"] in {*SUBNATIONAL, "ZAF", "ARE", "SAU", "ISR", "QAT"}]
+    assert len(rows) == (72 + 5) * 4
+    assert [r["key"] for r in rows if not (r["source"].strip() and r["year"].strip().isdigit()
+                                           and r["note"].strip())] == []
+    # a factor the sub-national source lacks falls back to the country's, and says so
+    fallbacks = [r for r in rows if r["key"] in SUBNATIONAL and r["attribute"] != "gwp"]
+    assert all(r["source"].startswith("FALLBACK ") for r in fallbacks)
+
+
+def test_a_state_grid_differs_from_its_country_where_the_sources_say_so() -> None:
+    fs = load_all()["2026.2"]
+    usa = fs.get("zones", "USA", "gwp").value
+    assert fs.get("zones", "USA-WA", "gwp").value < 0.4 * usa  # hydro
+    assert fs.get("zones", "USA-WV", "gwp").value > 1.8 * usa  # coal
+    assert fs.get("zones", "CAN-QC", "gwp").value < 0.05
+    assert fs.get("zones", "USA-OR", "water").value == fs.get("zones", "USA", "water").value
 
 
 def test_every_region_references_an_existing_zone_and_datacenter(factor_set: FactorSet) -> None:

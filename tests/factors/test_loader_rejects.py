@@ -86,6 +86,9 @@ def test_unmodified_fixture_copy_loads(root: Path) -> None:
     pytest.param("constants.csv", "training_overhead,training_overhead,value,1,dimensionless,,,yes,"
                  "fixture,2024,\n", "", "constants.csv: constants missing: ['training_overhead']",
                  id="missing constant"),
+    pytest.param("zones.csv", AAA_WATER, "usa_ca,Zone A,water,2,",
+                 "zones.csv:7: zone 'usa_ca' is neither an ISO 3166-1 alpha-3 code",
+                 id="zone key neither a country nor a subdivision"),
     pytest.param("zones.csv", AAA_WATER, "AAA,Zone A,water,-2,",
                  "zones.csv:7: value '-2' is not a finite, non-negative number",
                  id="negative value"),
