@@ -47,8 +47,11 @@ def _accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
                                     x[f"{phase}.grid.residual_gwp"],
                                     x[f"{phase}.grid.renewable_share"])
     market_op = op["energy"] * market_factor
+    # The data centre's networking and storage draw the same purchased electricity; the user's
+    # device and the network transfer are other parties' electricity and stay location-based.
+    network = out.get(f"{phase}.stages.network_storage.energy", 0.0)
     location_total = out[f"{phase}.{total}.gwp"]
-    market_total = location_total - op["gwp"] + market_op
+    market_total = location_total + (op["energy"] + network) * (market_factor - location)
     location_path, market_path = _TOTAL_BASES[phase]
     out[location_path] = location_total
     out[market_path] = market_total

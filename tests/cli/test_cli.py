@@ -245,9 +245,9 @@ def test_factors_lists_the_factor_sets(fmt, factors):
     out = ok(invoke("factors", "--format", fmt)).stdout
     assert factors.version in out
     if fmt == "json":
-        first = json.loads(out)[0]
-        assert first["zones"] == len(factors.tables["zones"].rows)
-        assert first["regions"] == len(factors.regions)
+        listed = {entry["version"]: entry for entry in json.loads(out)}
+        assert listed[factors.version]["zones"] == len(factors.tables["zones"].rows)
+        assert listed[factors.version]["regions"] == len(factors.regions)
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])

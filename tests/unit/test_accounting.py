@@ -25,7 +25,9 @@ INFERENCE = {"hardware": "nvidia-h100-sxm", "energy_per_request": 0.001, "reques
 
 
 def _profile(training: dict | None = None, inference: dict | None = None, **top) -> dict:
-    profile = {"model": "llama-3.1-8b", "uncertainty": False, **top}
+    # electricity and chips only, so that the worked examples stay computable by hand
+    profile = {"model": "llama-3.1-8b", "uncertainty": False,
+               "boundary": "electricity-and-chips", **top}
     if training is not None:
         profile["training"] = training
     if inference is not None:
@@ -100,6 +102,19 @@ def test_market_accounting_without_a_supplier_factor_uses_the_published_residual
     assert "zones.FRA.residual_gwp" in {f["key"] for f in result["factors_used"]}
     location = estimate(_profile(training), factors)
     assert _v(result, "training.impacts_location.gwp") == _v(location, "training.impacts.gwp")
+
+
+def test_market_accounting_also_covers_the_networking_and_storage_electricity(factors):
+    """With the data centre's networking and storage in the boundary, their electricity is
+    bought under the same contracts: fully covered, the market-based total is the location-based
+    one less all of the data centre's electricity gwp (the building's embodied gwp stays)."""
+    profile = _profile(_with_grid(TRAINING, renewable_share=1.0), boundary="frugal-ai")
+    result = estimate(profile, factors)
+    network = _v(result, "training.stages.network_storage.energy")
+    assert network > 0
+    electricity = (_v(result, "training.operational.energy") + network) * 0.4
+    assert _v(result, "training.impacts_market.gwp") == pytest.approx(
+        _v(result, "training.impacts_location.gwp") - electricity)
 
 
 def test_a_zone_without_residual_mix_falls_back_to_the_location_factor(factors):
