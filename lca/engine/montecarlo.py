@@ -1,8 +1,16 @@
 """Uncertainty: a seeded Monte Carlo over the same formulas, and the drivers of the spread.
 
 Every input with a range (a factor's low/high or the span of its candidate sources, or a range
-the profile gave) is drawn from a triangular distribution on (low, value, high), or a uniform
-one when a range has no central value; ranges wider than 10x are drawn on a log scale. Each
+the profile gave) is drawn so that its value is its median: a two-piece distribution with half
+the mass on each side of the value, each half the half of a triangle peaked at the value
+(rising from low to the value, falling from the value to high), so that the headline figures,
+computed at every input's value, are the figures at the inputs' medians ("median inputs", the
+response's ``value_basis``). A range whose value sits at one edge (a bound, or the span of two
+sources with the value one of them) cannot hold half its mass on the empty side: it is drawn
+triangular with its mode at that edge, as before, and its value is then not its median. A range
+without a central value is uniform (the reader then takes its midpoint as the value, the
+median). Ranges wider than 10x are drawn the same way on a log scale (log-triangular halves,
+log-uniform; the value is still the median, and the reader takes the geometric midpoint). Each
 origin (a factor reference such as ``zones.FRA.gwp``, or a profile field) gets one stream of
 uniform quantiles seeded by (seed, origin), so an input used twice (the same grid for training
 and inference) and the same input in two scenarios move together: comparisons use common random
@@ -59,8 +67,9 @@ def quantiles(label: str, samples: int, seed: int) -> np.ndarray:
 
 
 def inverse_cdf(u: np.ndarray, spread: Spread) -> np.ndarray:
-    """Values of ``spread`` at quantiles ``u``: triangular on (low, mode, high), uniform without
-    a mode, on logarithms when the range spans more than LOG_SCALE_RATIO."""
+    """Values of ``spread`` at quantiles ``u``: two-piece with its mode as median (half of a
+    triangle on each side, module doc), triangular when the mode is at an edge, uniform without
+    a mode; on logarithms when the range spans more than LOG_SCALE_RATIO."""
     low, high = spread.low, spread.high
     mode = spread.mode
     log = low > 0 and high / low > LOG_SCALE_RATIO
@@ -69,7 +78,12 @@ def inverse_cdf(u: np.ndarray, spread: Spread) -> np.ndarray:
         mode = None if mode is None else math.log(mode)
     if mode is None:
         values = low + u * (high - low)
-    else:
+    elif low < mode < high:
+        # F(x) = (x - low)^2 / (2 (mode - low)^2) below the mode, 1 - (high - x)^2 / (2 (high -
+        # mode)^2) above it: F(mode) = 1/2.
+        values = np.where(u < 0.5, low + (mode - low) * np.sqrt(2.0 * u),
+                          high - (high - mode) * np.sqrt(2.0 * (1.0 - u)))
+    else:  # the mode at an edge: triangular, the mode not the median
         width = high - low
         split = (mode - low) / width
         values = np.where(u < split, low + np.sqrt(u * width * (mode - low)),
