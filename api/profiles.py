@@ -21,6 +21,7 @@ from lca.quantities import (
     INDICATORS,
     MAX_NAME_LENGTH,
     PRECISIONS,
+    TASKS,
     Spec,
     section_fields,
 )
@@ -164,7 +165,9 @@ TrainingSchema = _schema("Training", {
     {"nullable": True, **one_of_given(("energy",), ("accelerator_hours",),
                                       ("accelerator_count", "duration"), ("compute",),
                                       ("tokens",))})
-InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE, "inference")},
+InferenceSchema = _schema("Inference", {**_site_fields(), "task": _choice(
+    TASKS, "kind of request: sets the prompt and answer lengths not given (medians and ranges "
+    "of the factor table tasks; chat by default)"), **_quantities(INFERENCE, "inference")},
                           "How the model is served, and for how many requests: requests, or "
                           "requests_per_day with duration, or no volume.",
                           {"nullable": True, "anyOf": [

@@ -88,6 +88,9 @@ class UncertaintyResultSchema(ma.Schema):
 EstimateSchema = _schema("Estimate", {
     "name": f.String(allow_none=True),
     "versions": f.Nested(VersionsSchema, required=True),
+    "value_basis": f.String(required=True, metadata={
+        "description": "what the values are: the figures at every input's median (the Monte "
+                       "Carlo's 5th and 95th percentiles are low and high)"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

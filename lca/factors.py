@@ -115,8 +115,12 @@ class FactorSet:
         return key in self.tables[table].rows
 
 
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants")
+TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants", "tasks")
 """The factor tables a set holds, as listed to users."""
+OPTIONAL_TABLES = ("tasks",)
+"""Tables a set may lack (sets released before them): such a set holds them empty, and the
+reader falls back on what the set had instead (tasks: the constants default_input_tokens and
+default_output_tokens)."""
 
 
 class FactorRepository:
@@ -205,6 +209,10 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
             regions = _read_regions(path, spec)
         else:
             tables[name] = _read_long(path, name, spec)
+    for name in OPTIONAL_TABLES:
+        if name not in tables:
+            tables[name] = Table(name=name, describes="", rows=MappingProxyType({}),
+                                 labels=MappingProxyType({}))
     factor_set = FactorSet(
         version=manifest["version"], released=manifest.get("released", ""),
         description=manifest.get("description", ""),

@@ -29,6 +29,8 @@ EMBODIED_INDICATORS = ("gwp", "water", "adpe", "pe")
 CANONICAL_UNITS = {"energy": "kWh", "gwp": "kgCO2e", "water": "L", "adpe": "kgSbeq", "pe": "MJ"}
 PRECISIONS = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
 ENERGY_SCOPES = ("it", "facility")
+TASKS = ("chat", "reasoning", "code", "summarization", "rag", "classification")
+DEFAULT_TASK = "chat"
 MAX_NAME_LENGTH = 200
 
 
@@ -168,6 +170,9 @@ _OTHER_KEYS = {
     "grid": set(),
     "datacenter": {"profile"},
 }
+_OTHER_KEYS["inference"] |= {"task"}  # sets prompt and answer lengths (factor table tasks)
+
+
 class _SectionKeys(Mapping[str, set[str]]):
     """Every key a section of the profile accepts, derived from FIELDS when asked, so that a
     field declared later (an extension, a test's throwaway field) is accepted at once."""

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from functools import cache
 
-from lca.method import METHOD_VERSION
+from lca.method import METHOD_VERSION, VALUE_BASIS
 from lca.model.warnings import figure_warnings
 from lca.quantities import CANONICAL_UNITS, FIGURES, Figure
 from lca.reading import Reading
@@ -98,6 +98,7 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
     """
     result: dict = {"name": reading.name,
                     "versions": {"method": METHOD_VERSION, "factors": reading.factors.version},
+                    "value_basis": VALUE_BASIS,
                     **figures(reading, out, bounds)}
     warnings = [dict(w) for w in reading.warnings]
     if reading.has_inference:

@@ -24,11 +24,12 @@ def test_factor_sets_list_versions_and_their_tables(client):
     latest = body["versions"][-1]
     assert body["default"] == latest["version"]
     assert set(latest["tables"]) == {"zones", "regions", "hardware", "datacenters", "models",
-                                     "constants"}
+                                     "constants", "tasks"}
     assert all(t["rows"] > 0 for t in latest["tables"].values())
 
 
-@pytest.mark.parametrize("table", ["zones", "hardware", "datacenters", "models", "constants"])
+@pytest.mark.parametrize("table", ["zones", "hardware", "datacenters", "models", "constants",
+                                   "tasks"])
 def test_every_row_of_a_table_carries_value_unit_source_and_year(client, table):
     body = client.get(f"/v1/factors/{table}").json
     assert body["table"] == table and body["rows"]

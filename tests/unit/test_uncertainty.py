@@ -159,10 +159,12 @@ def test_a_ranges_value_is_its_median(spread):
     assert abs(float(np.mean(draws < spread.mode)) - 0.5) < 0.015
 
 
-def test_a_range_with_its_value_at_an_edge_is_triangular_on_that_edge():
-    """A side with no room cannot hold half the mass: the mode stays at the edge (module doc)."""
-    spread = Spread("x", 1.0, 4.0, 4.0)
-    assert inverse_cdf(np.array([0.5]), spread)[0] == pytest.approx(1.0 + 3.0 * math.sqrt(0.5))
+@pytest.mark.parametrize("spread", [Spread("x", 1.0, 4.0, 4.0), Spread("x", 4.0, 4.0, 9.0)])
+def test_a_range_with_its_value_at_an_edge_holds_half_its_mass_on_the_value(spread):
+    """A side with no room: its half of the draws is the value itself (module doc)."""
+    draws = inverse_cdf(np.linspace(0.0, 1.0, 1001), spread)
+    assert float(np.mean(draws == spread.mode)) == pytest.approx(0.5, abs=0.002)
+    assert draws.min() == pytest.approx(spread.low) and draws.max() == pytest.approx(spread.high)
 
 
 def test_a_log_range_without_a_value_is_centred_on_its_geometric_midpoint():
