@@ -167,7 +167,9 @@ TrainingSchema = _schema("Training", {
                                       ("tokens",))})
 InferenceSchema = _schema("Inference", {**_site_fields(), "task": _choice(
     TASKS, "kind of request: sets the prompt and answer lengths not given (medians and ranges "
-    "of the factor table tasks; chat by default)"), **_quantities(INFERENCE, "inference")},
+    "of the factor table tasks; chat by default); a factor set without that table (2026.1) "
+    "takes it only with input_tokens and output_tokens given"),
+    **_quantities(INFERENCE, "inference")},
                           "How the model is served, and for how many requests: requests, or "
                           "requests_per_day with duration, or no volume.",
                           {"nullable": True, "anyOf": [

@@ -8,6 +8,8 @@ enforces; a valid request is mended the least that satisfies it, never tried on 
 - the arithmetic stays within floating-point range: a number below 1e-300 is raised to it;
 - ``model.active_parameters <= model.parameters`` (or the preset's parameters): the active count
   is dropped when it is the larger;
+- ``inference.task`` asked of a factor set without a task table (2026.1) needs both
+  ``input_tokens`` and ``output_tokens``: the task is dropped otherwise;
 - a batch's or a comparison's Monte Carlo samples, profiles x samples <= 400,000 (samples
   lowered);
 - a comparison's ``baseline`` is one of its scenarios (an index modulo their count, else 0), its
@@ -113,6 +115,20 @@ def _active_within_total(model: dict, repository: FactorRepository) -> None:
         del model["active_parameters"]
 
 
+def _task_in_its_factor_set(profile: dict, repository: FactorRepository) -> None:
+    """A task only where the pinned factor set has tasks, or with both lengths given."""
+    inference = profile.get("inference")
+    version = profile.get("factors_version")
+    if not isinstance(inference, dict) or inference.get("task") is None:
+        return
+    if version is not None and version not in repository.versions:
+        return
+    if repository.get(version).tables["tasks"].rows:
+        return
+    if inference.get("input_tokens") is None or inference.get("output_tokens") is None:
+        del inference["task"]
+
+
 def mend_profile(profile: object, repository: FactorRepository) -> object:
     """``profile`` with its ranges sorted and its active parameters within its parameters."""
     if not isinstance(profile, dict):
@@ -127,6 +143,7 @@ def mend_profile(profile: object, repository: FactorRepository) -> object:
     model = profile.get("model")
     if isinstance(model, dict):
         _active_within_total(model, repository)
+    _task_in_its_factor_set(profile, repository)
     return profile
 
 
