@@ -15,7 +15,8 @@ estimate it is compared with (in the measurement's own scope), and the kind of b
 ``python -m tests.published.test_calibration`` (it prints the README table), move a point in or
 out of ``KNOWN_MISSES`` (each a strict xfail naming why it misses), and paste the table into the
 README between its calibration markers; ``test_the_readme_table_is_the_computed_one`` checks
-that it matches (ratios rounded to 2 decimals, values to 3 significant figures).
+that it matches (ratios rounded to 2 decimals, values to 3 significant figures, or whole
+numbers from 100 up).
 
 Board readings (the H200 files, ML.ENERGY, Samsi et al.) are compared with
 ``inference.energy_breakdown.accelerators`` of busy replicas (no host, no idle, no PUE); the
@@ -233,7 +234,7 @@ def _compare(point: Point) -> dict:
 
 
 def _sig(x: float) -> str:
-    """x to 3 significant figures, plainly written."""
+    """x to 3 significant figures (whole numbers from 100 up), plainly written."""
     if x == 0 or not math.isfinite(x):
         return str(x)
     digits = max(0, 2 - math.floor(math.log10(abs(x))))
