@@ -24,6 +24,7 @@ from lca.quantities import (
     MAX_NAME_LENGTH,
     PRECISIONS,
     STAGES,
+    TASKS,
     Spec,
     section_fields,
 )
@@ -182,7 +183,11 @@ TrainingSchema = _schema("Training", {
                       ("compute",), ("tokens",))["anyOf"],
         {"properties": dict.fromkeys(("energy", "accelerator_hours", "accelerator_count",
                                       "duration", "compute", "tokens"), NULL)}]})
-InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE, "inference")},
+InferenceSchema = _schema("Inference", {**_site_fields(), "task": _choice(
+    TASKS, "kind of request: sets the prompt and answer lengths not given (medians and ranges "
+    "of the factor table tasks; chat by default); a factor set without that table (2026.1) "
+    "takes it only with input_tokens and output_tokens given"),
+    **_quantities(INFERENCE, "inference")},
                           "How the model is served, and for how many requests: requests, or "
                           "requests_per_day with duration, or no volume.",
                           {"nullable": True, "anyOf": [

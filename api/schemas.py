@@ -101,6 +101,9 @@ EstimateSchema = _schema("Estimate", {
         "description": "the GHG Protocol Scope 2 basis the gwp figures follow (location, the "
                        "default, or market); both bases (impacts_location.gwp, "
                        "impacts_market.gwp...) are shown when market data are given"}),
+    "value_basis": f.String(required=True, metadata={
+        "description": "what the values are: the figures at every input's median (the Monte "
+                       "Carlo's 5th and 95th percentiles are low and high)"}),
     **figure_fields(),
     "factors_used": f.List(f.Nested(FactorUsedSchema), metadata={
         "description": "every factor used, with source and year (absent in a batch's summary "

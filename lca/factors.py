@@ -148,9 +148,13 @@ class FactorSet:
 
 
 TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants", "servers",
-          "hardware_servers")
-"""The factor tables a set may hold, as listed to users (servers and hardware_servers from
-2026.2; FactorSet.holds says whether a set has one)."""
+          "hardware_servers", "tasks")
+"""The factor tables a set may hold, as listed to users (servers, hardware_servers and tasks
+from 2026.2; FactorSet.holds says whether a set has one)."""
+OPTIONAL_TABLES = ("tasks",)
+"""Tables a set may lack (sets released before them): such a set holds them empty, and the
+reader falls back on what the set had instead (tasks: the constants default_input_tokens and
+default_output_tokens)."""
 
 
 class FactorRepository:
@@ -242,6 +246,10 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
             links[name] = MappingProxyType(_read_links(path))
         else:
             tables[name] = _read_long(path, name, spec)
+    for name in OPTIONAL_TABLES:
+        if name not in tables:
+            tables[name] = Table(name=name, describes="", rows=MappingProxyType({}),
+                                 labels=MappingProxyType({}))
     factor_set = FactorSet(
         version=manifest["version"], released=manifest.get("released", ""),
         description=manifest.get("description", ""),

@@ -14,3 +14,9 @@ LOW_PERCENTILE, HIGH_PERCENTILE = 5.0, 95.0
 LOG_SCALE_RATIO = 10.0  # ranges wider than this are drawn on a log scale
 MAX_DRIVERS = 8
 MIN_DRIVER_SHARE = 0.01
+
+# What the figures' values are (lca.engine.montecarlo, module doc), stated in every response
+VALUE_BASIS = ("median inputs: every value is computed with each input at its median (a "
+               "factor's value, a given range's value or midpoint), so figures add up and "
+               "gwp = energy x factor holds; low and high are the 5th and 95th percentiles of "
+               "the Monte Carlo")

@@ -30,6 +30,8 @@ CANONICAL_UNITS = {"energy": "kWh", "gwp": "kgCO2e", "water": "L", "adpe": "kgSb
 PRECISIONS = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
 ENERGY_SCOPES = ("it", "facility")
 ACCOUNTING = ("location", "market")  # GHG Protocol Scope 2 bases; gwp follows the chosen one
+TASKS = ("chat", "reasoning", "code", "summarization", "rag", "classification")
+DEFAULT_TASK = "chat"
 MAX_NAME_LENGTH = 200
 
 
@@ -188,6 +190,9 @@ _OTHER_KEYS = {
     "grid": set(),
     "datacenter": {"profile"},
 }
+_OTHER_KEYS["inference"] |= {"task"}  # sets prompt and answer lengths (factor table tasks)
+
+
 class _SectionKeys(Mapping[str, set[str]]):
     """Every key a section of the profile accepts, derived from FIELDS when asked, so that a
     field declared later (an extension, a test's throwaway field) is accepted at once."""

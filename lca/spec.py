@@ -6,18 +6,21 @@ The declarations of lca.quantities give each field its Spec.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from lca.errors import FieldError
+from lca.method import LOG_SCALE_RATIO
 from lca.units import parse_quantity
 
 
 @dataclass(frozen=True)
 class Range:
-    """A user's range for an input: uniform between low and high, triangular if a mode is given."""
+    """A user's range for an input: uniform between low and high, else two-piece around its
+    value (lca.engine.montecarlo)."""
 
     low: float
     high: float
@@ -26,7 +29,7 @@ class Range:
 
 @dataclass(frozen=True)
 class Spread:
-    """How an input varies in the Monte Carlo: triangular on (low, mode, high), uniform when the
+    """How an input varies in the Monte Carlo: two-piece with ``mode`` its median, uniform when the
     mode is None; ``label`` names its origin (a factor reference or a profile field), and inputs
     of one origin are drawn together."""
 
@@ -56,7 +59,8 @@ class Spec:
     def read_uncertain(self, raw: object, field: str) -> tuple[float, Range | None]:
         """``raw`` read like ``read``, or a range ``{"low": .., "high": .., "value": ..}``.
 
-        A range returns its central value (``value``, else the midpoint) and the Range; a plain
+        A range returns its central value (``value``, else its median as the Monte Carlo draws
+        it: the midpoint, geometric over LOG_SCALE_RATIO) and the Range; a plain
         quantity returns None as its range. A series is read with ``read_series``.
         """
         if self.length:
@@ -71,7 +75,7 @@ class Spec:
         mode = None if raw.get("value") is None else self.read(raw["value"], f"{field}.value")
         if not low <= high or (mode is not None and not low <= mode <= high):
             raise FieldError(field, "a range needs low <= value <= high")
-        return (mode if mode is not None else (low + high) / 2.0), Range(low, high, mode)
+        return (mode if mode is not None else midpoint(low, high)), Range(low, high, mode)
 
     def read_series(self, raw: object, field: str) -> np.ndarray:
         """A series field: a list of ``length`` values, each read like ``read``."""
@@ -89,3 +93,11 @@ class Spec:
         if self.integer and value != int(value):
             raise FieldError(field, f"expected a whole number, got {value:g}")
         return value
+
+
+def midpoint(low: float, high: float) -> float:
+    """The median of a range given without a value, as the Monte Carlo draws it: uniform, on a
+    log scale when it spans more than LOG_SCALE_RATIO (lca.engine.montecarlo)."""
+    if low > 0 and high / low > LOG_SCALE_RATIO:
+        return math.sqrt(low * high)
+    return (low + high) / 2.0

@@ -56,7 +56,7 @@ class FactorTable(MethodView):
     @blp.response(200, FactorTableSchema)
     @blp.problems(404, 422)
     def get(self, query: dict, table: str) -> dict:
-        """Rows of one table (zones, regions, hardware, datacenters, models, constants)."""
+        """Rows of one table (zones, regions, hardware, datacenters, models, constants, tasks)."""
         from flask_smorest import abort
 
         sets = factor_sets()

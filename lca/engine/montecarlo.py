@@ -1,8 +1,19 @@
 """Uncertainty: a seeded Monte Carlo over the same formulas, and the drivers of the spread.
 
 Every input with a range (a factor's low/high or the span of its candidate sources, or a range
-the profile gave) is drawn from a triangular distribution on (low, value, high), or a uniform
-one when a range has no central value; ranges wider than 10x are drawn on a log scale. Each
+the profile gave) is drawn so that its value is its median: a two-piece distribution with half
+the mass on each side of the value, each half the half of a triangle peaked at the value
+(rising from low to the value, falling from the value to high), so that the headline figures,
+computed at every input's value, are the figures at the inputs' medians ("median inputs", the
+response's ``value_basis``). A range whose value sits at one edge (the value a bound, or the
+span of two sources with the value one of them) has no room on one side: that half of the mass
+sits on the value itself, so that the value is still the median. A range without a central value
+is uniform (the reader then takes its midpoint as the value, the median). Ranges wider than 10x
+are drawn the same way on a log scale (log-triangular halves, log-uniform; the value is still
+the median, and the reader takes the geometric midpoint). The figures are the outputs at the
+inputs' medians, not the medians of the outputs: a figure that sums skewed terms has its median
+a little away from it (tests/unit/test_headline.py checks it stays between the 40th and 60th
+percentiles for the presets). Each
 origin (a factor reference such as ``zones.FRA.gwp``, or a profile field) gets one stream of
 uniform quantiles seeded by (seed, origin), so an input used twice (the same grid for training
 and inference) and the same input in two scenarios move together: comparisons use common random
@@ -59,8 +70,9 @@ def quantiles(label: str, samples: int, seed: int) -> np.ndarray:
 
 
 def inverse_cdf(u: np.ndarray, spread: Spread) -> np.ndarray:
-    """Values of ``spread`` at quantiles ``u``: triangular on (low, mode, high), uniform without
-    a mode, on logarithms when the range spans more than LOG_SCALE_RATIO."""
+    """Values of ``spread`` at quantiles ``u``: two-piece with its mode as median (half of a
+    triangle on each side, or the mode itself on a side of no width; module doc), uniform
+    without a mode; on logarithms when the range spans more than LOG_SCALE_RATIO."""
     low, high = spread.low, spread.high
     mode = spread.mode
     log = low > 0 and high / low > LOG_SCALE_RATIO
@@ -70,10 +82,10 @@ def inverse_cdf(u: np.ndarray, spread: Spread) -> np.ndarray:
     if mode is None:
         values = low + u * (high - low)
     else:
-        width = high - low
-        split = (mode - low) / width
-        values = np.where(u < split, low + np.sqrt(u * width * (mode - low)),
-                          high - np.sqrt((1.0 - u) * width * (high - mode)))
+        # F(x) = (x - low)^2 / (2 (mode - low)^2) below the mode, 1 - (high - x)^2 / (2 (high -
+        # mode)^2) above it: F(mode) = 1/2 (a side of no width: F jumps by 1/2 at the mode).
+        values = np.where(u < 0.5, low + (mode - low) * np.sqrt(2.0 * u),
+                          high - (high - mode) * np.sqrt(2.0 * (1.0 - u)))
     return np.exp(values) if log else values
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.model import paths
-from lca.quantities import PRECISIONS
+from lca.quantities import DEFAULT_TASK, PRECISIONS, TASKS
 from lca.reading.planner import Planner
 from lca.reading.sections import (
     DEFAULT_PRECISION,
@@ -162,8 +162,10 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
     read_site(p, s, phase)
     if hardware is None:
         return None
+    _task_lengths(p, s)
     for name in _INFERENCE_DEFAULTS:
-        p.field_or_default(s, f"inference.{name}")
+        if f"inference.{name}" not in p.inputs:
+            p.field_or_default(s, f"inference.{name}")
     given_fields(p, s, phase, _INFERENCE_GIVEN)
     inference_hardware(p, hardware, precision or DEFAULT_PRECISION)
     code = paths.ROOFLINE
@@ -185,3 +187,34 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
     if not requests and not per_day and duration:
         p.error("inference.requests_per_day", "needed with duration (or give requests)")
     return paths.INFERENCE_PATHS[code]
+
+
+_LENGTHS = ("input_tokens", "output_tokens")
+
+
+def _task_lengths(p: Planner, s: Mapping) -> None:
+    """Prompt and answer lengths not given: the task's (``chat`` by default), each the median of
+    its distribution with its range (factor table tasks). A factor set without that table (2026.1)
+    keeps its default constants; a task asked of it is an error, unless both lengths are given."""
+    raw = s.get("task")
+    task = p.choice(s, "task", TASKS, "inference")
+    if raw is not None and task is None:
+        return  # an error already
+    missing = [name for name in _LENGTHS if s.get(name) is None]
+    if not p.fs.tables["tasks"].rows:
+        if task is not None and missing:
+            p.error("inference.task", f"factor set {p.fs.version} has no task table; pin a "
+                    "later factors_version, or give input_tokens and output_tokens")
+        return
+    if task is None:
+        task = DEFAULT_TASK
+        if missing:
+            p.assume("inference.task", task, "default task: prompt and answer lengths of "
+                     "conversational use")
+    for name in missing:
+        factor = p.factor("tasks", task, name)
+        if factor is None:  # a set listing the task without this length: the constant
+            continue
+        p.put_factor(f"inference.{name}", factor)
+        p.assume(f"inference.{name}", factor.value, f"median {name.replace('_', ' ')} of the "
+                 f"'{task}' task (tasks.{task}.{name})")

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from functools import cache
 
-from lca.method import METHOD_VERSION
+from lca.method import METHOD_VERSION, VALUE_BASIS
 from lca.model.warnings import figure_warnings
 from lca.quantities import CANONICAL_UNITS, FIGURES, Figure
 from lca.reading import Reading
@@ -106,6 +106,7 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
                     "boundary": {"name": reading.plan.boundary.get("name"),
                                  "stages": list(reading.plan.boundary.get("stages", ()))},
                     "accounting": accounting(reading.inputs),
+                    "value_basis": VALUE_BASIS,
                     **figures(reading, out, bounds)}
     warnings = [dict(w) for w in reading.warnings]
     if reading.has_inference:

@@ -14,6 +14,8 @@ enforces; a valid request is mended the least that satisfies it, never tried on 
 - a boundary given as a list of stages holds ``electricity`` and ``hardware`` (added), and a
   profile pinned to a factor set without the constants of the optional stages (2026.1) asks for
   none of them (its boundary becomes ``electricity-and-chips``);
+- ``inference.task`` asked of a factor set without a task table (2026.1) needs both
+  ``input_tokens`` and ``output_tokens``: the task is dropped otherwise;
 - a batch's or a comparison's Monte Carlo samples, profiles x samples <= 400,000 (samples
   lowered);
 - a comparison's ``baseline`` is one of its scenarios (an index modulo their count, else 0), its
@@ -119,6 +121,20 @@ def _active_within_total(model: dict, repository: FactorRepository) -> None:
         del model["active_parameters"]
 
 
+def _task_in_its_factor_set(profile: dict, repository: FactorRepository) -> None:
+    """A task only where the pinned factor set has tasks, or with both lengths given."""
+    inference = profile.get("inference")
+    version = profile.get("factors_version")
+    if not isinstance(inference, dict) or inference.get("task") is None:
+        return
+    if version is not None and version not in repository.versions:
+        return
+    if repository.get(version).tables["tasks"].rows:
+        return
+    if inference.get("input_tokens") is None or inference.get("output_tokens") is None:
+        del inference["task"]
+
+
 def mend_profile(profile: object, repository: FactorRepository) -> object:
     """``profile`` with its ranges sorted and its active parameters within its parameters."""
     if not isinstance(profile, dict):
@@ -135,6 +151,7 @@ def mend_profile(profile: object, repository: FactorRepository) -> object:
         _active_within_total(model, repository)
     _training_activity(profile, repository)
     _boundary_within_factors(profile, repository)
+    _task_in_its_factor_set(profile, repository)
     return profile
 
 

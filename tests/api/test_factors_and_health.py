@@ -24,7 +24,7 @@ def test_factor_sets_list_versions_and_their_tables(client):
     latest = body["versions"][-1]
     assert body["default"] == latest["version"]
     assert set(latest["tables"]) == {"zones", "regions", "hardware", "datacenters", "models",
-                                     "constants", "servers", "hardware_servers"}
+                                     "constants", "servers", "hardware_servers", "tasks"}
     assert all(t["rows"] > 0 for t in latest["tables"].values())
     first = body["versions"][0]  # 2026.1 has no server classes: not listed, and 404 when asked
     assert first["version"] == "2026.1" and "servers" not in first["tables"]
@@ -38,7 +38,8 @@ def test_hardware_servers_rows_name_each_accelerator_s_server_class(client):
     assert all(row["target"] in classes and row["source"] and row["year"] for row in rows)
 
 
-@pytest.mark.parametrize("table", ["zones", "hardware", "datacenters", "models", "constants"])
+@pytest.mark.parametrize("table", ["zones", "hardware", "datacenters", "models", "constants",
+                                   "tasks"])
 def test_every_row_of_a_table_carries_value_unit_source_and_year(client, table):
     body = client.get(f"/v1/factors/{table}").json
     assert body["table"] == table and body["rows"]

@@ -465,3 +465,17 @@ def test_a_bad_score_is_shown_next_to_it_and_lower_scores_can_be_better(page, ba
     chart = page.evaluate(SCATTER, "#rs-chart")
     assert chart["reverse"] is True
     assert [p["name"] for p in kinds(chart, "front")[0]["data"]] == ["70b", "8b"]
+
+
+def test_the_task_selector_sets_the_lengths_shown_and_sent(page, base_url):
+    open_calculator(page, base_url)
+    output = page.locator("#f-inference-output_tokens")
+    expect(output).to_have_attribute("placeholder", re.compile(r"^chat: 415$"))
+    page.select_option("#f-inference-task", "reasoning")
+    expect(output).to_have_attribute("placeholder", re.compile(r"^reasoning: 5,535$"))
+    response = estimate(page)
+    assert response.request.post_data_json["inference"]["task"] == "reasoning"
+    body = response.json()
+    keys = {f["key"] for f in body["factors_used"]}
+    assert "tasks.reasoning.output_tokens" in keys
+    expect(page.locator("#sources")).to_contain_text("GPQA")

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from lca.factors import Factor, FactorSet, available_versions, default_root, load_all
+from lca.factors import (
+    OPTIONAL_TABLES,
+    Factor,
+    FactorSet,
+    available_versions,
+    default_root,
+    load_all,
+    load_factor_set,
+)
 
 VERSIONS = available_versions()
 LONG_TABLES = ("zones", "hardware", "datacenters", "models", "constants")
@@ -63,11 +71,20 @@ def test_load_all_returns_every_version_folder_validated() -> None:
 def test_every_table_of_the_manifest_is_loaded(factor_set: FactorSet) -> None:
     spec = _manifest(factor_set.version)["tables"]
     long_tables = {name for name, table in spec.items() if table["format"] == "long"}
-    assert set(factor_set.tables) == long_tables
+    assert set(factor_set.tables) == long_tables | set(OPTIONAL_TABLES)
     assert set(LONG_TABLES) <= long_tables
     assert "regions" in spec
     assert factor_set.regions
-    assert all(table.rows for table in factor_set.tables.values())
+    assert all(table.rows for name, table in factor_set.tables.items() if name in long_tables)
+
+
+def test_an_optional_table_a_set_lacks_is_held_empty() -> None:
+    """2026.1 predates the task table: it is loaded, with the table empty."""
+    old = load_factor_set(version="2026.1")
+    assert "tasks" not in _manifest("2026.1")["tables"]
+    assert dict(old.tables["tasks"].rows) == {}
+    assert set(load_factor_set(version="2026.2").tables["tasks"].rows) == {
+        "chat", "reasoning", "code", "summarization", "rag", "classification"}
 
 
 def test_every_factor_has_a_source_and_a_year_up_to_the_release(factor_set: FactorSet) -> None:

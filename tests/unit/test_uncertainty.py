@@ -141,18 +141,36 @@ def test_durations_accept_ranges_with_units():
 
 
 @pytest.mark.parametrize("spread", [Spread("x", 1.0, 2.0, 4.0), Spread("x", 1.0, None, 4.0),
-                                    Spread("x", 1.0, 10.0, 1000.0)])
+                                    Spread("x", 1.0, 10.0, 1000.0), Spread("x", 1.0, 4.0, 4.0)])
 def test_inverse_cdf_stays_in_range_and_is_monotone(spread):
     u = np.linspace(0, 1, 1001)
     values = inverse_cdf(u, spread)
     assert values[0] == pytest.approx(spread.low) and values[-1] == pytest.approx(spread.high)
     assert np.all(np.diff(values) >= 0)
-    if spread.mode is not None:
-        median_side = (spread.mode - spread.low) / (spread.high - spread.low)
-        if spread.high / spread.low <= 10:
-            assert inverse_cdf(np.array([median_side]), spread)[0] == pytest.approx(spread.mode)
-        else:
-            assert math.isfinite(values[500])
+    assert all(math.isfinite(v) for v in values)
+
+
+@pytest.mark.parametrize("spread", [Spread("x", 1.0, 2.0, 4.0), Spread("x", 1.0, 1.1, 4.0),
+                                    Spread("x", 4.0, 64.0, 512.0), Spread("x", 0.2, 0.6, 0.89)])
+def test_a_ranges_value_is_its_median(spread):
+    """Half the draws fall on each side of the value, whatever the skew of the range."""
+    assert inverse_cdf(np.array([0.5]), spread)[0] == pytest.approx(spread.mode)
+    draws = inverse_cdf(np.random.default_rng(1).random(20_000), spread)
+    assert abs(float(np.mean(draws < spread.mode)) - 0.5) < 0.015
+
+
+@pytest.mark.parametrize("spread", [Spread("x", 1.0, 4.0, 4.0), Spread("x", 4.0, 4.0, 9.0)])
+def test_a_range_with_its_value_at_an_edge_holds_half_its_mass_on_the_value(spread):
+    """A side with no room: its half of the draws is the value itself (module doc)."""
+    draws = inverse_cdf(np.linspace(0.0, 1.0, 1001), spread)
+    assert float(np.mean(draws == spread.mode)) == pytest.approx(0.5, abs=0.002)
+    assert draws.min() == pytest.approx(spread.low) and draws.max() == pytest.approx(spread.high)
+
+
+def test_a_log_range_without_a_value_is_centred_on_its_geometric_midpoint():
+    result = estimate({"model": "llama-3.1-8b", "inference": {
+        "batch_size": {"low": 4, "high": 400}}, "uncertainty": False})
+    assert result["inference"]["replica"]["batch_size"] == pytest.approx(40.0)
 
 
 def test_comparison_gives_the_probability_that_the_order_holds():

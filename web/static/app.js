@@ -57,7 +57,7 @@
   };
   const IDS = new Set(["model.preset", "model.precision", "training.hardware",
     "training.location", "training.datacenter", "training.energy_scope", "inference.hardware",
-    "inference.location", "inference.datacenter"]);
+    "inference.location", "inference.datacenter", "inference.task"]);
   const PROVIDERS = { aws: "AWS regions", gcp: "Google Cloud regions",
     azure: "Microsoft Azure regions" };
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -193,7 +193,8 @@
   // ---------- factor tables and the form's options ----------
 
   async function loadTables() {
-    const names = ["models", "hardware", "zones", "regions", "datacenters", "constants"];
+    const names = ["models", "hardware", "zones", "regions", "datacenters", "constants",
+      "tasks"];
     const bodies = await Promise.all(names.map(async (name) => {
       const response = await fetch(`v1/factors/${name}`, { headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`GET /v1/factors/${name} answered ${response.status}`);
@@ -257,6 +258,18 @@
       if (factor.unit === "h" && factor.value % 8766 === 0) text = `${factor.value / 8766} year`;
       else if (!["dimensionless", "token"].includes(factor.unit)) text += ` ${factor.unit}`;
       input.placeholder = `default: ${text}`;
+    }
+    updateTaskDefaults();
+  }
+
+  /** The prompt and answer placeholders: the chosen task's medians (chat by default). */
+  function updateTaskDefaults() {
+    const task = form.elements.namedItem("inference.task").value || "chat";
+    const row = rowOf("tasks", task);
+    for (const input of $$("input[data-task-length]", form)) {
+      const factor = row && row.attributes[input.dataset.taskLength];
+      input.placeholder = factor
+        ? `${task}: ${Math.round(factor.value).toLocaleString("en-US")}` : "";
     }
   }
 
@@ -413,7 +426,7 @@
       const volume = String(state["inference.requests_per_day"] || "").trim()
         ? ["requests_per_day", "duration"] : [];
       profile.inference = copyFields({}, state, "inference", ["hardware", "location",
-        "datacenter", "input_tokens", "output_tokens", "batch_size", "fleet_utilization",
+        "datacenter", "task", "input_tokens", "output_tokens", "batch_size", "fleet_utilization",
         ...volume]);
     }
     copyFields(profile, state, "", ["hardware_lifetime"]);
@@ -1541,6 +1554,7 @@
       const target = event.target;
       if (target.type === "radio" || target.type === "checkbox") updateVisibility();
       if (target.name === "model.preset") presetChanged();
+      if (target.name === "inference.task") updateTaskDefaults();
       if (target.hasAttribute("aria-invalid")) clearFieldError(target);
     });
     form.addEventListener("input", (event) => {
@@ -1628,6 +1642,7 @@
     populate();
     resetForm();
     const restored = restoreFromUrl();
+    updateTaskDefaults();
     $("#estimate").disabled = false;
     $("#add-scenario").disabled = false;
     form.dataset.ready = "1";
