@@ -21,6 +21,7 @@ from lca.quantities import (
     INDICATORS,
     MAX_NAME_LENGTH,
     PRECISIONS,
+    SERVING,
     Spec,
     section_fields,
 )
@@ -164,13 +165,37 @@ TrainingSchema = _schema("Training", {
     {"nullable": True, **one_of_given(("energy",), ("accelerator_hours",),
                                       ("accelerator_count", "duration"), ("compute",),
                                       ("tokens",))})
-InferenceSchema = _schema("Inference", {**_site_fields(), **_quantities(INFERENCE, "inference")},
-                          "How the model is served, and for how many requests: requests, or "
-                          "requests_per_day with duration, or no volume.",
-                          {"nullable": True, "anyOf": [
-                              *one_of_given(("requests",), ("requests_per_day", "duration"))[
-                                  "anyOf"],
-                              {"properties": {"requests_per_day": NULL, "duration": NULL}}]})
+def _given(*names: str) -> dict:
+    """OpenAPI: the object gives (not null) every field of ``names``."""
+    return one_of_given(names)["anyOf"][0]
+
+
+# Traffic mode (docs/inference.md) starts with one of these and needs a rate.
+_TRAFFIC = {"anyOf": [_given(k) for k in ("requests_per_second", "hourly_requests_per_second",
+                                          "replicas", "min_replicas")]}
+_NO_TRAFFIC = {"properties": dict.fromkeys(("requests_per_second", "hourly_requests_per_second",
+                                            "replicas", "min_replicas"), NULL)}
+InferenceSchema = _schema("Inference", {
+    **_site_fields(), **_quantities(INFERENCE, "inference"),
+    "serving": _choice(SERVING, "serving stack, which sets the per-step floor of decode: "
+                                "optimized (a server running CUDA graphs, the default) or eager "
+                                "(a plain framework launching kernels one by one)")},
+    "How the model is served, and for how many requests: requests, or requests_per_day with "
+    "duration, or no volume; or its traffic (requests_per_second, hourly_requests_per_second, "
+    "or requests_per_day with replicas or min_replicas/max_replicas), which also gives a volume "
+    "with duration. With traffic the batch size and idle time are outputs: batch_size and "
+    "fleet_utilization are refused.",
+    {"nullable": True, "anyOf": [
+        *one_of_given(("requests",), ("requests_per_day", "duration"))["anyOf"],
+        {"properties": {"requests_per_day": NULL, "duration": NULL}}, _TRAFFIC],
+     "allOf": [
+         {"anyOf": [_NO_TRAFFIC, _given("requests_per_second"),
+                    _given("hourly_requests_per_second"), _given("requests_per_day")]},
+         {"not": _given("requests_per_second", "hourly_requests_per_second")},
+         {"not": {"allOf": [_given("replicas"),
+                            {"anyOf": [_given("min_replicas"), _given("max_replicas")]}]}},
+         {"not": {"allOf": [_given("batch_size"), _TRAFFIC]}},
+         {"not": {"allOf": [_given("fleet_utilization"), _TRAFFIC]}}]})
 UncertaintySchema = _schema("UncertaintyOptions", {
     "samples": f.Integer(strict=True, validate=validate.Range(100, 100_000)),
     "seed": f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1)),

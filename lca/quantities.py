@@ -29,6 +29,7 @@ EMBODIED_INDICATORS = ("gwp", "water", "adpe", "pe")
 CANONICAL_UNITS = {"energy": "kWh", "gwp": "kgCO2e", "water": "L", "adpe": "kgSbeq", "pe": "MJ"}
 PRECISIONS = ("fp32", "bf16", "fp16", "fp8", "int8", "int4")
 ENERGY_SCOPES = ("it", "facility")
+SERVING = ("optimized", "eager")  # serving stacks: CUDA-graph server, plain framework
 MAX_NAME_LENGTH = 200
 
 

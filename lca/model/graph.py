@@ -124,7 +124,7 @@ def _accelerator_idle_power(x: Mapping[str, Array]) -> Array:
                     x["inference.hardware.tdp"] * x["inference.idle_power_fraction"], measured)
 
 
-def _serving(x: Mapping[str, Array]) -> dict[str, Array]:
+def serving(x: Mapping[str, Array]) -> dict[str, Array]:
     """What does not depend on the batch: the replica, its memory cap and the prefill."""
     kv_per_token = kv_cache_bytes_per_token(x)
     weights = inf.weight_bytes(x["model.parameters"], x["model.bytes_per_parameter"])
@@ -159,7 +159,7 @@ def _serving(x: Mapping[str, Array]) -> dict[str, Array]:
             "floor": floor, "comm": comm, "memory": memory, "usable": usable}
 
 
-def _at_batch(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
+def at_batch(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
               ) -> dict[str, Array]:
     """The decode step at ``batch`` (any shape that broadcasts with the inputs): its time, the
     replica time a request takes, and the accelerator and host power while busy."""
@@ -197,11 +197,11 @@ def _at_batch(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
 
 def replica(x: Mapping[str, Array]) -> dict[str, Array]:
     """How one replica serves at the given batch and fleet utilization: its size, batch and
-    roofline times per request (module doc); ``_traffic`` replaces batch and idle time where
+    roofline times per request (module doc); ``traffic_by_hour`` replaces batch and idle time where
     the profile gives its traffic."""
-    s = _serving(x)
+    s = serving(x)
     batch = xp.minimum(x["inference.batch_size"], s["cap"])
-    b = _at_batch(x, s, batch)
+    b = at_batch(x, s, batch)
     idle = inf.idle_seconds(b["busy"], x["inference.fleet_utilization"])
     return {
         "inference.replica.accelerators": s["n"], "inference.replica.batch_size": batch,
@@ -219,7 +219,7 @@ def replica(x: Mapping[str, Array]) -> dict[str, Array]:
 
 
 SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
-TRAFFIC_ITERATIONS = 40  # fixed-point steps of batch = rate x latency(batch); see _traffic
+TRAFFIC_ITERATIONS = 40  # fixed-point steps of batch = rate x latency(batch); see traffic_by_hour
 
 
 def _hourly_rate(x: Mapping[str, Array]) -> np.ndarray:
@@ -234,7 +234,7 @@ def _hourly_rate(x: Mapping[str, Array]) -> np.ndarray:
     return xp.hours(flat)
 
 
-def _traffic(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]:
+def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]:
     """Deployment from traffic, hour by hour (docs/inference.md): replicas provisioned (given,
     or autoscaled to the load within the bounds), each replica's arrival rate, the decode batch
     that rate sustains (Little's law: batch = rate x latency(batch), solved by iteration from
@@ -243,7 +243,7 @@ def _traffic(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]
     rate = _hourly_rate(x)
     h = {k: xp.hours(v) for k, v in s.items()}
     hx = _HourInputs(x)
-    at_cap = _at_batch(hx, h, h["cap"])
+    at_cap = at_batch(hx, h, h["cap"])
     capacity = inf.replica_capacity(at_cap["busy"])
     needed = inf.replicas_needed(rate, capacity)
     fixed = xp.hours(x["inference.replicas"])
@@ -255,9 +255,9 @@ def _traffic(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]
     per_replica = np.where(replicas > 0.0, rate / np.where(replicas > 0.0, replicas, 1.0), 0.0)
     batch = np.ones_like(per_replica * h["cap"])
     for _ in range(TRAFFIC_ITERATIONS):
-        at = _at_batch(hx, h, batch)
+        at = at_batch(hx, h, batch)
         batch = xp.clip(inf.concurrency(per_replica, at["latency"]), 1.0, h["cap"])
-    at = _at_batch(hx, h, batch)
+    at = at_batch(hx, h, batch)
     share = inf.busy_share(per_replica, at["busy"])
     served = replicas * share / at["busy"]  # requests/s actually served
     idle_replica = replicas * (1.0 - share)  # replicas idle on average in the hour
@@ -291,7 +291,6 @@ def _traffic(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]
         "inference.traffic.capacity": capacity.mean(axis=-1),
         "inference.traffic.busy_replica_hours_per_day": (replicas * share).sum(axis=-1) * day,
         "inference.traffic.idle_replica_hours_per_day": idle_replica.sum(axis=-1) * day,
-        "inference.traffic.requests_per_day": rate.sum(axis=-1) * day * SECONDS_PER_HOUR,
         "_parts": per_request,
         "inference.hourly_energy_share": hourly_energy / hourly_energy.sum(axis=-1,
                                                                            keepdims=True),
@@ -357,13 +356,13 @@ _FROM_TRAFFIC = ("inference.replica.batch_size", "inference.replica.decode_step_
 
 def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Per-request inference impacts, replica sizing and roofline times (module doc); with
-    traffic inputs, the deployment they describe (``_traffic``)."""
+    traffic inputs, the deployment they describe (``traffic_by_hour``)."""
     out = replica(x)
     on = x["inference.traffic"] == 1.0
     hourly_share: Array = xp.nan  # per-hour energy shares (last axis), traffic mode only
     requests_per_day = x["inference.requests_per_day"]
     if np.any(on):  # a shortcut only: every figure below is selected element-wise
-        t = _traffic(x, _serving(x))
+        t = traffic_by_hour(x, serving(x))
         out["_parts"] = t.pop("_parts")
         hourly_share = t.pop("inference.hourly_energy_share")
         for name in _FROM_TRAFFIC:
@@ -371,9 +370,6 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
         for name in TRAFFIC_FIGURES:
             out[f"inference.traffic.{name}"] = xp.where(on, t[f"inference.traffic.{name}"],
                                                         xp.nan)
-        requests_per_day = xp.where(xp.isnan(requests_per_day),
-                                    xp.where(on, t["inference.traffic.requests_per_day"], xp.nan),
-                                    requests_per_day)
     else:
         busy = out["inference.replica.busy_seconds_per_request"] * xp.nan
         count = out["inference.replica.batch_size"] * xp.nan  # NaN, of the outputs' shape
@@ -381,6 +377,11 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
             out[f"inference.traffic.{name}"] = (count if "hours" not in name else busy)
         out["inference.traffic.capacity"] = 1.0 / busy
     del hourly_share  # kept for the hourly grid profile (docs/inference.md)
+    if not np.all(xp.isnan(x["inference.requests_per_second"])) or not np.all(
+            xp.isnan(x["inference.hourly_requests_per_second"])):  # the volume a rate gives
+        requests_per_day = xp.where(xp.isnan(requests_per_day),
+                                    _hourly_rate(x).mean(axis=-1) * SECONDS_PER_DAY,
+                                    requests_per_day)
     it_energy, parts, measured = request_energy(x, out)
     out.pop("_parts", None)
     out.pop("_host_power")

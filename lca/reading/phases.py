@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.model import paths
-from lca.quantities import PRECISIONS
+from lca.quantities import PRECISIONS, SERVING
 from lca.reading.planner import NAN, Planner
 from lca.reading.sections import (
     DEFAULT_PRECISION,
@@ -155,7 +155,6 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
 _TRAFFIC_STARTS = ("requests_per_second", "hourly_requests_per_second", "replicas",
                    "min_replicas")
 _RATES = ("requests_per_second", "hourly_requests_per_second", "requests_per_day")
-SERVING = ("optimized", "eager")
 _OPTIONAL_CONSTANTS = {  # input -> constant of 2026.2; absent from older sets: old formula
     "inference.power_bandwidth_slope": "power_bandwidth_slope",
     "inference.power_compute_slope": "power_compute_slope",
@@ -197,9 +196,10 @@ def _read_traffic(p: Planner, s: Mapping, code: float) -> bool:
         p.error("inference.fleet_utilization", "with a request rate the idle time follows "
                 "from the traffic and the replicas; leave fleet_utilization out")
     if code in (paths.MEASURED_ENERGY_PER_REQUEST, paths.MEASURED_ENERGY_PER_TOKEN):
-        p.error("inference.energy_per_request", "a measured energy per request already "
-                "includes how the service ran; traffic inputs (requests_per_second, replicas) "
-                "apply to the roofline and throughput paths")
+        p.inputs["inference.traffic"] = 0.0
+        p.assume("inference.replicas", "not used", "a measured energy per request already "
+                 "includes how the service ran: the rate only gives the volume (with duration)")
+        return True
     if not given["replicas"]:
         if s.get("min_replicas") is None:
             p.assume("inference.min_replicas", 1, "autoscaled to the load, at least one "
