@@ -133,7 +133,7 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
                                                   "included", low_open=True)),
     *_site("inference"),
     Field("inference.requests_per_second", Spec("request/s", 0, 1e9, "mean arrival rate of "
-                                                "requests (traffic mode)")),
+                                                "requests (traffic mode)", low_open=True)),
     Field("inference.hourly_requests_per_second", Spec("request/s", 0, 1e9, "arrival rate of "
                                                        "requests in each UTC hour of the day, "
                                                        "0 to 23 (traffic mode)", length=24)),

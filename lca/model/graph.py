@@ -159,19 +159,27 @@ def serving(x: Mapping[str, Array]) -> dict[str, Array]:
             "floor": floor, "comm": comm, "memory": memory, "usable": usable}
 
 
+def _step(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
+          ) -> tuple[Array, Array, Array]:
+    """The decode step at ``batch``: its time (roofline, floor, collectives), bytes and FLOP."""
+    read = (s["weights"] * inf.weight_read_fraction(x["model.parameters"], s["active"], batch)
+            + batch * s["kv_per_token"] * s["context"])
+    flops = s["decode_flops_per_token"] * batch
+    bandwidth = x["inference.hardware.memory_bandwidth"]
+    roofline = inf.decode_step_seconds(read, flops, s["n"], bandwidth,
+                                       x["inference.decode_bandwidth_efficiency"],
+                                       x["inference.hardware.peak_flops"],
+                                       x["inference.prefill_efficiency"])
+    return xp.maximum(roofline, s["floor"]) + s["comm"], read, flops
+
+
 def at_batch(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
               ) -> dict[str, Array]:
     """The decode step at ``batch`` (any shape that broadcasts with the inputs): its time, the
     replica time a request takes, and the accelerator and host power while busy."""
     n, peak = s["n"], x["inference.hardware.peak_flops"]
     bandwidth = x["inference.hardware.memory_bandwidth"]
-    read = (s["weights"] * inf.weight_read_fraction(x["model.parameters"], s["active"], batch)
-            + batch * s["kv_per_token"] * s["context"])
-    flops = s["decode_flops_per_token"] * batch
-    roofline = inf.decode_step_seconds(read, flops, n, bandwidth,
-                                       x["inference.decode_bandwidth_efficiency"], peak,
-                                       x["inference.prefill_efficiency"])
-    step = xp.maximum(roofline, s["floor"]) + s["comm"]
+    step, read, flops = _step(x, s, batch)
     output_tokens = x["inference.output_tokens"]
     busy = xp.where(x["inference.path"] == MEASURED_THROUGHPUT,
                     output_tokens / x["inference.output_throughput"],
@@ -219,7 +227,8 @@ def replica(x: Mapping[str, Array]) -> dict[str, Array]:
 
 
 SECONDS_PER_DAY = HOURS_PER_DAY * SECONDS_PER_HOUR
-TRAFFIC_ITERATIONS = 40  # fixed-point steps of batch = rate x latency(batch); see traffic_by_hour
+CONVERGED = 1e-6  # relative change of the batch at which the iteration stops
+TRAFFIC_ITERATIONS = 30  # at most: Newton steps of batch = rate x latency(batch)
 
 
 def _hourly_rate(x: Mapping[str, Array]) -> np.ndarray:
@@ -254,9 +263,19 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
                         fixed)
     per_replica = np.where(replicas > 0.0, rate / np.where(replicas > 0.0, replicas, 1.0), 0.0)
     batch = np.ones_like(per_replica * h["cap"])
-    for _ in range(TRAFFIC_ITERATIONS):
-        at = at_batch(hx, h, batch)
-        batch = xp.clip(inf.concurrency(per_replica, at["latency"]), 1.0, h["cap"])
+    prefill, output_tokens = h["prefill"], hx["inference.output_tokens"]
+    cap = h["cap"]
+    for _ in range(TRAFFIC_ITERATIONS):  # Newton on rate x latency(b) - b = 0, from b = 1
+        latency = prefill + output_tokens * _step(hx, h, batch)[0]
+        nudged = batch * (1.0 + CONVERGED) + CONVERGED
+        slope = (prefill + output_tokens * _step(hx, h, nudged)[0] - latency) / (nudged - batch)
+        excess = inf.concurrency(per_replica, latency) - batch
+        falling = per_replica * slope - 1.0  # < 0 while a replica keeps up with the rate
+        newton = batch - excess / np.where(falling < 0.0, falling, -1.0)
+        previous = batch
+        batch = xp.clip(np.where(falling < 0.0, newton, cap), 1.0, cap)
+        if np.all(np.abs(batch - previous) <= CONVERGED * batch):
+            break
     at = at_batch(hx, h, batch)
     share = inf.busy_share(per_replica, at["busy"])
     served = replicas * share / at["busy"]  # requests/s actually served
