@@ -380,7 +380,7 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     on = x["inference.traffic"] == 1.0
     hourly_share: Array = xp.nan  # per-hour energy shares (last axis), traffic mode only
     requests_per_day = x["inference.requests_per_day"]
-    if np.any(on):  # a shortcut only: every figure below is selected element-wise
+    if xp.any_true(on):  # a shortcut only: every figure below is selected element-wise
         t = traffic_by_hour(x, serving(x))
         out["_parts"] = t.pop("_parts")
         hourly_share = t.pop("inference.hourly_energy_share")
@@ -396,8 +396,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
             out[f"inference.traffic.{name}"] = (count if "hours" not in name else busy)
         out["inference.traffic.capacity"] = 1.0 / busy
     del hourly_share  # kept for the hourly grid profile (docs/inference.md)
-    if not np.all(xp.isnan(x["inference.requests_per_second"])) or not np.all(
-            xp.isnan(x["inference.hourly_requests_per_second"])):  # the volume a rate gives
+    if not (xp.all_nan(x["inference.requests_per_second"])
+            and xp.all_nan(x["inference.hourly_requests_per_second"])):  # the volume of a rate
         requests_per_day = xp.where(xp.isnan(requests_per_day),
                                     _hourly_rate(x).mean(axis=-1) * SECONDS_PER_DAY,
                                     requests_per_day)
