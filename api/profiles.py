@@ -58,6 +58,9 @@ class Quantity(f.Field):
         if name not in components.schemas:
             components.schema(name, component=quantity_bound(self.spec))
         bound = {"$ref": f"#/components/schemas/{name}"}
+        if self.spec.length:  # a series: exactly ``length`` values, each a number or a string
+            return {"type": "array", "items": bound, "minItems": self.spec.length,
+                    "maxItems": self.spec.length, "nullable": self.allow_none}
         return quantity(self.spec, nullable=self.allow_none, bound=bound)
 
 

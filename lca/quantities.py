@@ -150,6 +150,17 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
 """The numeric fields of a profile, by path."""
 
 
+# Traffic mode's fields (docs/inference.md): they decide how a profile is read (traffic or not,
+# with exclusions between them and batch_size), so they are given per profile, never as columns.
+TRAFFIC_FIELDS = ("inference.requests_per_second", "inference.hourly_requests_per_second",
+                  "inference.replicas", "inference.min_replicas", "inference.max_replicas")
+
+
+def column_fields() -> list[str]:
+    """The fields a column of numbers may vary: every single-valued field but traffic's."""
+    return [path for path, f in FIELDS.items() if not f.spec.length and path not in TRAFFIC_FIELDS]
+
+
 def nest(leaves: Iterable[tuple[str, object]]) -> dict:
     """Leaves given by dotted path, nested as a response or a profile holds them:
     ``[("a.b", x)]`` -> ``{"a": {"b": x}}``, in the order given."""
