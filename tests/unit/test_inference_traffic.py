@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lca import estimate
+from lca import estimate, estimate_columns
 from lca import read as resolve
 from lca.errors import ProfileError
 from lca.model import graph
@@ -272,3 +272,13 @@ def test_eager_small_shapes_meet_the_floor_within_fifteen_percent(index):
     assert reading["mode"] == "eager"
     step, _ = _decode_only(shapes[reading["model"]], reading["batch"], "eager")
     assert step == pytest.approx(reading["step_seconds"], rel=0.15)
+
+
+def test_traffic_fields_are_refused_as_columns_but_max_batch_size_varies():
+    base = {"model": "llama-3.1-8b", "inference": {"hardware": H200}}
+    with pytest.raises(ProfileError) as refused:
+        estimate_columns(base, {"inference.requests_per_second": [1, 2]})
+    assert refused.value.errors[0]["field"] == "columns.inference.requests_per_second"
+    out = estimate_columns(base, {"inference.max_batch_size": [4, 64]},
+                           ["inference.replica.batch_size"])
+    assert out["outputs"]["inference.replica.batch_size"].tolist() == [4.0, 64.0]
