@@ -381,7 +381,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     hourly_share: Array = xp.nan  # per-hour energy shares (last axis), traffic mode only
     requests_per_day = x["inference.requests_per_day"]
     if xp.any_true(on):  # a shortcut only: every figure below is selected element-wise
-        t = traffic_by_hour(x, serving(x))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a day without requests: NaN
+            t = traffic_by_hour(x, serving(x))
         out["_parts"] = t.pop("_parts")
         hourly_share = t.pop("inference.hourly_energy_share")
         for name in _FROM_TRAFFIC:
