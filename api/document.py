@@ -41,6 +41,7 @@ QUANTITY_UNITS: Mapping[str, tuple[str, ...]] = {
     "FLOP/s": ("FLOP/s", "TFLOP/s"),
     "token": ("token",),
     "token/s": ("token/s",),
+    "request/s": ("request/s", "request/min", "request/h", "request/day"),
     "kWh/token": ("kWh/token", "Wh/token", "J"),
     "kgCO2e/kWh": ("kgCO2e/kWh", "gCO2e/kWh"),
     "L/kWh": ("L/kWh",),

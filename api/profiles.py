@@ -23,6 +23,7 @@ from lca.quantities import (
     INDICATORS,
     MAX_NAME_LENGTH,
     PRECISIONS,
+    SERVING,
     STAGES,
     TASKS,
     Spec,
@@ -66,10 +67,9 @@ class Quantity(f.Field):
         if name not in components.schemas:
             components.schema(name, component=quantity_bound(self.spec))
         bound = {"$ref": f"#/components/schemas/{name}"}
-        if self.spec.length:  # a series: a list of exactly that many values, no range
-            return {"type": "array", "minItems": self.spec.length,
-                    "maxItems": self.spec.length, "items": bound,
-                    "nullable": bool(self.allow_none)}
+        if self.spec.length:  # a series: exactly ``length`` values, each a number or a string
+            return {"type": "array", "items": bound, "minItems": self.spec.length,
+                    "maxItems": self.spec.length, "nullable": self.allow_none}
         return quantity(self.spec, nullable=self.allow_none, bound=bound)
 
 
@@ -183,17 +183,43 @@ TrainingSchema = _schema("Training", {
                       ("compute",), ("tokens",))["anyOf"],
         {"properties": dict.fromkeys(("energy", "accelerator_hours", "accelerator_count",
                                       "duration", "compute", "tokens"), NULL)}]})
-InferenceSchema = _schema("Inference", {**_site_fields(), "task": _choice(
-    TASKS, "kind of request: sets the prompt and answer lengths not given (medians and ranges "
-    "of the factor table tasks; chat by default); a factor set without that table (2026.1) "
-    "takes it only with input_tokens and output_tokens given"),
-    **_quantities(INFERENCE, "inference")},
-                          "How the model is served, and for how many requests: requests, or "
-                          "requests_per_day with duration, or no volume.",
-                          {"nullable": True, "anyOf": [
-                              *one_of_given(("requests",), ("requests_per_day", "duration"))[
-                                  "anyOf"],
-                              {"properties": {"requests_per_day": NULL, "duration": NULL}}]})
+
+
+def _given(*names: str) -> dict:
+    """OpenAPI: the object gives (not null) every field of ``names``."""
+    return one_of_given(names)["anyOf"][0]
+
+
+# Traffic mode (docs/inference.md) starts with one of these and needs a rate.
+_TRAFFIC = {"anyOf": [_given(k) for k in ("requests_per_second", "hourly_requests_per_second",
+                                          "replicas", "min_replicas")]}
+_NO_TRAFFIC = {"properties": dict.fromkeys(("requests_per_second", "hourly_requests_per_second",
+                                            "replicas", "min_replicas"), NULL)}
+InferenceSchema = _schema("Inference", {
+    **_site_fields(), **_quantities(INFERENCE, "inference"),
+    "task": _choice(
+        TASKS, "kind of request: sets the prompt and answer lengths not given (medians and "
+        "ranges of the factor table tasks; chat by default); a factor set without that table "
+        "(2026.1) takes it only with input_tokens and output_tokens given"),
+    "serving": _choice(SERVING, "serving stack, which sets the per-step floor of decode: "
+                                "optimized (a server running CUDA graphs, the default) or eager "
+                                "(a plain framework launching kernels one by one)")},
+    "How the model is served, and for how many requests: requests, or requests_per_day with "
+    "duration, or no volume; or its traffic (requests_per_second, hourly_requests_per_second, "
+    "or requests_per_day with replicas or min_replicas/max_replicas), which also gives a volume "
+    "with duration. With traffic the batch size and idle time are outputs: batch_size and "
+    "fleet_utilization are refused.",
+    {"nullable": True, "anyOf": [
+        *one_of_given(("requests",), ("requests_per_day", "duration"))["anyOf"],
+        {"properties": {"requests_per_day": NULL, "duration": NULL}}, _TRAFFIC],
+     "allOf": [
+         {"anyOf": [_NO_TRAFFIC, _given("requests_per_second"),
+                    _given("hourly_requests_per_second"), _given("requests_per_day")]},
+         {"not": _given("requests_per_second", "hourly_requests_per_second")},
+         {"not": {"allOf": [_given("replicas"),
+                            {"anyOf": [_given("min_replicas"), _given("max_replicas")]}]}},
+         {"not": {"allOf": [_given("batch_size"), _TRAFFIC]}},
+         {"not": {"allOf": [_given("fleet_utilization"), _TRAFFIC]}}]})
 UncertaintySchema = _schema("UncertaintyOptions", {
     "samples": f.Integer(strict=True, validate=validate.Range(100, 100_000)),
     "seed": f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1)),

@@ -21,7 +21,13 @@ from api.profiles import (
     Uncertainty,
     sweep_fields,
 )
-from lca.quantities import ACCOUNTING, FIELDS, INDICATORS, MAX_NAME_LENGTH, output_names
+from lca.quantities import (
+    ACCOUNTING,
+    INDICATORS,
+    MAX_NAME_LENGTH,
+    column_fields,
+    output_names,
+)
 
 ID = {"validate": validate.Length(min=1, max=64)}
 ABSENT = {"not": {}}
@@ -265,7 +271,7 @@ class Columns(f.Field):
     def openapi(self, converter: object, ids: dict) -> dict:
         column = {"type": "array", "items": {}, "minItems": 1, "maxItems": self.MAX_ROWS}
         return {"type": "object", "additionalProperties": False, "minProperties": 1,
-                "properties": dict.fromkeys(FIELDS, column)}
+                "properties": dict.fromkeys(column_fields(), column)}
 
 
 class ColumnsRequestSchema(ma.Schema):

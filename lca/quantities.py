@@ -32,6 +32,7 @@ ENERGY_SCOPES = ("it", "facility")
 ACCOUNTING = ("location", "market")  # GHG Protocol Scope 2 bases; gwp follows the chosen one
 TASKS = ("chat", "reasoning", "code", "summarization", "rag", "classification")
 DEFAULT_TASK = "chat"
+SERVING = ("optimized", "eager")  # serving stacks: CUDA-graph server, plain framework
 MAX_NAME_LENGTH = 200
 
 
@@ -152,8 +153,33 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
                                                   "per accelerator while serving, host share "
                                                   "included", low_open=True)),
     *_site("inference"),
+    Field("inference.requests_per_second", Spec("request/s", 0, 1e9, "mean arrival rate of "
+                                                "requests (traffic mode)", low_open=True)),
+    Field("inference.hourly_requests_per_second", Spec("request/s", 0, 1e9, "arrival rate of "
+                                                       "requests in each UTC hour of the day, "
+                                                       "0 to 23 (traffic mode)", length=24)),
+    Field("inference.replicas", Spec("dimensionless", 1, 1e6, "replicas provisioned and always "
+                                     "on (traffic mode)", integer=True)),
+    Field("inference.min_replicas", Spec("dimensionless", 0, 1e6, "fewest replicas an "
+                                         "autoscaler keeps (traffic mode)", integer=True)),
+    Field("inference.max_replicas", Spec("dimensionless", 1, 1e6, "most replicas an "
+                                         "autoscaler starts (traffic mode)", integer=True)),
+    Field("inference.max_batch_size", Spec("dimensionless", 1, 65536, "most concurrent requests "
+                                           "the server batches on one replica",
+                                           integer=True)),
 ]}
 """The numeric fields of a profile, by path."""
+
+
+# Traffic mode's fields (docs/inference.md): they decide how a profile is read (traffic or not,
+# with exclusions between them and batch_size), so they are given per profile, never as columns.
+TRAFFIC_FIELDS = ("inference.requests_per_second", "inference.hourly_requests_per_second",
+                  "inference.replicas", "inference.min_replicas", "inference.max_replicas")
+
+
+def column_fields() -> list[str]:
+    """The fields a column of numbers may vary: every single-valued field but traffic's."""
+    return [path for path, f in FIELDS.items() if not f.spec.length and path not in TRAFFIC_FIELDS]
 
 
 def nest(leaves: Iterable[tuple[str, object]]) -> dict:
@@ -186,7 +212,7 @@ _OTHER_KEYS = {
          "boundary", "accounting"},
     "model": {"preset", "precision"},
     "training": {"hardware", "precision", "energy_scope", "location", "grid", "datacenter"},
-    "inference": {"hardware", "energy_scope", "location", "grid", "datacenter"},
+    "inference": {"hardware", "energy_scope", "location", "grid", "datacenter", "serving"},
     "grid": set(),
     "datacenter": {"profile"},
 }
@@ -254,6 +280,15 @@ MODEL_INPUTS: dict[str, str] = {
     "accounting_is_market": "dimensionless",
     "training.grid.residual_gwp": "kgCO2e/kWh",
     "inference.grid.residual_gwp": "kgCO2e/kWh",
+    "inference.hardware.idle_power": "W",
+    "inference.power_bandwidth_slope": "dimensionless",
+    "inference.power_compute_slope": "dimensionless",
+    "inference.step_floor_per_layer": "s",
+    "inference.default_layers": "dimensionless",
+    "inference.attention_flops_coefficient": "FLOP/token",
+    "inference.model_aspect_ratio": "dimensionless",
+    "inference.collective_latency": "s",
+    "inference.traffic": "dimensionless",
 }
 """Inputs from the factor tables and method constants, with their canonical units."""
 
@@ -332,6 +367,7 @@ def _water(phase: str) -> list[Figure]:
 
 _T, _I, _B = ("training",), ("inference",), ("training", "inference")
 _REQUESTS = "inference.requests"
+_TRAFFIC = "inference.traffic.replicas"
 _LIFECYCLE_WHEN = "lifecycle.requests"
 
 FIGURES: list[Figure] = [
@@ -372,6 +408,18 @@ FIGURES: list[Figure] = [
                         ("idle", "idle provisioned capacity"),
                         ("overhead", "data-centre overhead (PUE)"))],
     Figure(_REQUESTS, None, "requests served over the deployment", _I, when=_REQUESTS),
+    Figure("inference.replica.accelerator_power", "W", "mean power of one accelerator while "
+           "the replica serves (prefill and decode), host excluded", _I),
+    *[Figure(f"inference.traffic.{name}", unit, doc, _I, when=_TRAFFIC)
+      for name, unit, doc in (
+          ("replicas", None, "replicas provisioned, mean over the day"),
+          ("replicas_needed", None, "replicas the busiest hour's rate needs"),
+          ("utilization", None, "share of provisioned replica time spent serving"),
+          ("concurrency", None, "requests in flight per replica (Little's law), mean per "
+           "request"),
+          ("capacity", "request/s", "requests per second one replica serves at its largest batch"),
+          ("busy_replica_hours_per_day", "h", "replica-hours spent serving per day"),
+          ("idle_replica_hours_per_day", "h", "provisioned replica-hours idle per day"))],
     *_block("inference.total", "impacts of every request of the deployment", _I,
             when=_REQUESTS),
     *[Figure(f"lifecycle.breakeven_requests.{k}", None, f"requests after which inference "

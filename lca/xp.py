@@ -78,3 +78,25 @@ def exp2(value: Array) -> Array:
 def sqrt(value: Array) -> Array:
     """Element-wise square root."""
     return math.sqrt(value) if value.__class__ is float else np.sqrt(value)
+
+
+def hours(value: Array) -> np.ndarray:
+    """``value`` with an hour axis appended (length 1), to broadcast against 24 hourly values:
+    a float becomes an array of one value, an array of any shape gains a last axis."""
+    return np.asarray(value, dtype=float)[..., np.newaxis]
+
+
+def clip(value: Array, low: Array, high: Array) -> Array:
+    """``value`` held within [low, high] element-wise (NaN bounds leave it unbounded there)."""
+    return np.fmin(np.fmax(value, low), high)
+
+
+
+def any_true(condition: object) -> bool:
+    """Whether ``condition`` holds anywhere (a bool as it is, numpy.any for arrays)."""
+    return condition if condition.__class__ is bool else bool(np.any(condition))
+
+
+def all_nan(value: Array) -> bool:
+    """Whether ``value`` is NaN everywhere (not given in any row or sample)."""
+    return value != value if value.__class__ is float else bool(np.all(np.isnan(value)))

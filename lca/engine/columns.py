@@ -18,7 +18,7 @@ from lca.errors import ProfileError, to_problem
 from lca.estimator import Estimator, estimator_for
 from lca.factors import FactorSet
 from lca.model.graph import calculate
-from lca.quantities import DEFAULT_OUTPUTS, FIELDS, output_names
+from lca.quantities import DEFAULT_OUTPUTS, column_fields, output_names
 from lca.reading.bind import bind, bind_columns
 from lca.reading.options import read_options
 from lca.reading.shape import split, with_fields
@@ -46,8 +46,10 @@ def _rows(columns: Mapping[str, Sequence]) -> int:
     rows = lengths.pop()
     if not 1 <= rows <= MAX_ROWS:
         raise ProfileError([{"field": "columns", "message": f"1 to {MAX_ROWS} rows"}])
-    unknown = [{"field": f"columns.{path}", "message": "not a numeric profile field; one of "
-                f"{', '.join(sorted(FIELDS))}"} for path in columns if path not in FIELDS]
+    allowed = column_fields()
+    unknown = [{"field": f"columns.{path}", "message": "not a numeric profile field a column "
+                f"may vary; one of {', '.join(sorted(allowed))}"}
+               for path in columns if path not in allowed]
     if unknown:
         raise ProfileError(unknown)
     return rows

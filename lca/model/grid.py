@@ -35,15 +35,18 @@ def _mean(total: Array) -> Array:
 def hourly_weights(x: Mapping[str, Array], phase: str) -> Array:
     """The weight of each UTC hour of the day in a phase's energy (24 values, any scale).
 
-    Training runs around the clock: uniform. Inference: the hourly request rate
-    (``inference.hourly_requests_per_second``, issue 15) where the profile gives it, else
-    uniform. This is the one place to rewire when the traffic model provides each hour's share
-    of inference energy.
+    Training runs around the clock: uniform. Inference: each hour's share of the deployment's
+    energy where its traffic gives one (``inference.hourly_energy_share``, put in by
+    lca.model.graph from the traffic model: idle replicas draw power in quiet hours too), else
+    the hourly request rate, else uniform.
     """
-    rate = x.get("inference.hourly_requests_per_second", xp.nan)
-    if phase != "inference" or not _is_series(rate, HOURS_PER_DAY_SERIES):
+    if phase != "inference":
         return _UNIFORM_DAY
-    return xp.where(xp.isnan(rate), _UNIFORM_DAY, rate)
+    for name in ("inference.hourly_energy_share", "inference.hourly_requests_per_second"):
+        weights = x.get(name, xp.nan)
+        if _is_series(weights, HOURS_PER_DAY_SERIES):
+            return xp.where(xp.isnan(weights), _UNIFORM_DAY, weights)
+    return _UNIFORM_DAY
 
 
 def _is_series(value: Array, length: int) -> bool:

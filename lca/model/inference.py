@@ -109,3 +109,88 @@ def idle_seconds(busy_seconds: Array, fleet_utilization: Array) -> Array:
 def energy_kwh(seconds: Array, power: Array) -> Array:
     """Energy (kWh) of drawing ``power`` W for ``seconds`` s."""
     return seconds * power / J_PER_KWH
+
+
+# --- Attention, the per-step floor and communication (docs/inference.md)
+
+
+def attention_width(active_parameters: Array, layers: Array, aspect_ratio: Array) -> Array:
+    """Layers x model width (sum of the attention widths of every layer). With the layer count
+    known, a transformer block holds about 12 d^2 parameters (Kaplan et al. 2020), so
+    d = sqrt(N / (12 L)) and L d = sqrt(N L / 12); without it, the width is taken as
+    ``aspect_ratio`` x layers, so N = 12 d^3 / aspect and L d = d^2 / aspect."""
+    known = xp.sqrt(active_parameters * layers / 12.0)
+    width = (aspect_ratio * active_parameters / 12.0) ** (1.0 / 3.0)
+    return xp.where(xp.isnan(layers), width * width / aspect_ratio, known)
+
+
+def attention_flops_per_token(layer_width: Array, context: Array, coefficient: Array) -> Array:
+    """FLOP of attention for one token attending over ``context`` tokens: coefficient x layers
+    x width x context (QK^T and attention x V, 4 L d n_ctx: Chowdhery et al. 2022, app. B)."""
+    return coefficient * layer_width * context
+
+
+def prefill_attention_context(input_tokens: Array) -> Array:
+    """Mean context a prompt token attends over in causal prefill: half the prompt."""
+    return input_tokens / 2.0
+
+
+def step_floor(layers: Array, per_layer: Array, default_layers: Array) -> Array:
+    """Minimum time (s) of one decode step: framework, scheduler and kernel-launch time per layer
+    x layers (the default layer count where the shape is unknown)."""
+    return per_layer * xp.where(xp.isnan(layers), default_layers, layers)
+
+
+def communication_seconds(accelerators: Array, layers: Array, default_layers: Array,
+                          latency: Array) -> Array:
+    """Time (s) per forward step spent in collectives of a tensor- or expert-parallel replica:
+    two collectives per layer (after attention and after the MLP or the experts), each taking
+    at least the small-message ``latency``; none on one accelerator."""
+    layer_count = xp.where(xp.isnan(layers), default_layers, layers)
+    return xp.where(accelerators > 1.0, 2.0 * layer_count * latency, 0.0)
+
+
+# --- Power that follows load
+
+
+def utilization(work: Array, seconds: Array, accelerators: Array, peak_rate: Array) -> Array:
+    """Share of a replica's peak rate (FLOP/s or byte/s) that ``work`` done in ``seconds`` uses."""
+    return work / (seconds * accelerators * peak_rate)
+
+
+def load_power(idle: Array, peak: Array, bandwidth_use: Array, compute_use: Array,
+               bandwidth_slope: Array, compute_slope: Array) -> Array:
+    """Accelerator power (W) between its idle and peak power: the dynamic range times
+    min(1, bandwidth_slope x memory-bandwidth use + compute_slope x compute use), uses as
+    shares of the peaks during the step (fitted on H200 readings, docs/inference.md)."""
+    share = xp.minimum(bandwidth_slope * bandwidth_use + compute_slope * compute_use, 1.0)
+    return idle + (peak - idle) * share
+
+
+# --- Deployment from traffic
+
+
+def replica_capacity(busy_seconds_at_cap: Array) -> Array:
+    """Requests per second one replica serves when saturated: 1 / its busy time per request at
+    its largest batch."""
+    return 1.0 / busy_seconds_at_cap
+
+
+def replicas_needed(rate: Array, capacity: Array) -> Array:
+    """Replicas needed to serve ``rate`` requests/s at ``capacity`` each: ceil(rate / capacity)."""
+    return xp.ceil(rate / capacity)
+
+
+def autoscaled_replicas(needed: Array, low: Array, high: Array) -> Array:
+    """Replicas provisioned by an autoscaler: the replicas needed, within [low, high]."""
+    return xp.clip(needed, low, high)
+
+
+def concurrency(rate: Array, latency: Array) -> Array:
+    """Requests in flight on a replica by Little's law: arrival rate x time in the system."""
+    return rate * latency
+
+
+def busy_share(rate: Array, busy_seconds: Array) -> Array:
+    """Share of a replica's time spent serving: rate x busy time per request, at most 1."""
+    return xp.minimum(rate * busy_seconds, 1.0)

@@ -25,6 +25,9 @@ WARNINGS: dict[str, str] = {
                          "accelerators given; the estimate assumes they run anyway",
     "batch-capped": "inference: the batch size was lowered to what the replica's memory holds "
                     "beside the weights",
+    "over-capacity": "inference: the request rate exceeds what {replicas} replica(s) ({field}) "
+                     "serve; {needed} are needed in the busiest hour, so the figures are those "
+                     "of saturated replicas serving what they can",
 }
 """Every warning code of the core and its message."""
 
@@ -42,6 +45,16 @@ def figure_warnings(inputs: Mapping[str, float], out: Mapping[str, float]) -> li
     if float(out["inference.replica.weight_bytes"]) > float(
             out["inference.replica.usable_memory_bytes"]):
         found.append(warning("replica-too-small"))
-    if float(out["inference.replica.batch_size"]) < float(inputs["inference.batch_size"]):
+    traffic = float(inputs.get("inference.traffic", 0.0)) == 1.0
+    if not traffic and float(out["inference.replica.batch_size"]) < float(
+            inputs["inference.batch_size"]):
         found.append(warning("batch-capped"))
+    if traffic:
+        needed = float(out["inference.traffic.replicas_needed"])
+        fixed = float(inputs["inference.replicas"])
+        bound, field = ((fixed, "inference.replicas") if math.isfinite(fixed)
+                        else (float(inputs["inference.max_replicas"]), "inference.max_replicas"))
+        if math.isfinite(bound) and needed > bound:
+            found.append(warning("over-capacity", field=field, replicas=f"{bound:g}",
+                                 needed=f"{needed:g}"))
     return found

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.model import paths
-from lca.quantities import DEFAULT_TASK, PRECISIONS, TASKS
-from lca.reading.planner import Planner
+from lca.quantities import DEFAULT_TASK, PRECISIONS, SERVING, TASKS
+from lca.reading.planner import NAN, Planner
 from lca.reading.sections import (
     DEFAULT_PRECISION,
     energy_scope,
@@ -164,6 +164,9 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
         return None
     _task_lengths(p, s)
     for name in _INFERENCE_DEFAULTS:
+        if name == "fleet_utilization" and _traffic_mode(s):
+            p.inputs["inference.fleet_utilization"] = NAN  # idle time follows from the traffic
+            continue
         if f"inference.{name}" not in p.inputs:
             p.field_or_default(s, f"inference.{name}")
     given_fields(p, s, phase, _INFERENCE_GIVEN)
@@ -177,9 +180,13 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
     elif s.get("output_throughput") is GIVEN:
         code = paths.MEASURED_THROUGHPUT
     p.inputs["inference.path"] = code
+    traffic = _read_traffic(p, s, code)
+    _serving_constants(p, s, hardware)
     p.remaining(s, phase)
     requests, per_day, duration = (s.get(k) is GIVEN for k in ("requests", "requests_per_day",
                                                                "duration"))
+    if traffic:
+        return paths.INFERENCE_PATHS[code]
     if not requests and per_day and not duration:
         if s.get("duration") is None:
             p.error("inference.duration", "needed with requests_per_day")
@@ -218,3 +225,96 @@ def _task_lengths(p: Planner, s: Mapping) -> None:
         p.put_factor(f"inference.{name}", factor)
         p.assume(f"inference.{name}", factor.value, f"median {name.replace('_', ' ')} of the "
                  f"'{task}' task (tasks.{task}.{name})")
+
+
+# Traffic mode starts with one of these; requests_per_day with duration stays a volume.
+_TRAFFIC_STARTS = ("requests_per_second", "hourly_requests_per_second", "replicas",
+                   "min_replicas")
+_RATES = ("requests_per_second", "hourly_requests_per_second", "requests_per_day")
+_OPTIONAL_CONSTANTS = {  # input -> constant of 2026.2; absent from older sets: old formula
+    "inference.power_bandwidth_slope": "power_bandwidth_slope",
+    "inference.power_compute_slope": "power_compute_slope",
+    "inference.default_layers": "default_layers",
+    "inference.attention_flops_coefficient": "attention_flops_per_layer_width_token",
+    "inference.model_aspect_ratio": "model_aspect_ratio",
+    "inference.collective_latency": "collective_latency",
+}
+
+
+def _traffic_mode(s: Mapping) -> bool:
+    """Whether the section describes a deployment by its traffic (docs/inference.md)."""
+    return any(s.get(k) is GIVEN for k in _TRAFFIC_STARTS)
+
+
+def _read_traffic(p: Planner, s: Mapping, code: float) -> bool:
+    """Traffic mode: the input flag and the contradictions that make it a 422."""
+    on = _traffic_mode(s)
+    p.inputs["inference.traffic"] = 1.0 if on else 0.0
+    if not on:
+        return False
+    given = {k: s.get(k) is GIVEN for k in (*_RATES, "replicas", "min_replicas",
+                                             "max_replicas", "batch_size",
+                                             "fleet_utilization")}
+    if not any(given[k] for k in _RATES):
+        p.error("inference.requests_per_second", "traffic mode (replicas or min_replicas "
+                "given) needs a rate: requests_per_second, hourly_requests_per_second or "
+                "requests_per_day")
+    if given["requests_per_second"] and given["hourly_requests_per_second"]:
+        p.error("inference.hourly_requests_per_second", "give either requests_per_second or "
+                "hourly_requests_per_second, not both")
+    if given["replicas"] and (given["min_replicas"] or given["max_replicas"]):
+        p.error("inference.replicas", "give either replicas (always on) or min_replicas/"
+                "max_replicas (autoscaled), not both")
+    if given["batch_size"]:
+        p.error("inference.batch_size", "with a request rate the batch follows from the "
+                "traffic (an output); give max_batch_size to cap it")
+    if given["fleet_utilization"]:
+        p.error("inference.fleet_utilization", "with a request rate the idle time follows "
+                "from the traffic and the replicas; leave fleet_utilization out")
+    if code in (paths.MEASURED_ENERGY_PER_REQUEST, paths.MEASURED_ENERGY_PER_TOKEN):
+        p.inputs["inference.traffic"] = 0.0
+        p.assume("inference.replicas", "not used", "a measured energy per request already "
+                 "includes how the service ran: the rate only gives the volume (with duration)")
+        return True
+    if not given["replicas"]:
+        if s.get("min_replicas") is None:
+            p.assume("inference.min_replicas", 1, "autoscaled to the load, at least one "
+                     "replica kept on")
+        p.assume("inference.replicas", "autoscaled", "replicas needed each hour, within "
+                 "min_replicas and max_replicas")
+    p.assume("inference.batch_size", "from the traffic", "batch = arrival rate x latency "
+             "(Little's law), capped by memory and max_batch_size")
+    return True
+
+
+def _serving_constants(p: Planner, s: Mapping, hardware: str) -> None:
+    """The per-step floor of the serving stack and the load-following power and attention
+    constants: present in factor sets from 2026.2; absent, the older formulas (NaN/0)."""
+    serving = p.choice(s, "serving", SERVING, "inference")
+    if serving is None and s.get("serving") is None:
+        serving = "optimized"
+        p.assume("inference.serving", serving, "default serving stack: an inference server "
+                 "running decode steps as CUDA graphs")
+    floor = p.fs.get("constants", f"decode_step_floor_{serving or 'optimized'}", "value")
+    if floor is None:
+        p.inputs["inference.step_floor_per_layer"] = NAN
+        p.assume("inference.serving", "no per-step floor", f"factor set {p.fs.version} has no "
+                 "decode-step floor (from 2026.2)")
+    else:
+        p.put_factor("inference.step_floor_per_layer", floor)
+    missing = False
+    for name, constant in _OPTIONAL_CONSTANTS.items():
+        found = p.fs.get("constants", constant, "value")
+        if found is None:
+            p.inputs[name] = NAN
+            missing = True
+        else:
+            p.put_factor(name, found)
+    if missing:
+        p.assume("inference.power", "TDP x load factor, no attention FLOPs, no communication",
+                 f"factor set {p.fs.version} predates the load-following power model (2026.2)")
+    idle = p.factor("hardware", hardware, "idle_power")
+    if idle is None:
+        p.inputs["inference.hardware.idle_power"] = NAN
+    else:
+        p.put_factor("inference.hardware.idle_power", idle)
