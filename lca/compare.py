@@ -247,7 +247,8 @@ def _probabilities(samples: list[np.ndarray | None], central_ranks: list[int | N
 
 
 def _value(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None
+    """A figure as a plain float (outputs may be numpy scalars), None when absent or not finite."""
+    return float(value) if value is not None and math.isfinite(value) else None
 
 
 def _indicator(values: list[float | None], base: int, unit: str, labels: list[str]) -> dict:

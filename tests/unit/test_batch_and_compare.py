@@ -150,3 +150,27 @@ def test_a_profile_whose_arithmetic_fails_gets_the_single_estimates_error(monkey
     [entry] = estimate_batch(MIXED[1:2])
     assert entry["error"]["errors"] == single.value.errors
     assert "floating-point range" in single.value.errors[0]["message"]
+
+
+def test_a_comparison_of_traffic_deployments_holds_plain_floats():
+    """Traffic figures are computed with numpy; what a comparison returns is plain data (a numpy
+    scalar in it made the API's JSON writer fail with a 500)."""
+    import numpy as np
+
+    from lca.compare import compare
+
+    def scalars(o):
+        if isinstance(o, dict):
+            for v in o.values():
+                yield from scalars(v)
+        elif isinstance(o, list):
+            for v in o:
+                yield from scalars(v)
+        else:
+            yield o
+
+    result = compare([{"model": "llama-3.1-8b", "inference": {"requests_per_second": 2,
+                                                             "replicas": 2}},
+                      {"model": "llama-3.1-8b", "inference": {"requests_per_second": 20,
+                                                             "replicas": 2}}], 0)
+    assert not [v for v in scalars(result) if isinstance(v, np.generic)]
