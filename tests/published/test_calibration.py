@@ -110,7 +110,8 @@ def _h200_points() -> list[Point]:
                 H200, joules, "J", {"model": SHAPES[d["model"]], "inference": {
                     "hardware": "nvidia-h200", "accelerators": 1, "batch_size": d["batch"],
                     "input_tokens": d["input_tokens"], "output_tokens": d["output_tokens"],
-                    "fleet_utilization": 1, "location": "USA"}},
+                    "fleet_utilization": 1, "location": "USA",
+                    **({"serving": "eager"} if mode == "eager" else {})}},
                 "accelerators J/request", "upper" if upper else "ratio",
                 "static-cache attention: an upper bound" if upper else ""))
     return points
@@ -186,26 +187,15 @@ PUBLISHED = [
 
 POINTS: list[Point] = [*_h200_points(), *_ml_energy_points(), *_gpqa_points(), *PUBLISHED]
 
-# Points the model misses today (2026-11-30, factor set 2026.2, method 1.0), with why: each is
+# Points the model misses today (2026-11-30, factor set 2026.2, method 2.0), with why: each is
 # a strict xfail, so a change that brings one inside its band fails until it is moved out.
-_FLOOR = ("no per-step floor: a small model's decode step takes {ms} ms on the H200 against "
-          "the roofline's fraction of it (issue 15, item 3)")
-_EAGER = ("no serving input: a step launched eagerly from Python takes 4-8 ms whatever the "
-          "size (issue 15, item 3)")
 KNOWN_MISSES: dict[str, str] = {
-    "h200 qwen2.5-0.5b b1 in512 cuda-graph": _FLOOR.format(ms=1.7),
-    "h200 qwen2.5-0.5b b8 in512 cuda-graph": _FLOOR.format(ms=1.9),
-    "h200 qwen2.5-0.5b b1 in512 eager": _EAGER,
-    "h200 llama-3.2-1b b1 in512 eager": _EAGER,
-    "h200 llama-3.2-3b b1 in512 eager": _EAGER,
-    "ml.energy llama-3.1-405b-fp8-bs256": "8-way tensor parallelism: no communication term "
-                                          "(issue 15, item 3)",
-    "ml.energy qwen3-235b-a22b-fp8-bs128": "expert-parallel MoE on 4 GPUs: no communication "
-                                           "term, every routed expert read (issue 15, item 3)",
-    "mistral large 2, 400-token answer": "the disclosed figure is 5x the estimate's median and "
-                                         "above its 95th percentile: the study's prompt length, "
-                                         "batch, hardware, location and allocation are not "
-                                         "published",
+    "ml.energy qwen3-235b-a22b-fp8-bs128": "expert-parallel MoE on 4 GPUs: every routed expert "
+                                           "read and a collective per layer are not enough; "
+                                           "all-to-all dispatch is not modelled (0.39)",
+    "mistral large 2, 400-token answer": "the disclosed figure is above the estimate's 95th "
+                                         "percentile: the study's prompt length, batch, "
+                                         "fleet, location and allocation are not published",
 }
 
 

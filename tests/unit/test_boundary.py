@@ -69,11 +69,13 @@ def test_the_user_side_stages_are_counted_when_listed_by_hand():
     result = run(boundary=["electricity", "hardware", "end_user_device", "network_transfer"])
     assert result["boundary"]["name"] == "custom"
     grid = fs.get("zones", "FRA", "gwp").value
-    seconds = 400 / fs.constant("reading_speed").value
+    # the default task's lengths (tasks.chat): the answer read, prompt and answer sent
+    prompt, answer = (fs.get("tasks", "chat", f"{k}_tokens").value for k in ("input", "output"))
+    seconds = answer / fs.constant("reading_speed").value
     device = seconds * fs.constant("end_user_device_power").value / J_PER_KWH
     stages = result["inference"]["stages"]
     assert math.isclose(v(stages["end_user_device"]["gwp"]), device * grid, rel_tol=1e-12)
-    transfer = ((500 + 400) * fs.constant("bytes_per_token").value
+    transfer = ((prompt + answer) * fs.constant("bytes_per_token").value
                 * fs.constant("network_energy_per_gb").value)
     assert math.isclose(v(stages["network_transfer"]["energy"]), transfer, rel_tol=1e-12)
     assert v(stages["datacenter_building"]["gwp"]) == 0.0
