@@ -4,10 +4,10 @@ A change to a formula or to one of these parameters is a new method version: the
 reported with every estimate, beside the factor-set version.
 """
 
-METHOD_VERSION = "1.0"
+METHOD_VERSION = "2.0"
 
 # Monte Carlo (lca.engine.montecarlo)
-DEFAULT_SAMPLES = 2000
+DEFAULT_SAMPLES = 1000  # Latin hypercube draws (lca.engine.montecarlo.quantiles)
 DEFAULT_SEED = 0
 MAX_SAMPLES_PER_REQUEST = 400_000  # profiles x samples in one comparison or batch
 LOW_PERCENTILE, HIGH_PERCENTILE = 5.0, 95.0

@@ -1,4 +1,5 @@
-"""Uncertainty: a seeded Monte Carlo over the same formulas, and the drivers of the spread.
+"""Uncertainty: a seeded Monte Carlo (Latin hypercube draws) over the same formulas, and the
+drivers of the spread.
 
 Every input with a range (a factor's low/high or the span of its candidate sources, or a range
 the profile gave) is drawn so that its value is its median: a two-piece distribution with half
@@ -64,9 +65,16 @@ class MonteCarlo:
 
 
 def quantiles(label: str, samples: int, seed: int) -> np.ndarray:
-    """The uniform quantiles of one origin: the same for the same (label, samples, seed)."""
+    """The uniform quantiles of one origin, Latin hypercube: one draw in each of ``samples``
+    equal strata of [0, 1), in a random order; the same for the same (label, samples, seed).
+
+    Stratified draws cover each input's range evenly, so that 1,000 of them give the 5th and 95th
+    percentiles of the outputs as closely as 2,000 independent draws did (measured on the
+    default profiles against 200,000 draws: 2-3 % on average; README, "Uncertainty"), for half
+    the work. The random order keeps the inputs independent of one another.
+    """
     rng = np.random.default_rng([seed, zlib.crc32(label.encode())])
-    return rng.random(samples)
+    return (rng.permutation(samples) + rng.random(samples)) / samples
 
 
 def inverse_cdf(u: np.ndarray, spread: Spread) -> np.ndarray:

@@ -48,7 +48,7 @@ from lca.quantities import FIELDS
 
 SECTIONS = ("model", "training", "inference")
 SITES = ("grid", "datacenter")
-DEFAULT_SAMPLES = 2000
+DEFAULT_SAMPLES = 1000
 SMALLEST = 1e-300
 
 
@@ -262,7 +262,7 @@ def _scenario_samples(body: dict) -> int:
     options = body.get("uncertainty", True)
     if options is False:
         return 0
-    return options.get("samples", DEFAULT_SAMPLES) if isinstance(options, dict) else 2000
+    return options.get("samples", DEFAULT_SAMPLES) if isinstance(options, dict) else DEFAULT_SAMPLES
 
 
 def _overlaps(path: str, others: list[str]) -> bool:

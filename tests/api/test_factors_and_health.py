@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lca.factors import load_factor_set
+from lca.method import METHOD_VERSION
 from tests.conftest import FIXTURE_FACTORS
 
 
@@ -16,7 +17,7 @@ def test_healthz_names_the_factor_set_and_method(client):
     body = client.get("/healthz").json
     assert body["status"] == "ok"
     assert body["factors"] == load_factor_set().version
-    assert body["method"] == "1.0"
+    assert body["method"] == METHOD_VERSION == "2.0"
 
 
 def test_factor_sets_list_versions_and_their_tables(client):
