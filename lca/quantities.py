@@ -161,7 +161,8 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
     Field("inference.replicas", Spec("dimensionless", 1, 1e6, "replicas provisioned and always "
                                      "on (traffic mode)", integer=True)),
     Field("inference.min_replicas", Spec("dimensionless", 0, 1e6, "fewest replicas an "
-                                         "autoscaler keeps (traffic mode)", integer=True)),
+                                         "autoscaler keeps (traffic mode), at most "
+                                         "max_replicas", integer=True)),
     Field("inference.max_replicas", Spec("dimensionless", 1, 1e6, "most replicas an "
                                          "autoscaler starts (traffic mode)", integer=True)),
     Field("inference.max_batch_size", Spec("dimensionless", 1, 65536, "most concurrent requests "

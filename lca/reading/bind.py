@@ -98,14 +98,24 @@ def _more_active_than_total(x: Mapping) -> object:
     return x["model.active_parameters"] > x["model.parameters"]
 
 
+def _fewest_above_most(x: Mapping) -> object:
+    if "inference.min_replicas" not in x or "inference.max_replicas" not in x:
+        return False
+    return x["inference.min_replicas"] > x["inference.max_replicas"]  # NaN (absent): False
+
+
 RULES = (
     ("model.active_parameters", _more_active_than_total,
      lambda x: f"{float(x['model.active_parameters']):g} exceeds parameters "
                f"({float(x['model.parameters']):g})"),
+    ("inference.min_replicas", _fewest_above_most,
+     lambda x: f"{float(x['inference.min_replicas']):g} exceeds max_replicas "
+               f"({float(x['inference.max_replicas']):g})"),
 )
 """The rules between fields: (field blamed, test on the inputs, message); one copy serves
 single profiles and columns."""
-_RULE_INPUTS = frozenset({"model.active_parameters", "model.parameters"})
+_RULE_INPUTS = frozenset({"model.active_parameters", "model.parameters",
+                          "inference.min_replicas", "inference.max_replicas"})
 
 
 def _number(value: object) -> float:

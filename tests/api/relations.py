@@ -14,6 +14,7 @@ enforces; a valid request is mended the least that satisfies it, never tried on 
 - a boundary given as a list of stages holds ``electricity`` and ``hardware`` (added), and a
   profile pinned to a factor set without the constants of the optional stages (2026.1) asks for
   none of them (its boundary becomes ``electricity-and-chips``);
+- ``inference.min_replicas <= inference.max_replicas``: the two swapped otherwise;
 - ``inference.task`` asked of a factor set without a task table (2026.1) needs both
   ``input_tokens`` and ``output_tokens``: the task is dropped otherwise;
 - a batch's or a comparison's Monte Carlo samples, profiles x samples <= 400,000 (samples
@@ -121,6 +122,17 @@ def _active_within_total(model: dict, repository: FactorRepository) -> None:
         del model["active_parameters"]
 
 
+def _fewest_within_most(inference: object) -> None:
+    """min_replicas at most max_replicas (lca.reading.bind.RULES): the bounds swapped."""
+    if not isinstance(inference, dict):
+        return
+    low = central("inference.min_replicas", inference.get("min_replicas"))
+    high = central("inference.max_replicas", inference.get("max_replicas"))
+    if low is not None and high is not None and low > high:
+        inference["min_replicas"], inference["max_replicas"] = (inference["max_replicas"],
+                                                                inference["min_replicas"])
+
+
 def _task_in_its_factor_set(profile: dict, repository: FactorRepository) -> None:
     """A task only where the pinned factor set has tasks, or with both lengths given."""
     inference = profile.get("inference")
@@ -152,6 +164,7 @@ def mend_profile(profile: object, repository: FactorRepository) -> object:
     _training_activity(profile, repository)
     _boundary_within_factors(profile, repository)
     _task_in_its_factor_set(profile, repository)
+    _fewest_within_most(profile.get("inference"))
     return profile
 
 

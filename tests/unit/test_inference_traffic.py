@@ -282,3 +282,11 @@ def test_traffic_fields_are_refused_as_columns_but_max_batch_size_varies():
     out = estimate_columns(base, {"inference.max_batch_size": [4, 64]},
                            ["inference.replica.batch_size"])
     assert out["outputs"]["inference.replica.batch_size"].tolist() == [4.0, 64.0]
+
+
+def test_autoscaling_bounds_that_cross_are_refused_naming_the_field():
+    with pytest.raises(ProfileError) as caught:
+        estimate({"model": "llama-3.1-8b", "uncertainty": False, "inference": {
+            "requests_per_second": 5, "min_replicas": 4, "max_replicas": 2}})
+    assert caught.value.errors == [{"field": "inference.min_replicas",
+                                    "message": "4 exceeds max_replicas (2)"}]
