@@ -20,3 +20,9 @@ VALUE_BASIS = ("median inputs: every value is computed with each input at its me
                "factor's value, a given range's value or midpoint), so figures add up and "
                "gwp = energy x factor holds; low and high are the 5th and 95th percentiles of "
                "the Monte Carlo")
+
+# Serving setups no real service runs (lca.model.warnings): a replica larger than one server's
+# NVLink/ICI domain (8 accelerators in HGX and DGX servers, as in factors servers.csv), and a
+# decode step slower than a second (an answer of a few hundred tokens then takes minutes).
+MAX_ACCELERATORS_PER_SERVER = 8
+MAX_DECODE_STEP_SECONDS = 1.0

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from lca.method import MAX_ACCELERATORS_PER_SERVER, MAX_DECODE_STEP_SECONDS
+
 WARNINGS: dict[str, str] = {
     "zone-default": "{phase}: no location given, the world-average grid is used",
     "peak-flops-fallback": "{phase}: {hardware} has no {attribute}; its 16-bit peak is used",
@@ -25,6 +27,14 @@ WARNINGS: dict[str, str] = {
                          "accelerators given; the estimate assumes they run anyway",
     "batch-capped": "inference: the batch size was lowered to what the replica's memory holds "
                     "beside the weights",
+    "replica-spans-servers": "inference: one replica spreads the weights over {accelerators} "
+                             "accelerators, more than the {limit} that share one server's fast "
+                             "interconnect; the roofline treats them as one, so its latency and "
+                             "energy are optimistic (real services use accelerators with more "
+                             "memory, fewer bits per weight, or pipeline stages across servers)",
+    "slow-decode": "inference: one decode step takes {seconds} s, so an answer of {tokens} "
+                   "tokens takes {minutes} min: no interactive service runs like this (check "
+                   "the hardware and the replica)",
     "over-capacity": "inference: the request rate exceeds what {replicas} replica(s) ({field}) "
                      "serve; {needed} are needed in the busiest hour, so the figures are those "
                      "of saturated replicas serving what they can",
@@ -45,6 +55,15 @@ def figure_warnings(inputs: Mapping[str, float], out: Mapping[str, float]) -> li
     if float(out["inference.replica.weight_bytes"]) > float(
             out["inference.replica.usable_memory_bytes"]):
         found.append(warning("replica-too-small"))
+    accelerators = float(out["inference.replica.accelerators"])
+    if accelerators > MAX_ACCELERATORS_PER_SERVER:
+        found.append(warning("replica-spans-servers", accelerators=f"{accelerators:g}",
+                             limit=f"{MAX_ACCELERATORS_PER_SERVER}"))
+    step = float(out["inference.replica.decode_step_seconds"])
+    if step > MAX_DECODE_STEP_SECONDS:
+        tokens = float(inputs["inference.output_tokens"])
+        found.append(warning("slow-decode", seconds=f"{step:.3g}", tokens=f"{tokens:g}",
+                             minutes=f"{step * tokens / 60:.3g}"))
     traffic = float(inputs.get("inference.traffic", 0.0)) == 1.0
     if not traffic and float(out["inference.replica.batch_size"]) < float(
             inputs["inference.batch_size"]):
