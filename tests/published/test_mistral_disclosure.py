@@ -113,7 +113,8 @@ def test_the_provisioned_floor_of_replicas_counts_in_the_answer(result):
     profile["uncertainty"] = False
     sized = _figure(estimate(profile), "inference.per_request.gwp")["value"]
     floor = _figure(result, "inference.per_request.gwp")["value"]
-    assert result["inference"]["traffic"]["replicas_needed"] < result["inference"]["traffic"]["replicas"]
+    traffic = result["inference"]["traffic"]
+    assert traffic["replicas_needed"] < traffic["replicas"]
     assert sized < floor < 2 * sized
 
 
