@@ -290,3 +290,19 @@ def test_autoscaling_bounds_that_cross_are_refused_naming_the_field():
             "requests_per_second": 5, "min_replicas": 4, "max_replicas": 2}})
     assert caught.value.errors == [{"field": "inference.min_replicas",
                                     "message": "4 exceeds max_replicas (2)"}]
+
+
+def test_a_replica_no_service_would_run_is_warned_about():
+    """Llama 3.1 405B on 128 T4s (weights over more cards than share a server's interconnect)
+    and on 2 T4s (a decode step of seconds) estimate, with a coded warning each."""
+    def codes(accelerators: int) -> set[str]:
+        result = estimate({"model": "llama-3.1-405b", "uncertainty": False, "inference": {
+            "hardware": "nvidia-t4", "accelerators": accelerators}})
+        return {w["code"] for w in result["warnings"]}
+
+    assert "replica-spans-servers" in codes(128)
+    assert "slow-decode" not in codes(128)
+    assert {"slow-decode", "replica-too-small"} <= codes(2)
+    assert not {"slow-decode", "replica-spans-servers"} & {
+        w["code"] for w in estimate({"model": "llama-3.1-8b", "uncertainty": False,
+                                     "inference": {"hardware": "nvidia-h100-sxm"}})["warnings"]}
