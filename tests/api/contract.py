@@ -63,7 +63,9 @@ class _Walker:
                 ref = node["$ref"]
                 target: object = self.docs[which]
                 for part in ref.removeprefix("#/").split("/"):
-                    target = target[part]  # type: ignore[index]
+                    if not isinstance(target, dict) or part not in target:
+                        return {}, ref  # a reference to what disappeared: nothing promised
+                    target = target[part]
                 node = target  # type: ignore[assignment]
             elif len(node.get("allOf", ())) == 1:
                 inner, inner_ref = self.resolve(which, node["allOf"][0])
