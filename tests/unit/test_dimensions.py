@@ -15,7 +15,7 @@ import pytest
 
 from lca import read
 from lca.errors import ProfileError
-from lca.model import boundary, graph, inference, lifecycle, training
+from lca.model import boundary, graph, inference, lifecycle, serving, training
 from lca.model.graph import calculate
 from lca.quantities import FIGURES, input_unit
 from lca.units import UNITS
@@ -35,7 +35,7 @@ UNIT_OF = {f.path: _without_tokens(f.canonical_unit or "dimensionless") for f in
 
 def _in_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """The formula modules with their conversion constants as pint quantities."""
-    for module in (graph, inference, lifecycle, training, boundary):
+    for module in (graph, serving, inference, lifecycle, training, boundary):
         for name, unit in CONSTANTS.items():
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, UNITS.Quantity(getattr(module, name), unit))

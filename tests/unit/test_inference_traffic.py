@@ -16,8 +16,8 @@ import pytest
 from lca import estimate, estimate_columns
 from lca import read as resolve
 from lca.errors import ProfileError
-from lca.model import graph
 from lca.model import inference as inf
+from lca.model import serving as sv
 
 READINGS = Path(__file__).parents[1] / "data" / "measurements"
 J_PER_KWH = 3.6e6
@@ -137,7 +137,7 @@ def test_hourly_energy_shares_sum_to_one_and_follow_the_load():
     reading = resolve({"model": "llama-3.1-8b", "inference": {
         "hardware": H200, "min_replicas": 1,
         "hourly_requests_per_second": [0.1] * 12 + [30.0] * 12}})
-    t = graph.traffic_by_hour(reading.inputs, graph.serving(reading.inputs))
+    t = sv.traffic_by_hour(reading.inputs, sv.serving(reading.inputs))
     share = t["inference.hourly_energy_share"]
     assert share.shape == (24,) and share.sum() == pytest.approx(1.0)
     assert share[12] > 5 * share[0]
@@ -236,8 +236,8 @@ def _decode_only(model: object, batch: int, serving: str = "optimized") -> tuple
     reading = resolve({"model": model, "inference": {
         "hardware": H200, "batch_size": batch, "input_tokens": 512, "output_tokens": 256,
         "fleet_utilization": 1, "serving": serving}})
-    s = dict(graph.serving(reading.inputs), prefill=0.0)
-    at = graph.at_batch(reading.inputs, s, float(batch))
+    s = dict(sv.serving(reading.inputs), prefill=0.0)
+    at = sv.at_batch(reading.inputs, s, float(batch))
     return float(at["step"]), float(at["accel_power"])
 
 

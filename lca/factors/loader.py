@@ -1,9 +1,7 @@
-"""Factor sets: the versioned tables of emission, water, resource and hardware factors.
-
-This module is the only place lca reads files. A factor set is a folder ``factors/<version>/``
-holding a ``manifest.json`` (the version string and the schema of each table) and one CSV per
-table. Every value is converted to its canonical unit once, here, and carries its source and year.
-The grammar of the tables is documented in ``factors/README.md``.
+"""Where factor sets are and how one is read: the folders that hold them, the manifest and the
+CSV tables (long, wide regions, links), every number converted to its canonical unit and every
+row checked for a source and a year, then the references between tables (lca.factors.checks).
+This is the only place lca reads files; the grammar of the tables is ``factors/README.md``.
 """
 
 from __future__ import annotations
@@ -15,12 +13,13 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
 from lca.errors import FactorDataError, UnknownFactorSetError
+from lca.factors.checks import check_host_shares, check_links, check_references
+from lca.factors.sets import OPTIONAL_TABLES, Factor, FactorSet, Link, Region, Table
 from lca.units import conversion_factor
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -29,175 +28,10 @@ LONG_COLUMNS = ["key", "label", "attribute", "value", "unit", "low", "high", "de
                 "source", "year", "note"]
 
 
-@dataclass(frozen=True)
-class Factor:
-    """One value of a table in its canonical unit, with provenance and alternatives."""
-
-    table: str
-    key: str
-    attribute: str
-    value: float
-    unit: str
-    source: str
-    year: int
-    low: float | None = None
-    high: float | None = None
-    note: str = ""
-    alternatives: tuple[Factor, ...] = ()
-    ref: str = field(init=False, compare=False)
-    record: dict[str, object] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # Precomputed once at load: estimates list these records on every request.
-        ref = (f"constants.{self.key}" if self.table == "constants"
-               else f"{self.table}.{self.key}.{self.attribute}")
-        object.__setattr__(self, "ref", ref)
-        record = {"key": ref, "value": self.value, "unit": self.unit, "source": self.source,
-                  "year": self.year}
-        if self.low is not None or self.alternatives:
-            record["low"], record["high"] = self.spread
-        object.__setattr__(self, "record", record)  # copied (dict.copy) wherever it escapes
-
-    @property
-    def spread(self) -> tuple[float, float]:
-        """Low and high bounds: explicit ones, else the span of the candidates, else the value."""
-        values = [self.value] + [a.value for a in self.alternatives]
-        low = self.low if self.low is not None else min(values)
-        high = self.high if self.high is not None else max(values)
-        return low, high
-
-
-@dataclass(frozen=True)
-class Region:
-    """A cloud region mapped to a grid zone and a data-centre profile."""
-
-    region: str
-    provider: str
-    label: str
-    zone: str
-    datacenter: str
-    source: str
-    year: int
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Link:
-    """A row of a link table: the row ``key`` of one table belongs to the row ``target`` of
-    another (an accelerator to its server class)."""
-
-    key: str
-    target: str
-    source: str
-    year: int
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A long-format table: key -> attribute -> Factor, plus display labels."""
-
-    name: str
-    describes: str
-    rows: Mapping[str, Mapping[str, Factor]]
-    labels: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class FactorSet:
-    """A released, immutable set of factor tables identified by ``version``."""
-
-    version: str
-    released: str
-    description: str
-    tables: Mapping[str, Table]
-    regions: Mapping[str, Region]
-    defaults: Mapping[str, str] = field(default_factory=dict)
-    links: Mapping[str, Mapping[str, Link]] = field(default_factory=dict)
-
-    def linked(self, table: str, key: str) -> str | None:
-        """The target of ``key`` in the link table ``table`` (e.g. an accelerator's server
-        class in ``hardware_servers``), or None when the set has no such table or row."""
-        found = self.links.get(table, {}).get(key)
-        return found.target if found is not None else None
-
-    def get(self, table: str, key: str, attribute: str) -> Factor | None:
-        """The factor at (table, key, attribute), or None when the table has no such value."""
-        return self.tables[table].rows.get(key, {}).get(attribute)
-
-    def constant(self, name: str) -> Factor:
-        """The method constant ``name`` (KeyError if the set lacks it, which the loader forbids)."""
-        return self.tables["constants"].rows[name]["value"]
-
-    def items(self, table: str) -> int:
-        """How many items (zones, regions, accelerators, links...) ``table`` holds; 0 when the
-        set has no such table. The one count the API and the command line report."""
-        if table == "regions":
-            return len(self.regions)
-        if table in self.links:
-            return len(self.links[table])
-        return len(self.tables[table].rows) if table in self.tables else 0
-
-    def holds(self, table: str) -> bool:
-        """Whether this set has the table ``table`` (long, link, or the regions table)."""
-        return table == "regions" or table in self.tables or table in self.links
-
-    def has(self, table: str, key: str) -> bool:
-        """Whether ``key`` is a row of ``table`` (zones, hardware, datacenters, models)."""
-        return key in self.tables[table].rows
-
-
-TABLES = ("zones", "regions", "hardware", "datacenters", "models", "constants", "servers",
-          "hardware_servers", "tasks")
-"""The factor tables a set may hold, as listed to users (servers, hardware_servers and tasks
-from 2026.2; FactorSet.holds says whether a set has one)."""
-OPTIONAL_TABLES = ("tasks",)
-"""Tables a set may lack (sets released before them): such a set holds them empty, and the
-reader falls back on what the set had instead (tasks: the constants default_input_tokens and
-default_output_tokens)."""
-
-
-class FactorRepository:
-    """The factor sets an estimator may use: every version under one folder, loaded and
-    validated once, at construction (the only disk reads of a calculation's lifetime).
-
-    Built by the shell (the API from its configuration, the command line from its options) and
-    handed to lca.Estimator. ``get(version)`` pins a version; None gives the newest.
-    """
-
-    def __init__(self, root: Path | str | None = None,
-                 sets: Mapping[str, FactorSet] | None = None) -> None:
-        self.root = Path(root) if root is not None else packaged_root()
-        self.sets: dict[str, FactorSet] = dict(sets) if sets is not None else load_all(self.root)
-        if not self.sets:
-            raise FactorDataError(f"no factor set under {self.root}")
-        self.default = list(self.sets)[-1]
-
-    @classmethod
-    def of(cls, *sets: FactorSet) -> FactorRepository:
-        """A repository of the sets given, newest last (for tests and library callers)."""
-        return cls(sets={s.version: s for s in sets})
-
-    @property
-    def versions(self) -> list[str]:
-        """The versions held, oldest first."""
-        return list(self.sets)
-
-    def get(self, version: str | None = None) -> FactorSet:
-        """The factor set ``version`` (the newest when None); UnknownFactorSetError if absent."""
-        if version is None:
-            return self.sets[self.default]
-        found = self.sets.get(version) if isinstance(version, str) else None
-        if found is None:
-            raise UnknownFactorSetError(f"unknown factor set {version!r}; available: "
-                                        f"{self.versions}")
-        return found
-
-
 def packaged_root() -> Path:
     """Folder of the factor sets that ship with lca: the copy an installed package carries
     (``lca/factor_data``, see setup.cfg), else ``factors/`` of this checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the lca package
     installed = here / "factor_data"
     return installed if installed.is_dir() else here.parent / "factors"
 
@@ -257,9 +91,9 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
         defaults=MappingProxyType(dict(manifest.get("defaults", {}))),
         links=MappingProxyType(links),
     )
-    _check_references(factor_set, folder)
-    _check_links(factor_set, manifest, folder)
-    _check_host_shares(factor_set, folder)
+    check_references(factor_set, folder)
+    check_links(factor_set, manifest, folder)
+    check_host_shares(factor_set, folder)
     return factor_set
 
 
@@ -452,57 +286,3 @@ def _read_links(path: Path) -> dict[str, Link]:
         links[key] = Link(key=key, target=target, source=row["source"].strip(),
                           year=_year(row["year"].strip(), where), note=row["note"].strip())
     return links
-
-
-def _check_links(fs: FactorSet, manifest: dict, folder: Path) -> None:
-    """Every link joins two existing rows, and every row of its ``from`` table has one."""
-    for name, links in fs.links.items():
-        spec = manifest["tables"][name]
-        source, target = spec.get("from"), spec.get("to")
-        if source not in fs.tables or target not in fs.tables:
-            raise FactorDataError(f"{folder.name}/manifest.json: link table {name} needs "
-                                  "'from' and 'to' naming long tables")
-        bad = [k for k, link in links.items()
-               if not fs.has(source, k) or not fs.has(target, link.target)]
-        missing = sorted(set(fs.tables[source].rows) - set(links))
-        if bad or missing:
-            raise FactorDataError(f"{folder.name}/{spec['file']}: unknown rows {bad}, "
-                                  f"{source} rows without a link {missing}")
-
-
-HOST_EMBODIED = ("host_embodied_gwp", "host_embodied_water", "host_embodied_adpe",
-                 "host_embodied_pe")
-
-
-def _check_host_shares(fs: FactorSet, folder: Path) -> None:
-    """Each accelerator has a host share: its own rows (sets before 2026.2) or a server class
-    holding as many accelerators as the accelerator's row says."""
-    for key, values in fs.tables["hardware"].rows.items():
-        server = fs.linked("hardware_servers", key)
-        if server is None:
-            if not all(a in values for a in HOST_EMBODIED):
-                raise FactorDataError(f"{folder.name}/hardware.csv: '{key}' has neither "
-                                      "host_embodied_* rows nor a server class")
-            continue
-        n = fs.get("servers", server, "accelerators_per_server")
-        if n is None or n.value != values["accelerators_per_server"].value:
-            raise FactorDataError(f"{folder.name}/servers.csv: class '{server}' of '{key}' "
-                                  "does not hold its accelerators_per_server")
-
-
-def _check_references(fs: FactorSet, folder: Path) -> None:
-    for region in fs.regions.values():
-        if not fs.has("zones", region.zone):
-            raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown zone "
-                                  f"'{region.zone}'")
-        if not fs.has("datacenters", region.datacenter):
-            raise FactorDataError(f"{folder.name}/regions.csv: {region.region} -> unknown "
-                                  f"datacenter '{region.datacenter}'")
-    for table, name in (("hardware", "hardware"), ("datacenters", "datacenter"),
-                        ("zones", "zone")):
-        key = fs.defaults.get(name)
-        if not key or not fs.has(table, key):
-            raise FactorDataError(f"{folder.name}/manifest.json: default {name} '{key}' unknown")
-    for key, values in fs.tables["models"].rows.items():
-        if values["active_parameters"].value > values["parameters"].value:
-            raise FactorDataError(f"models.csv: {key} has more active than total parameters")
