@@ -648,7 +648,9 @@
     last = { state, profile, estimate: res.data };
     renderEstimate(res.data);
     updateUrl();
-    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.`);
+    const over = (res.data.warnings || []).some((w) => w.code === "over-capacity");
+    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.${over
+      ? " The request rate exceeds what the replicas serve: see the traffic figures." : ""}`);
     return res.data;
   }
 
