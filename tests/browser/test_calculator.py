@@ -479,3 +479,100 @@ def test_the_task_selector_sets_the_lengths_shown_and_sent(page, base_url):
     keys = {f["key"] for f in body["factors_used"]}
     assert "tasks.reasoning.output_tokens" in keys
     expect(page.locator("#sources")).to_contain_text("GPQA")
+
+
+def test_traffic_inputs_send_a_rate_and_replicas_not_the_batch_and_show_the_traffic_figures(
+        page, base_url, problems):
+    problems.allowed_console.append("422")
+    open_calculator(page, base_url)
+    schemas = page.evaluate("() => fetch('openapi.json').then((r) => r.json())")[
+        "components"]["schemas"]
+    page.select_option("#f-model-preset", "llama-3.1-8b")
+    page.fill("#f-inference-batch_size", "32")  # typed before choosing traffic: never sent
+    expect(page.locator("#traffic-group")).to_be_hidden()
+    page.check("input[name='inference.mode'][value='traffic']")
+    expect(page.locator("#traffic-group")).to_be_visible()
+    for field in ("#f-inference-batch_size", "#f-inference-fleet_utilization",
+                  "#f-inference-requests_per_day"):
+        expect(page.locator(field)).to_be_hidden()
+    expect(page.locator("#traffic-group")).to_have_accessible_description(
+        re.compile("Batch size and fleet utilization are not sent here"))
+    # The hints and the serving choices are the API's own words, from /openapi.json.
+    assert schemas["Inference"]["properties"]["replicas"]["description"].startswith(
+        page.locator("#h-inference-replicas").inner_text().rstrip("."))
+    assert page.locator("#f-inference-serving option").all_inner_texts()[0] == (
+        "Default (optimized)")
+    expect(page.locator("#f-inference-replicas")).to_have_accessible_description(
+        re.compile("always on"))
+    assert page.evaluate(UNLABELLED) == []
+
+    page.fill("#f-inference-replicas", "2")  # replicas without a rate: the rate is asked for
+    response = estimate(page)
+    assert response.status == 422
+    assert response.json()["errors"][0]["field"] == "inference.requests_per_second"
+    rate = page.locator("#f-inference-rate")
+    expect(rate).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-inference-rate-error")).to_contain_text("needs a rate")
+
+    rate.fill("2")
+    page.select_option("#f-inference-serving", "eager")
+    response = estimate(page)
+    assert response.status == 200
+    sent = response.request.post_data_json["inference"]
+    assert sent["requests_per_second"] == 2 and sent["replicas"] == 2
+    assert sent["serving"] == "eager" and sent["duration"] == "1 year"
+    assert not {"batch_size", "fleet_utilization", "requests_per_day", "min_replicas",
+                "max_replicas"} & set(sent)
+    body = response.json()
+    traffic = body["inference"]["traffic"]
+    expect(page.locator("#traffic-box")).to_be_visible()
+    for path, value in (("inference.traffic.replicas", traffic["replicas"]),
+                        ("inference.traffic.replicas_needed", traffic["replicas_needed"]),
+                        ("inference.traffic.utilization", traffic["utilization"]),
+                        ("inference.traffic.concurrency", traffic["concurrency"]),
+                        ("inference.replica.batch_size", body["inference"]["replica"][
+                            "batch_size"])):
+        cell = page.locator(f'#traffic tr[data-figure="{path}"] td')
+        assert float(cell.get_attribute("data-value")) == pytest.approx(value, rel=1e-12)
+    row = page.locator('#traffic tr[data-figure="inference.traffic.replicas_needed"]')
+    expect(row.locator("th")).to_contain_text("Replicas the busiest hour's rate needs")
+    expect(page.locator('#traffic tr[data-figure="inference.traffic.utilization"] td')
+           ).to_have_text(f"{traffic['utilization'] * 100:.3g} %")
+    expect(page.locator("#traffic-warning")).to_be_hidden()
+
+    # A rate per day beside replicas is requests_per_day (the API reads it as a rate there).
+    rate.fill("1e7")
+    page.select_option("#f-inference-rate_unit", "day")
+    sent = estimate(page).request.post_data_json["inference"]
+    assert sent["requests_per_day"] == 1e7 and "requests_per_second" not in sent
+
+    # Autoscaled up to one replica, beyond its capacity: with max_replicas alone the API would
+    # read requests_per_day as a volume, so the rate goes with its unit; the over-capacity
+    # warning is shown beside the figures.
+    page.check("input[name='inference.scaling'][value='autoscaled']")
+    expect(page.locator("#f-inference-replicas")).to_be_hidden()
+    page.fill("#f-inference-max_replicas", "1")
+    page.fill("#f-inference-max_batch_size", "64")
+    response = estimate(page)
+    sent = response.request.post_data_json["inference"]
+    assert sent["requests_per_second"] == "1e7 request/day" and sent["max_replicas"] == 1
+    assert sent["max_batch_size"] == 64
+    assert not {"requests_per_day", "replicas", "batch_size"} & set(sent)
+    body = response.json()
+    [over] = [w for w in body["warnings"] if w["code"] == "over-capacity"]
+    needed = body["inference"]["traffic"]["replicas_needed"]
+    assert needed > 1
+    expect(page.locator("#traffic-warning")).to_be_visible()
+    expect(page.locator("#traffic-warning")).to_contain_text(over["message"])
+    expect(page.locator("#warnings")).to_contain_text("over-capacity")
+    expect(page.locator("#status")).to_contain_text("exceeds what the replicas serve")
+    assert body["inference"]["replica"]["batch_size"] <= 64
+
+    page.click("#copy-link")  # the shared link keeps the traffic inputs
+    other = page.context.new_page()
+    other.on("pageerror", lambda error: problems.errors.append(str(error)))
+    other.goto(page.input_value("#link-text"))
+    expect(other.locator("#traffic-box")).to_be_visible()
+    expect(other.locator("input[name='inference.scaling'][value='autoscaled']")).to_be_checked()
+    expect(other.locator("#f-inference-rate_unit")).to_have_value("day")
+    expect(other.locator("#f-inference-batch_size")).to_be_hidden()

@@ -57,7 +57,14 @@
   };
   const IDS = new Set(["model.preset", "model.precision", "training.hardware",
     "training.location", "training.datacenter", "training.energy_scope", "inference.hardware",
-    "inference.location", "inference.datacenter", "inference.task"]);
+    "inference.location", "inference.datacenter", "inference.task", "inference.serving"]);
+  // The traffic figures shown (inference.traffic.* and the batch that follows from them), in
+  // this order; their labels are the response schema's descriptions in /openapi.json.
+  const TRAFFIC_FIGURES = [["InferenceTraffic", "replicas"],
+    ["InferenceTraffic", "replicas_needed"], ["InferenceTraffic", "utilization"],
+    ["InferenceTraffic", "concurrency"], ["Replica", "batch_size"],
+    ["InferenceTraffic", "capacity"], ["InferenceTraffic", "busy_replica_hours_per_day"],
+    ["InferenceTraffic", "idle_replica_hours_per_day"]];
   const PROVIDERS = { aws: "AWS regions", gcp: "Google Cloud regions",
     azure: "Microsoft Azure regions" };
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -82,6 +89,7 @@
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
   const form = $("#profile-form");
   const tables = {};
+  let schemas = {}; // components.schemas of /openapi.json: the fields' docs, choices, figures
   const charts = { split: null, compare: null, rightSizing: null };
   let last = null; // {state, profile, estimate} of the estimate shown
   let scenarios = []; // [{state}]
@@ -201,6 +209,53 @@
       return response.json();
     }));
     names.forEach((name, i) => { tables[name] = bodies[i].rows; });
+    const response = await fetch("openapi.json", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
+    schemas = (await response.json()).components.schemas;
+  }
+
+  /** The OpenAPI schema of ``Schema.property`` (e.g. "Inference.serving"), or {}. */
+  function schemaOf(dotted) {
+    const [name, property] = dotted.split(".");
+    const props = (schemas[name] || {}).properties || {};
+    return props[property] || {};
+  }
+
+  /** A field's description up to its first sentence, as a sentence: what the API says the
+   * field is ("(traffic mode)" left out: the traffic fields sit in their own group). */
+  function docOf(dotted) {
+    let text = (schemaOf(dotted).description || "").replace(/ \(traffic mode\)/, "");
+    const end = text.indexOf(". ");
+    if (end >= 0) text = text.slice(0, end);
+    text = text.replace(/\.$/, "");
+    return text ? `${text[0].toUpperCase()}${text.slice(1)}.` : "";
+  }
+
+  /** A figure's label: its description without the clause on when it is present. */
+  function figureLabel(dotted) {
+    const text = schemaOf(dotted).description || dotted;
+    return text.replace(/[;,] (in [^;]*; )?present only when.*$/, "").replace(/\.$/, "");
+  }
+
+  /** The choices of a select from its field's enum in /openapi.json; each one's words are the
+   * parenthesis that follows it in the description, where there is one. */
+  function populateEnums() {
+    for (const select of $$("select[data-enum]", form)) {
+      const schema = schemaOf(select.dataset.enum);
+      const description = schema.description || "";
+      const values = (schema.enum || []).filter((v) => typeof v === "string");
+      const words = (value) => {
+        const match = description.match(new RegExp(`\\b${value} \\(([^)]*)\\)`));
+        return match ? match[1] : "";
+      };
+      const fallback = values.find((v) => /\bthe default\b/.test(words(v)));
+      select.append(option("", fallback ? `Default (${fallback})` : "Default", true));
+      for (const value of values) {
+        const text = words(value).replace(/, the default$/, "");
+        select.append(option(value, text ? `${value}: ${text}` : value, false));
+      }
+    }
+    for (const hint of $$("[data-doc]", form)) hint.textContent = docOf(hint.dataset.doc);
   }
 
   function option(value, text, isDefault) {
@@ -259,6 +314,7 @@
       else if (!["dimensionless", "token"].includes(factor.unit)) text += ` ${factor.unit}`;
       input.placeholder = `default: ${text}`;
     }
+    populateEnums();
     updateTaskDefaults();
   }
 
@@ -422,12 +478,32 @@
         [...fields, "hardware", "location", "datacenter", "overhead"]);
     }
     if (state["inference.on"] !== "0") {
-      // A duration means nothing without a number of requests per day: per request only.
-      const volume = String(state["inference.requests_per_day"] || "").trim()
-        ? ["requests_per_day", "duration"] : [];
-      profile.inference = copyFields({}, state, "inference", ["hardware", "location",
-        "datacenter", "task", "input_tokens", "output_tokens", "batch_size", "fleet_utilization",
-        ...volume]);
+      const common = ["hardware", "location", "datacenter", "task", "input_tokens",
+        "output_tokens", "serving"];
+      if (state["inference.mode"] === "traffic") {
+        // Traffic: the rate and the replicas give the batch and the idle time, so batch_size and
+        // fleet_utilization (refused beside a rate) are never sent; the duration gives a total.
+        const replicas = state["inference.scaling"] === "autoscaled"
+          ? ["min_replicas", "max_replicas"] : ["replicas"];
+        profile.inference = copyFields({}, state, "inference", [...common, ...replicas,
+          "max_batch_size", "duration"]);
+        // A rate per day is requests_per_day where the API reads that as a rate (beside replicas
+        // or min_replicas); with max_replicas alone it would be a volume, so there the rate goes
+        // as requests_per_second with its unit.
+        const rate = String(state["inference.rate"] || "").trim();
+        const perDay = state["inference.rate_unit"] === "day";
+        const sure = "replicas" in profile.inference || "min_replicas" in profile.inference;
+        if (rate && perDay && sure) profile.inference.requests_per_day = quantity(rate);
+        else if (rate && perDay && typeof quantity(rate) === "number") {
+          profile.inference.requests_per_second = `${rate} request/day`;
+        } else if (rate) profile.inference.requests_per_second = quantity(rate);
+      } else {
+        // A duration means nothing without a number of requests per day: per request only.
+        const volume = String(state["inference.requests_per_day"] || "").trim()
+          ? ["requests_per_day", "duration"] : [];
+        profile.inference = copyFields({}, state, "inference", [...common, "batch_size",
+          "fleet_utilization", ...volume]);
+      }
     }
     copyFields(profile, state, "", ["hardware_lifetime"]);
     if (state["uncertainty.on"] === "0") profile.uncertainty = false;
@@ -465,6 +541,9 @@
   function errorTarget(path) {
     let p = path || "";
     while (p) {
+      const alias = $$("[data-fields]", form).find((c) => isActive(c)
+        && c.dataset.fields.split(" ").includes(p));
+      if (alias) return { control: alias };
       const item = form.elements.namedItem(p);
       if (item && !(item instanceof RadioNodeList) && item.id && isActive(item)) {
         return { control: item };
@@ -569,7 +648,9 @@
     last = { state, profile, estimate: res.data };
     renderEstimate(res.data);
     updateUrl();
-    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.`);
+    const over = (res.data.warnings || []).some((w) => w.code === "over-capacity");
+    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.${over
+      ? " The request rate exceeds what the replicas serve: see the traffic figures." : ""}`);
     return res.data;
   }
 
@@ -825,6 +906,42 @@
     return JSON.stringify(value);
   }
 
+  /** A traffic figure for people: a number, or a quantity with its unit. */
+  function trafficValue(value) {
+    if (value && typeof value === "object") {
+      return `${fmt(value.value)} ${value.unit === "request/s" ? "requests/s" : value.unit}`;
+    }
+    return fmt(value);
+  }
+
+  /** The traffic figures of an estimate from traffic, and the over-capacity warning. */
+  function renderTraffic(estimate) {
+    const inf = estimate.inference;
+    const traffic = inf && inf.traffic;
+    $("#traffic-box").hidden = !traffic;
+    if (!traffic) {
+      $("#traffic tbody").replaceChildren();
+      return;
+    }
+    const blocks = { InferenceTraffic: traffic, Replica: inf.replica || {} };
+    const path = { InferenceTraffic: "inference.traffic", Replica: "inference.replica" };
+    $("#traffic tbody").replaceChildren(...TRAFFIC_FIGURES
+      .filter(([schema, name]) => blocks[schema][name] !== undefined)
+      .map(([schema, name]) => {
+        const value = blocks[schema][name];
+        const number = value && typeof value === "object" ? value.value : value;
+        return el("tr", { "data-figure": `${path[schema]}.${name}` },
+          el("th", { scope: "row" }, figureLabel(`${schema}.${name}`), el("br"),
+            el("code", {}, `${path[schema]}.${name}`)),
+          el("td", { class: "num", "data-value": number },
+            name === "utilization" ? fmtPercent(number) : trafficValue(value)));
+      }));
+    const over = (estimate.warnings || []).find((w) => w.code === "over-capacity");
+    const note = $("#traffic-warning");
+    note.hidden = !over;
+    note.textContent = over ? `Over capacity: ${over.message}.` : "";
+  }
+
   function renderAssumptions(estimate) {
     $("#assumptions tbody").replaceChildren(...estimate.assumptions.map((a) => el("tr", {},
       el("td", {}, el("code", {}, a.field)), el("td", {}, valueText(a.value)),
@@ -855,6 +972,7 @@
     renderSummary(estimate, last.profile);
     renderFigures(estimate);
     renderDetails(estimate);
+    renderTraffic(estimate);
     renderSplitChart(estimate);
     renderDrivers(estimate);
     renderAssumptions(estimate);
