@@ -206,9 +206,11 @@ InferenceSchema = _schema("Inference", {
                                 "(a plain framework launching kernels one by one)")},
     "How the model is served, and for how many requests: requests, or requests_per_day with "
     "duration, or no volume; or its traffic (requests_per_second, hourly_requests_per_second, "
-    "or requests_per_day with replicas or min_replicas/max_replicas), which also gives a volume "
+    "or requests_per_day with replicas or min_replicas), which also gives a volume "
     "with duration. With traffic the batch size and idle time are outputs: batch_size and "
-    "fleet_utilization are refused.",
+    "fleet_utilization are refused; the rate is given once (requests_per_second, "
+    "hourly_requests_per_second or requests_per_day); max_replicas bounds a traffic "
+    "deployment only.",
     {"nullable": True, "anyOf": [
         *one_of_given(("requests",), ("requests_per_day", "duration"))["anyOf"],
         {"properties": {"requests_per_day": NULL, "duration": NULL}}, _TRAFFIC],
@@ -216,6 +218,9 @@ InferenceSchema = _schema("Inference", {
          {"anyOf": [_NO_TRAFFIC, _given("requests_per_second"),
                     _given("hourly_requests_per_second"), _given("requests_per_day")]},
          {"not": _given("requests_per_second", "hourly_requests_per_second")},
+         {"not": {"allOf": [_given("requests_per_day"), {"anyOf": [
+             _given("requests_per_second"), _given("hourly_requests_per_second")]}]}},
+         {"not": {"allOf": [_given("max_replicas"), _NO_TRAFFIC]}},
          {"not": {"allOf": [_given("replicas"),
                             {"anyOf": [_given("min_replicas"), _given("max_replicas")]}]}},
          {"not": {"allOf": [_given("batch_size"), _TRAFFIC]}},

@@ -251,6 +251,9 @@ def _read_traffic(p: Planner, s: Mapping, code: float) -> bool:
     on = _traffic_mode(s)
     p.inputs["inference.traffic"] = 1.0 if on else 0.0
     if not on:
+        if s.get("max_replicas") is GIVEN:
+            p.error("inference.max_replicas", "bounds an autoscaled deployment: give its rate "
+                    "(requests_per_second or hourly_requests_per_second) or min_replicas")
         return False
     given = {k: s.get(k) is GIVEN for k in (*_RATES, "replicas", "min_replicas",
                                              "max_replicas", "batch_size",
@@ -262,6 +265,11 @@ def _read_traffic(p: Planner, s: Mapping, code: float) -> bool:
     if given["requests_per_second"] and given["hourly_requests_per_second"]:
         p.error("inference.hourly_requests_per_second", "give either requests_per_second or "
                 "hourly_requests_per_second, not both")
+    if given["requests_per_day"] and (given["requests_per_second"]
+                                      or given["hourly_requests_per_second"]):
+        p.error("inference.requests_per_day", "give the rate once: requests_per_second (or "
+                "hourly_requests_per_second) or requests_per_day; the deployment's volume "
+                "follows from the rate and duration")
     if given["replicas"] and (given["min_replicas"] or given["max_replicas"]):
         p.error("inference.replicas", "give either replicas (always on) or min_replicas/"
                 "max_replicas (autoscaled), not both")

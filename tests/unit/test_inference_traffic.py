@@ -306,3 +306,17 @@ def test_a_replica_no_service_would_run_is_warned_about():
     assert not {"slow-decode", "replica-spans-servers"} & {
         w["code"] for w in estimate({"model": "llama-3.1-8b", "uncertainty": False,
                                      "inference": {"hardware": "nvidia-h100-sxm"}})["warnings"]}
+
+
+@pytest.mark.parametrize("inference, field", [
+    ({"requests_per_second": 2, "requests_per_day": 1e5, "duration": "1 year", "replicas": 2},
+     "inference.requests_per_day"),
+    ({"requests_per_day": 1e5, "duration": "1 year", "max_replicas": 4},
+     "inference.max_replicas"),
+])
+def test_a_rate_given_twice_or_bounds_without_traffic_are_refused(inference, field):
+    """Two rates (the per-request figures from one, the volume from the other) and autoscaling
+    bounds on a deployment that is not described by its traffic would be read silently."""
+    with pytest.raises(ProfileError) as caught:
+        estimate({"model": "llama-3.1-8b", "uncertainty": False, "inference": inference})
+    assert [e["field"] for e in caught.value.errors] == [field]
