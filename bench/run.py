@@ -31,6 +31,7 @@ from bench.memory import memory
 from bench.montecarlo import monte_carlo_request
 from bench.profiles import catalogue, varied
 from bench.timing import median_us
+from lca.method import DEFAULT_SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 VENVS = ROOT / ".bench"
@@ -163,7 +164,8 @@ def http(total: int, concurrency: int) -> None:
         for label, method, path, body in (
                 ("GET /healthz", "GET", "/healthz", None),
                 ("POST /v1/estimates", "POST", "/v1/estimates", estimate_body),
-                ("POST /v1/estimates, Monte Carlo 2000", "POST", "/v1/estimates", mc_body)):
+                (f"POST /v1/estimates, Monte Carlo {DEFAULT_SAMPLES}", "POST", "/v1/estimates",
+                 mc_body)):
             rows.append((label, *load(port, method, path, body, total, concurrency)))
         batch_rate = http_batch(port, 2000)
         rss = [int(line.split()[1]) for pid in workers_of(proc)

@@ -20,8 +20,10 @@ from lca.units import convert
 from lca.xp import Array
 
 Bounds = Mapping[str, tuple[Array, Array]]
-# (parent keys, key, figure path, unit shown, indicator for display units, shown-when path)
-Place = tuple[tuple[str, ...], str, str, str | None, str | None, str | None]
+# (key, figure path, unit shown, indicator for display units, shown-when path)
+Entry = tuple[str, str, str | None, str | None, str | None]
+# the figures of one object of the response: its parent keys and its entries, in order
+Group = tuple[tuple[str, ...], tuple[Entry, ...]]
 
 
 def _shown(figure: Figure, training_path: str | None, inference_path: str | None) -> bool:
@@ -31,26 +33,42 @@ def _shown(figure: Figure, training_path: str | None, inference_path: str | None
     return not figure.paths or present[figure.phases[0]] in figure.paths
 
 
-def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Place, ...]:
-    """Where each figure of a response with these phase paths goes (None: phase absent)."""
+def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Group, ...]:
+    """Where each figure of a response with these phase paths goes (None: phase absent), in
+    runs of figures of the same object, so that the object is found once per run."""
     return _figure_plan(training_path, inference_path, len(FIGURES))
 
 
 @cache  # the shapes are few: paths x phases (x figures declared, which only grow)
 def _figure_plan(training_path: str | None, inference_path: str | None, declared: int
-                 ) -> tuple[Place, ...]:
-    places = []
+                 ) -> tuple[Group, ...]:
+    groups: list[tuple[tuple[str, ...], list[Entry]]] = []
     for figure in FIGURES:
         if _shown(figure, training_path, inference_path):
             *parents, key = figure.path.split(".")
-            places.append((tuple(parents), key, figure.path, figure.canonical_unit,
-                           figure.indicator, figure.when))
-    return tuple(places)
+            if not groups or groups[-1][0] != tuple(parents):  # runs: the declared order kept
+                groups.append((tuple(parents), []))
+            groups[-1][1].append(
+                (key, figure.path, figure.canonical_unit, figure.indicator, figure.when))
+    return tuple((parents, tuple(entries)) for parents, entries in groups)
+
+
+@cache
+def _conditions(plan: tuple[Group, ...]) -> frozenset[str]:
+    """The figures whose value decides whether others are shown (their ``when``), once each."""
+    return frozenset(entry[4] for _, entries in plan for entry in entries
+                     if entry[4] is not None)
 
 
 def _finite(value: Array) -> float | None:
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def _node(body: dict, parents: tuple[str, ...]) -> dict:
+    for parent in parents:
+        body = body.setdefault(parent, {})
+    return body
 
 
 def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = None) -> dict:
@@ -64,28 +82,30 @@ def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = 
         body["training"] = {"path": reading.training_path}
     if reading.has_inference:
         body["inference"] = {"path": reading.inference_path}
-    for parents, key, path, unit, indicator, when in figure_plan(
-            reading.training_path if reading.has_training else None,
-            reading.inference_path if reading.has_inference else None):
-        if when is not None and _finite(out[when]) is None:
-            continue
-        node = body
-        for parent in parents:
-            node = node.setdefault(parent, {})
-        value = _finite(out[path])
-        if unit is None:
-            node[key] = value
-            continue
-        scale = 1.0
-        if indicator is not None:
-            unit = units[indicator]
-            scale = scales[indicator] if scales is not None else 1.0
-        quantity = {"value": None if value is None else value * scale, "unit": unit}
-        if bounds is not None and path in bounds:
-            low, high = (_finite(b) for b in bounds[path])
-            quantity["low"] = None if low is None else low * scale
-            quantity["high"] = None if high is None else high * scale
-        node[key] = quantity
+    plan = figure_plan(reading.training_path if reading.has_training else None,
+                       reading.inference_path if reading.has_inference else None)
+    hidden = {when for when in _conditions(plan) if _finite(out[when]) is None}
+    for parents, entries in plan:
+        node = None  # made on the first figure shown: an object of hidden figures is left out
+        for key, path, unit, indicator, when in entries:
+            if when in hidden:
+                continue
+            if node is None:
+                node = _node(body, parents)
+            value = _finite(out[path])
+            if unit is None:
+                node[key] = value
+                continue
+            scale = 1.0
+            if indicator is not None:
+                unit = units[indicator]
+                scale = scales[indicator] if scales is not None else 1.0
+            quantity = {"value": None if value is None else value * scale, "unit": unit}
+            if bounds is not None and path in bounds:
+                low, high = (_finite(b) for b in bounds[path])
+                quantity["low"] = None if low is None else low * scale
+                quantity["high"] = None if high is None else high * scale
+            node[key] = quantity
     return body
 
 
