@@ -212,3 +212,23 @@ def test_the_market_factor_used_for_uncovered_electricity_is_an_assumption(facto
     supplier = estimate(_profile(_with_grid(TRAINING, market_gwp=0.3), accounting="market"),
                         factors)
     assert "training.grid.market_gwp" not in {a["field"] for a in supplier["assumptions"]}
+
+
+def test_an_hourly_grid_is_weighted_by_each_hours_share_of_the_deployments_energy():
+    """Requests in the 12 hours of a 0.8 kgCO2e/kWh grid, none in the 12 hours at 0.1: an
+    autoscaler that keeps no replica when idle draws all its energy at 0.8; one replica always
+    on also draws its idle power in the quiet hours, so its factor lies between; a flat rate
+    weighs the hours alike (0.45)."""
+    rates, grid = [2.0] * 12 + [0.0] * 12, [0.8] * 12 + [0.1] * 12
+
+    def factor(inference: dict) -> float:
+        result = estimate({"model": "llama-3.1-8b", "uncertainty": False, "inference": {
+            **inference, "location": "FRA", "grid": {"gwp_hourly": grid}}})
+        return _v(result, "inference.operational.gwp") / _v(result,
+                                                             "inference.operational.energy")
+
+    scaled = factor({"hourly_requests_per_second": rates, "min_replicas": 0, "max_replicas": 4})
+    always_on = factor({"hourly_requests_per_second": rates, "replicas": 1})
+    assert scaled == pytest.approx(0.8)
+    assert 0.45 < always_on < 0.8
+    assert factor({"requests_per_second": 1, "replicas": 1}) == pytest.approx(0.45)
