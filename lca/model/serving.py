@@ -74,12 +74,33 @@ def serving(x: Mapping[str, Array]) -> dict[str, Array]:
                                            default_layers))
     comm = zero_if_absent(inf.communication_seconds(n, x["model.layers"], default_layers,
                                                      x["inference.collective_latency"]))
-    return {"n": n, "cap": cap, "weights": weights, "kv_per_token": kv_per_token,
-            "context": context, "active": active, "prefill": prefill,
-            "prefill_flops": prefill_flops_pt * input_tokens,
-            "decode_flops_per_token": flops_pt * active + zero_if_absent(
-                inf.attention_flops_per_token(width, context, attention)),
-            "floor": floor, "comm": comm, "memory": memory, "usable": usable}
+    s = {"n": n, "cap": cap, "weights": weights, "kv_per_token": kv_per_token,
+         "context": context, "active": active, "prefill": prefill,
+         "prefill_flops": prefill_flops_pt * input_tokens,
+         "decode_flops_per_token": flops_pt * active + zero_if_absent(
+             inf.attention_flops_per_token(width, context, attention)),
+         "floor": floor, "comm": comm, "memory": memory, "usable": usable}
+    target = x["inference.max_token_latency"]
+    if not xp.all_nan(target):  # a shortcut only: a NaN target caps nothing
+        s["cap"] = capped(cap, _latency_batch(x, s, target))
+    return s
+
+
+LATENCY_BISECTIONS = 40  # halvings of the batch interval: 2^-40 of the memory cap
+
+
+def _latency_batch(x: Mapping[str, Array], s: Mapping[str, Array], target: Array) -> Array:
+    """The largest batch whose decode step takes at most ``target`` seconds (a latency target
+    between output tokens), by bisection between 1 and the memory cap (the step grows with the
+    batch); 1 when even one request's step is slower (a warning says so), NaN without a
+    target."""
+    low, high = 1.0 + 0.0 * target, s["cap"] + 0.0 * target
+    fits = _step(x, s, high)[0] <= target
+    for _ in range(LATENCY_BISECTIONS):
+        middle = (low + high) / 2.0
+        within = _step(x, s, middle)[0] <= target
+        low, high = xp.where(within, middle, low), xp.where(within, high, middle)
+    return xp.where(fits, s["cap"], low)
 
 
 def _step(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array

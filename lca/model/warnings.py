@@ -35,6 +35,9 @@ WARNINGS: dict[str, str] = {
     "slow-decode": "inference: one decode step takes {seconds} s, so an answer of {tokens} "
                    "tokens takes {minutes} min: no interactive service runs like this (check "
                    "the hardware and the replica)",
+    "latency-target-unmet": "inference: a decode step takes {seconds} s even for one request, "
+                            "above the latency target of {target} s (max_token_latency): the "
+                            "figures are those of batch 1, which still misses it",
     "over-capacity": "inference: the request rate exceeds what {replicas} replica(s) ({field}) "
                      "serve; {needed} are needed in the busiest hour, so the figures are those "
                      "of saturated replicas serving what they can",
@@ -64,6 +67,10 @@ def figure_warnings(inputs: Mapping[str, float], out: Mapping[str, float]) -> li
         tokens = float(inputs["inference.output_tokens"])
         found.append(warning("slow-decode", seconds=f"{step:.3g}", tokens=f"{tokens:g}",
                              minutes=f"{step * tokens / 60:.3g}"))
+    target = float(inputs.get("inference.max_token_latency", math.nan))
+    if math.isfinite(target) and step > target * (1.0 + 1e-9):
+        found.append(warning("latency-target-unmet", seconds=f"{step:.3g}",
+                             target=f"{target:g}"))
     traffic = float(inputs.get("inference.traffic", 0.0)) == 1.0
     if not traffic and float(out["inference.replica.batch_size"]) < float(
             inputs["inference.batch_size"]):

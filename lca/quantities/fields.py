@@ -141,6 +141,9 @@ FIELDS: dict[str, Field] = {f.path: f for f in [
     Field("inference.max_batch_size", Spec("dimensionless", 1, 65536, "most concurrent requests "
                                            "the server batches on one replica",
                                            integer=True)),
+    Field("inference.max_token_latency", Spec("s", 0, 60, "latency target: most time between "
+                                              "two output tokens the service allows, which "
+                                              "caps the decode batch", low_open=True)),
 ]}
 """The numeric fields of a profile, by path."""
 

@@ -320,3 +320,36 @@ def test_a_rate_given_twice_or_bounds_without_traffic_are_refused(inference, fie
     with pytest.raises(ProfileError) as caught:
         estimate({"model": "llama-3.1-8b", "uncertainty": False, "inference": inference})
     assert [e["field"] for e in caught.value.errors] == [field]
+
+
+def test_a_latency_target_caps_the_batch_and_so_needs_more_replicas():
+    """A target between output tokens that the sustained batch would exceed caps the batch where
+    the step meets it: smaller batches, more replicas needed, more energy per request; a target
+    no batch meets leaves batch 1 with a warning."""
+    def run(target: float | None) -> dict:
+        inference = {"requests_per_second": 20, "replicas": 1}
+        if target is not None:
+            inference["max_token_latency"] = target
+        return estimate({"model": "llama-3.1-70b", "uncertainty": False,
+                         "inference": inference})
+
+    def value(result: dict, path: str) -> float:
+        node = result
+        for key in path.split("."):
+            node = node[key]
+        return node["value"] if isinstance(node, dict) else node
+
+    free, tight = run(None), run(0.02)
+    step = value(tight, "inference.replica.decode_step_seconds")
+    assert step == pytest.approx(0.02, rel=1e-6)
+    assert value(free, "inference.replica.decode_step_seconds") > 0.02
+    assert (value(tight, "inference.replica.batch_size")
+            < value(free, "inference.replica.batch_size"))
+    assert (value(tight, "inference.traffic.replicas_needed")
+            > value(free, "inference.traffic.replicas_needed"))
+    assert (value(tight, "inference.per_request.energy")
+            > value(free, "inference.per_request.energy"))
+    unmet = run(0.001)
+    assert value(unmet, "inference.replica.batch_size") == 1.0
+    assert "latency-target-unmet" in {w["code"] for w in unmet["warnings"]}
+    assert "latency-target-unmet" not in {w["code"] for w in tight["warnings"]}
