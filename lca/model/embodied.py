@@ -1,7 +1,8 @@
 """Embodied (manufacturing) impacts allocated to a use of hardware by time share.
 
-Method: method.md "Embodied impacts"; the allocation is the one of EcoLogits and LLMCarbon:
-impacts per accelerator (card plus its share of the host server) x hours used / service life.
+Method: docs/method.md, section "Embodied impacts"; the allocation is the one of EcoLogits and
+LLMCarbon: impacts per accelerator (card plus its share of the host server) x hours used / service
+life.
 """
 
 from __future__ import annotations

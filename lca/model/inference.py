@@ -1,10 +1,11 @@
 """Inference: replica sizing, a roofline time model and the energy of one request.
 
-Method: method.md "Inference". Prefill is compute-bound (2 x active parameters x input tokens
-FLOP at peak FLOP/s x efficiency); each decode step is bound by the larger of memory traffic
-(weights read once for the batch plus every request's KV cache, at bandwidth x efficiency) and
-compute. Replica sizing follows EcoLogits (weights x overhead over usable memory, rounded up to a
-power of two for tensor parallelism). The efficiency constants are sourced factors.
+Method: docs/method.md, section "Inference" (every formula: docs/inference.md). Prefill is
+compute-bound (2 x active parameters x input tokens FLOP at peak FLOP/s x efficiency); each decode
+step is bound by the larger of memory traffic (weights read once for the batch plus every request's
+KV cache, at bandwidth x efficiency) and compute. Replica sizing follows EcoLogits (weights x
+overhead over usable memory, rounded up to a power of two for tensor parallelism). The efficiency
+constants are sourced factors.
 """
 
 from __future__ import annotations

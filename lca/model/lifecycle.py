@@ -1,7 +1,8 @@
 """Lifecycle: training plus a deployment's inference, per request and in shares.
 
-Method: method.md "Lifecycle"; the three reporting indicators of the Mistral AI / Carbone 4 /
-ADEME study (training impacts, marginal impact of one request, inference share) read off these.
+Method: docs/method.md, section "Lifecycle"; the three reporting indicators of the Mistral AI /
+Carbone 4 / ADEME study (training impacts, marginal impact of one request, inference share) read
+off these.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Operational impacts of electricity drawn by IT equipment in a data centre.
 
-Method: design note method.md, "Operational impacts of IT energy"; water after Li et al. 2023
+Method: docs/method.md, section "Operational impacts of IT energy"; water after Li et al. 2023
 ("Making AI Less Thirsty"): on-site WUE applies to IT energy, the grid's water intensity to
 facility energy. All functions take floats or numpy arrays in canonical units.
 """

@@ -1,8 +1,8 @@
 """Training: accelerator-hours and IT energy from the most measured input given.
 
-Method: method.md "Training"; accounting after Patterson et al. 2021 (energy = hours x measured
-average system power per chip x PUE) and Kaplan et al. 2020 (compute = 6 x parameters x tokens).
-The paths are lca.model.paths'.
+Method: docs/method.md, section "Training"; accounting after Patterson et al. 2021 (energy = hours
+x measured average system power per chip x PUE) and Kaplan et al. 2020 (compute = 6 x parameters x
+tokens). The paths are lca.model.paths'.
 """
 
 from __future__ import annotations
