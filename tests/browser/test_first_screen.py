@@ -90,7 +90,9 @@ def test_a_changed_input_updates_the_estimate_after_a_pause_without_moving_the_f
     after = float(page.locator(GWP_PER_REQUEST).get_attribute("data-value"))
     assert after > float(before)
     expect(field).to_be_focused()
-    expect(page.locator("#status")).to_contain_text("Estimate updated")
+    shown = page.locator(f"{GWP_PER_REQUEST} .value").inner_text()
+    # the live region says what changed, for screen readers
+    expect(page.locator("#status")).to_contain_text(f"Estimate updated: {shown} per request")
 
     page.focus("#f-inference-location")
     page.select_option("#f-inference-location", "POL")  # a select updates it too

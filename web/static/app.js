@@ -638,6 +638,15 @@
     liveTimer = null;
   }
 
+  /** The figure a screen reader hears when the estimate changes: greenhouse gases per request,
+   * else of training. */
+  function headline(estimate) {
+    const q = getPath(estimate, "inference.per_request.gwp");
+    if (q && Number.isFinite(q.value)) return `: ${humanText("gwp", q.value)} per request`;
+    const t = getPath(estimate, "training.impacts.gwp");
+    return t && Number.isFinite(t.value) ? `: ${humanText("gwp", t.value)} to train` : "";
+  }
+
   /** Estimate the form; a live estimate (``live``) never moves the focus. */
   async function runEstimate({ live = false } = {}) {
     cancelLive();
@@ -677,7 +686,7 @@
     updateUrl();
     const over = (res.data.warnings || []).some((w) => w.code === "over-capacity");
     setStatus(status, `Estimate ${live ? "updated" : "ready"}${profile.name
-      ? ` for “${profile.name}”` : ""}.${over
+      ? ` for “${profile.name}”` : ""}${headline(res.data)}.${over
       ? " The request rate exceeds what the replicas serve: see the traffic figures." : ""}`);
     return res.data;
   }
@@ -1892,8 +1901,10 @@
     $("#estimate").disabled = false;
     $("#add-scenario").disabled = false;
     // The defaults (or the shared link's form) at once: no empty Results card.
-    if (await runEstimate({ live: true })) {
-      setStatus(status, "Estimate ready. It follows the form as you change it.");
+    const first = await runEstimate({ live: true });
+    if (first) {
+      setStatus(status, `Estimate ready${headline(first)}. It follows the form as you change `
+        + "it.");
     }
     if (restored && scenarios.length) await runComparison();
     liveOn = true;
