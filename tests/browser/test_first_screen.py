@@ -160,6 +160,11 @@ def test_comparisons_open_per_request_and_probabilities_name_the_baseline(page, 
     assert text.startswith("lower than the baseline (H100 in France) in ")
     assert float(re.search(r"in ([0-9.]+) % of draws", text).group(1)) == pytest.approx(
         100 * probability, abs=0.06)
+    energy = result["comparison"]["inference.per_request"]["energy"]
+    assert energy["ranks"] == [1, 1]  # the same servers in both: equal energy, tied lowest
+    for row in range(2):
+        expect(page.locator(f'#compare-table tr[data-scenario="{row}"] '
+                            'td[data-indicator="energy"] .delta')).to_contain_text("tied lowest")
     page.locator("#compare").scroll_into_view_if_needed()
     shoot(page, "compare-per-request", WIDE, full_page=True)
     shoot(page, "compare-per-request", NARROW, full_page=True)

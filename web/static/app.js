@@ -1532,7 +1532,9 @@
           text = `${r > 0 ? "+" : r < 0 ? "−" : "±"}${PERCENT.format(Math.abs(r) * 100)} %`;
           kind = r < 0 ? "better" : r > 0 ? "worse" : null;
         }
-        if (c.ranks[k] === 1 && names.length > 1) text += " · lowest";
+        if (c.ranks[k] === 1 && names.length > 1) {
+          text += c.ranks.filter((r) => r === 1).length > 1 ? " · tied lowest" : " · lowest";
+        }
         cell.append(el("span", { class: `delta${kind ? ` ${kind}` : ""}` }, text));
         if (c.probability_below_baseline && k !== b) {
           cell.append(el("span", { class: "range" }, `lower than the baseline (${names[b]}) in `
