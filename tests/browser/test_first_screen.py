@@ -212,9 +212,10 @@ def test_narrow_tables_scroll_sideways_with_a_hint_and_words_never_break_letter_
         .parentElement, '::before').content""")
     assert "Scroll sideways" in hint
     expect(figures).to_have_attribute("tabindex", "0")  # the keyboard can scroll it
+    expect(figures).to_have_attribute("role", "region")
     assert "scrolls sideways" in figures.get_attribute("aria-label")
 
-    inputs = page.locator("#drivers tbody tr td:first-of-type")
+    inputs = page.locator("#drivers tbody tr:visible td:first-of-type")
     expect(inputs.first).to_be_visible()
     narrowest = min(b["width"] for b in (cell.bounding_box() for cell in inputs.all()))
     assert narrowest >= 150  # not a column one letter wide
@@ -224,3 +225,31 @@ def test_narrow_tables_scroll_sideways_with_a_hint_and_words_never_break_letter_
     shoot(page, "narrow-tables", WIDE)
     wide = page.locator("#figures").locator("xpath=..")
     expect(wide).not_to_have_class(re.compile(r"\bscrolls\b"))
+
+
+def test_the_drivers_table_shows_the_top_three_per_indicator_and_the_rest_on_request(
+        page, base_url):
+    open_calculator(page, base_url)
+    body = estimate(page).json()
+    drivers = body["uncertainty"]["drivers"]["indicators"]
+    total = sum(map(len, drivers.values()))
+    top = sum(min(3, len(d)) for d in drivers.values())
+    assert top < total
+    rows = page.locator("#drivers tbody tr")
+    expect(rows).to_have_count(total)
+    expect(page.locator("#drivers tbody tr:visible")).to_have_count(top)
+    more = page.locator("#drivers-more")
+    expect(more).to_have_attribute("aria-expanded", "false")
+    expect(more).to_contain_text(f"Show all {total} drivers")
+    for indicator, listed in drivers.items():  # the strongest first, under its indicator
+        first = page.locator(f'#drivers tbody tr[data-indicator="{indicator}"]').first
+        expect(first).to_contain_text(listed[0]["input"])
+        expect(first.locator("th")).to_have_attribute("rowspan", str(min(3, len(listed))))
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#drivers tbody tr:visible")).to_have_count(total)
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(more).to_be_focused()
+    page.locator("#drivers").scroll_into_view_if_needed()
+    shoot(page, "drivers-all", WIDE)
+    shoot(page, "drivers-all", NARROW)

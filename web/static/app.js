@@ -102,6 +102,8 @@
   let liveTimer = null; // the pending live estimate (debounced after an input changes)
   let liveOn = false; // live estimates start once the form is filled in
   const LIVE_DELAY_MS = 300;
+  const TOP_DRIVERS = 3; // drivers shown per indicator until "Show all" is pressed
+  let allDrivers = false;
 
   // ---------- small helpers ----------
 
@@ -912,6 +914,7 @@
       $("#drivers-note").textContent = "Ranges and drivers were not computed for this estimate.";
       body.replaceChildren();
       $("#drivers").hidden = true;
+      $("#drivers-more").hidden = true;
       return;
     }
     $("#drivers").hidden = false;
@@ -919,13 +922,17 @@
       || u.drivers.block} the most: share of the spread from Spearman rank correlations over `
       + `${fmt(u.samples)} Monte Carlo draws of ${u.inputs} uncertain inputs.`;
     const rows = [];
+    let total = 0;
+    let shown = 0;
     for (const indicator of INDICATORS) {
       const drivers = u.drivers.indicators[indicator] || [];
+      const visible = allDrivers ? drivers.length : Math.min(TOP_DRIVERS, drivers.length);
+      total += drivers.length;
+      shown += visible;
       drivers.forEach((driver, k) => {
-        const row = el("tr", { "data-indicator": indicator });
+        const row = el("tr", { "data-indicator": indicator, hidden: k >= visible });
         if (k === 0) {
-          row.append(el("th", { scope: "rowgroup", rowspan: drivers.length },
-            LABELS[indicator]));
+          row.append(el("th", { scope: "rowgroup", rowspan: visible }, LABELS[indicator]));
         }
         row.append(
           el("td", {}, describeKey(driver.input), el("br"), el("code", {}, driver.input)),
@@ -936,6 +943,11 @@
       });
     }
     body.replaceChildren(...rows);
+    const more = $("#drivers-more");
+    more.hidden = shown === total && !allDrivers; // nothing left to show
+    more.setAttribute("aria-expanded", String(allDrivers));
+    more.textContent = allDrivers ? `Show the top ${TOP_DRIVERS} per indicator`
+      : `Show all ${total} drivers (${shown} shown)`;
   }
 
   function valueText(value) {
@@ -1083,6 +1095,7 @@
       wrap.classList.toggle("scrolls", scrolls);
       if (scrolls) {
         wrap.setAttribute("tabindex", "0"); // keyboard users can scroll it with the arrows
+        wrap.setAttribute("role", "region");
         if (!wrap.hasAttribute("aria-label")) {
           const caption = $("caption", wrap);
           wrap.setAttribute("aria-label", `${caption ? caption.textContent.trim() : "Table"}`
@@ -1090,6 +1103,7 @@
         }
       } else {
         wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
       }
     }
   }
@@ -1806,6 +1820,11 @@
     form.addEventListener("change", scheduleLive);
     window.addEventListener("resize", markScrollables);
     $(".sources").addEventListener("toggle", markScrollables);
+    $("#drivers-more").addEventListener("click", () => {
+      allDrivers = !allDrivers;
+      if (last) renderDrivers(last.estimate);
+      markScrollables();
+    });
     form.addEventListener("change", (event) => {
       const target = event.target;
       if (target.type === "radio" || target.type === "checkbox") updateVisibility();
