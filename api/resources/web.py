@@ -3,9 +3,12 @@ document (registered on the Flask app, not on the Api)."""
 
 from __future__ import annotations
 
-from flask import Response, send_from_directory
+from dataclasses import asdict
+
+from flask import Response, jsonify, send_from_directory
 
 from api.requests import Blueprint
+from lca.report.equivalences import EQUIVALENCES, ILLUSTRATED, ILLUSTRATION
 from web import STATIC
 
 # The page loads its own script, style sheet and vendored chart library, and talks to this API.
@@ -21,6 +24,16 @@ blp = Blueprint("web", __name__, static_folder=str(STATIC), static_url_path="/we
 def index() -> Response:
     """The calculator page."""
     return send_from_directory(STATIC, "index.html", max_age=0)
+
+
+@blp.route("/web/equivalences.json")
+def equivalences() -> Response:
+    """The everyday items the page illustrates its figures with (lca.report.equivalences):
+    each with its amount per item (``per_item``, in the indicator's canonical unit, as the
+    estimate's figures are), source and year, as data; the page does the arithmetic."""
+    return jsonify({"note": ILLUSTRATION, "indicators": list(ILLUSTRATED),
+                    "items": [asdict(e) | {"one": e.one or e.label, "per_item": e.per_item}
+                              for e in EQUIVALENCES]})
 
 
 @blp.after_request

@@ -83,3 +83,20 @@ def test_the_vendored_chart_library_is_pinned_with_its_licence():
     version = re.search(r"Chart\.js v(\d+\.\d+\.\d+)", header).group(1)
     assert f"| Chart.js | {version} |" in (vendor / "README.md").read_text()
     assert "MIT License" in (vendor / "chartjs" / "LICENSE.md").read_text()
+
+
+def test_the_page_gets_the_everyday_items_with_their_sources_and_canonical_amounts(client):
+    from lca.report.equivalences import EQUIVALENCES, ILLUSTRATED
+
+    response = client.get("/web/equivalences.json")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["indicators"] == list(ILLUSTRATED) and "Illustrations only" in body["note"]
+    by_key = {item["key"]: item for item in body["items"]}
+    assert set(by_key) == {e.key for e in EQUIVALENCES}
+    for e in EQUIVALENCES:
+        item = by_key[e.key]
+        assert item["per_item"] == e.per_item and item["source"] == e.source
+        assert item["year"] == e.year and item["one"]
+    assert abs(by_key["car_km_eu"]["per_item"] - 0.1066) < 1e-12  # 106.6 gCO2e/km in kgCO2e
+    assert "/web/equivalences.json" not in client.get("/openapi.json").get_json()["paths"]

@@ -164,7 +164,8 @@ def test_two_scenarios_side_by_side_in_a_table_and_a_chart(page, base_url):
     result = info.value.json()
     expect(page.locator("#compare-table tbody tr")).to_have_count(2)
     expect(page.locator("#compare-table tbody tr").first).to_have_class("baseline")
-    data = result["comparison"]["lifecycle.total"]
+    expect(page.locator("#compare-block")).to_have_value("inference.per_request")
+    data = result["comparison"]["inference.per_request"]
     cell = page.locator('#compare-table tr[data-scenario="1"] td[data-indicator="gwp"]')
     assert float(cell.get_attribute("data-value")) == data["gwp"]["values"][1]
     sign = "+" if data["gwp"]["relative_deltas"][1] > 0 else "−"
@@ -184,11 +185,11 @@ def test_two_scenarios_side_by_side_in_a_table_and_a_chart(page, base_url):
     chart = page.evaluate(CHART, "#compare-chart")
     assert chart["datasets"][1]["data"] == pytest.approx([100] * 5)
 
-    page.select_option("#compare-block", "inference.per_request")
-    expect(page.locator("#compare-caption")).to_contain_text("Per request")
-    per_request = result["comparison"]["inference.per_request"]["gwp"]["values"]
+    page.select_option("#compare-block", "lifecycle.total")
+    expect(page.locator("#compare-caption")).to_contain_text("Lifecycle total")
+    total = result["comparison"]["lifecycle.total"]["gwp"]["values"]
     chart = page.evaluate(CHART, "#compare-chart")
-    assert chart["datasets"][0]["data"][1] == pytest.approx(100 * per_request[0] / per_request[1])
+    assert chart["datasets"][0]["data"][1] == pytest.approx(100 * total[0] / total[1])
 
 
 def test_invalid_values_are_shown_next_to_their_fields(page, base_url, problems):

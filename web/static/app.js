@@ -98,6 +98,12 @@
   let estimateSeq = 0;
   let compareSeq = 0;
   let sentBody = null; // the JSON of the last comparison asked for (skips asking twice)
+  let equivalences = null; // /web/equivalences.json: everyday items, with their sources
+  let liveTimer = null; // the pending live estimate (debounced after an input changes)
+  let liveOn = false; // live estimates start once the form is filled in
+  const LIVE_DELAY_MS = 300;
+  const TOP_DRIVERS = 3; // drivers shown per indicator until "Show all" is pressed
+  let allDrivers = false;
 
   // ---------- small helpers ----------
 
@@ -212,6 +218,12 @@
     const response = await fetch("openapi.json", { headers: { Accept: "application/json" } });
     if (!response.ok) throw new Error(`GET /openapi.json answered ${response.status}`);
     schemas = (await response.json()).components.schemas;
+    try {
+      const items = await fetch("web/equivalences.json", { headers: { Accept: "application/json" } });
+      equivalences = items.ok ? await items.json() : null;
+    } catch (_) {
+      equivalences = null; // illustrations are optional: the figures stand without them
+    }
   }
 
   /** The OpenAPI schema of ``Schema.property`` (e.g. "Inference.serving"), or {}. */
@@ -568,7 +580,7 @@
     if (!ids.includes(id)) control.setAttribute("aria-describedby", [id, ...ids].join(" "));
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, moveFocus = true) {
     const items = [];
     for (const error of errors) {
       const target = errorTarget(error.field);
@@ -592,7 +604,7 @@
         : `${errors.length} fields need a correction:`),
       el("ul", {}, items));
     summary.hidden = false;
-    summary.focus();
+    if (moveFocus) summary.focus();
   }
 
   function problemText(res) {
@@ -613,7 +625,33 @@
     return { ok: response.ok, status: response.status, data };
   }
 
-  async function runEstimate() {
+  /** Estimate the form again ~300 ms after the last change (an estimate takes milliseconds). */
+  function scheduleLive() {
+    if (!liveOn) return;
+    window.clearTimeout(liveTimer);
+    liveTimer = window.setTimeout(() => {
+      liveTimer = null;
+      runEstimate({ live: true });
+    }, LIVE_DELAY_MS);
+  }
+
+  function cancelLive() {
+    window.clearTimeout(liveTimer);
+    liveTimer = null;
+  }
+
+  /** The figure a screen reader hears when the estimate changes: greenhouse gases per request,
+   * else of training. */
+  function headline(estimate) {
+    const q = getPath(estimate, "inference.per_request.gwp");
+    if (q && Number.isFinite(q.value)) return `: ${humanText("gwp", q.value)} per request`;
+    const t = getPath(estimate, "training.impacts.gwp");
+    return t && Number.isFinite(t.value) ? `: ${humanText("gwp", t.value)} to train` : "";
+  }
+
+  /** Estimate the form; a live estimate (``live``) never moves the focus. */
+  async function runEstimate({ live = false } = {}) {
+    cancelLive();
     clearErrors();
     const state = readForm();
     const profile = profileFrom(state);
@@ -636,7 +674,7 @@
     if (!res.ok) {
       const errors = res.data && Array.isArray(res.data.errors) ? res.data.errors : [];
       if (errors.length) {
-        showErrors(errors);
+        showErrors(errors, !live);
         setStatus(status, "Not estimated: correct the fields marked in the form. The figures "
           + "below, if any, are those of the previous estimate.", true);
         $("#result-body").classList.add("stale");
@@ -649,7 +687,8 @@
     renderEstimate(res.data);
     updateUrl();
     const over = (res.data.warnings || []).some((w) => w.code === "over-capacity");
-    setStatus(status, `Estimate ready${profile.name ? ` for “${profile.name}”` : ""}.${over
+    setStatus(status, `Estimate ${live ? "updated" : "ready"}${profile.name
+      ? ` for “${profile.name}”` : ""}${headline(res.data)}.${over
       ? " The request rate exceeds what the replicas serve: see the traffic figures." : ""}`);
     return res.data;
   }
@@ -753,7 +792,8 @@
       parts.push(`served on ${labelOf("hardware", profile.inference.hardware || "")} in `
         + `${locationLabel(profile.inference.location || "WOR")}`);
     }
-    $("#result-summary").textContent = `${parts.join(", ")}.`;
+    const sentence = parts.join(", ");
+    $("#result-summary").textContent = `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
   }
 
   function chartAnimation() {
@@ -874,6 +914,7 @@
       $("#drivers-note").textContent = "Ranges and drivers were not computed for this estimate.";
       body.replaceChildren();
       $("#drivers").hidden = true;
+      $("#drivers-more").hidden = true;
       return;
     }
     $("#drivers").hidden = false;
@@ -881,13 +922,17 @@
       || u.drivers.block} the most: share of the spread from Spearman rank correlations over `
       + `${fmt(u.samples)} Monte Carlo draws of ${u.inputs} uncertain inputs.`;
     const rows = [];
+    let total = 0;
+    let shown = 0;
     for (const indicator of INDICATORS) {
       const drivers = u.drivers.indicators[indicator] || [];
+      const visible = allDrivers ? drivers.length : Math.min(TOP_DRIVERS, drivers.length);
+      total += drivers.length;
+      shown += visible;
       drivers.forEach((driver, k) => {
-        const row = el("tr", { "data-indicator": indicator });
+        const row = el("tr", { "data-indicator": indicator, hidden: k >= visible });
         if (k === 0) {
-          row.append(el("th", { scope: "rowgroup", rowspan: drivers.length },
-            LABELS[indicator]));
+          row.append(el("th", { scope: "rowgroup", rowspan: visible }, LABELS[indicator]));
         }
         row.append(
           el("td", {}, describeKey(driver.input), el("br"), el("code", {}, driver.input)),
@@ -898,6 +943,11 @@
       });
     }
     body.replaceChildren(...rows);
+    const more = $("#drivers-more");
+    more.hidden = shown === total && !allDrivers; // nothing left to show
+    more.setAttribute("aria-expanded", String(allDrivers));
+    more.textContent = allDrivers ? `Show the top ${TOP_DRIVERS} per indicator`
+      : `Show all ${total} drivers (${shown} shown)`;
   }
 
   function valueText(value) {
@@ -966,6 +1016,98 @@
     }));
   }
 
+  // What each boundary stage counts, in words (docs/boundary.md of the repository).
+  const STAGES = {
+    electricity: "the data centre's electricity (with its cooling water)",
+    hardware: "making the accelerators and their servers",
+    datacenter_building: "the data-centre building (greenhouse gases only)",
+    network_storage: "the data centre's networking and storage",
+    end_user_device: "the device the answer is read on",
+    network_transfer: "the networks carrying prompts and answers",
+  };
+
+  /** A short statement of what the figures count and leave out (the response's boundary). */
+  function renderBoundary(estimate) {
+    const boundary = estimate.boundary || {};
+    const stages = boundary.stages || [];
+    const inside = stages.map((s) => STAGES[s] || s);
+    const outside = Object.keys(STAGES).filter((s) => !stages.includes(s)).map((s) => STAGES[s]);
+    outside.push("the equipment's transport and end of life");
+    const list = (items) => (items.length < 2 ? items.join("")
+      : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
+    $("#boundary").replaceChildren(
+      el("strong", {}, "What is counted: "),
+      `${list(inside)}${boundary.name ? ` (boundary “${boundary.name}”)` : ""}. `,
+      el("strong", {}, "Not counted: "), `${list(outside)}.`);
+  }
+
+  /** An everyday item's count as words, never e-notation (lca.report.equivalences.phrase). */
+  function equivalentPhrase(item, n, per) {
+    if (Number(n.toPrecision(3)) >= 1) return `${fmtCount(n)} ${item.label}`;
+    if (item.item === "km" && item.label.startsWith("km ")) {
+      const rest = item.label.slice(2);
+      for (const [unit, size] of [["km", 1], ["m", 1e-3], ["cm", 1e-5], ["mm", 1e-6]]) {
+        if (Number((n / size).toPrecision(3)) >= 1) return `${fmt(n / size)} ${unit}${rest}`;
+      }
+      return `less than 1 mm${rest}`;
+    }
+    if (n <= 0) return `0 ${item.label}`;
+    if (per) return `one ${item.one} per ${fmtCount(1 / n)} ${per}s`;
+    return `${fmt(n * 100)} % of one ${item.one}`;
+  }
+
+  /** Everyday illustrations of one request and of the lifecycle (or training), sourced. */
+  function renderEquivalences(estimate) {
+    const box = $("#equivalences-box");
+    const figures = [["inference.per_request", "One request", "request"],
+      ["lifecycle.total", "The whole lifecycle", null],
+      ["training.impacts", "Training", null]]
+      .filter(([block]) => getPath(estimate, block));
+    if (!equivalences || !figures.length) {
+      box.hidden = true;
+      return;
+    }
+    const shown = estimate.lifecycle ? figures.filter(([b]) => b !== "training.impacts")
+      : figures;
+    $("#equivalences-note").textContent = equivalences.note;
+    const rows = [];
+    for (const [block, title, per] of shown) {
+      for (const indicator of equivalences.indicators) {
+        const q = getPath(estimate, `${block}.${indicator}`);
+        if (!q || q.value === null || q.value === undefined) continue;
+        for (const item of equivalences.items.filter((e) => e.indicator === indicator)) {
+          rows.push(el("li", { "data-block": block, "data-key": item.key },
+            el("span", { class: "eq-figure" }, `${title} (${humanText(indicator, q.value)}): `),
+            equivalentPhrase(item, q.value / item.per_item, per),
+            el("span", { class: "eq-source" }, `Source: ${item.source} (${item.year}). `
+              + `${item.note}`)));
+        }
+      }
+    }
+    $("#equivalences").replaceChildren(...rows);
+    box.hidden = rows.length === 0;
+  }
+
+  /** Marks each table box that scrolls sideways, so that its hint shows. */
+  function markScrollables() {
+    for (const wrap of $$(".table-wrap")) {
+      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("scrolls", scrolls);
+      if (scrolls) {
+        wrap.setAttribute("tabindex", "0"); // keyboard users can scroll it with the arrows
+        wrap.setAttribute("role", "region");
+        if (!wrap.hasAttribute("aria-label")) {
+          const caption = $("caption", wrap);
+          wrap.setAttribute("aria-label", `${caption ? caption.textContent.trim() : "Table"}`
+            + " (scrolls sideways)");
+        }
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+      }
+    }
+  }
+
   function renderEstimate(estimate) {
     $("#result-body").hidden = false;
     $("#result-body").classList.remove("stale");
@@ -977,6 +1119,9 @@
     renderDrivers(estimate);
     renderAssumptions(estimate);
     renderSources(estimate);
+    renderBoundary(estimate);
+    renderEquivalences(estimate);
+    markScrollables();
     $("#curl-field").hidden = true;
     $("#link-field").hidden = true;
     exportStatus.textContent = "";
@@ -1354,7 +1499,7 @@
     const previous = select.value;
     select.replaceChildren(...blocks.map((block) => option(block, BLOCKS[block] || block)));
     select.value = blocks.includes(previous) ? previous
-      : ["lifecycle.total", "inference.per_request", "training.impacts"]
+      : ["inference.per_request", "lifecycle.per_request", "lifecycle.total", "training.impacts"]
         .find((b) => blocks.includes(b)) || blocks[0];
     $("#compare-body").hidden = false;
     renderComparisonTable();
@@ -1401,15 +1546,18 @@
           text = `${r > 0 ? "+" : r < 0 ? "−" : "±"}${PERCENT.format(Math.abs(r) * 100)} %`;
           kind = r < 0 ? "better" : r > 0 ? "worse" : null;
         }
-        if (c.ranks[k] === 1 && names.length > 1) text += " · lowest";
+        if (c.ranks[k] === 1 && names.length > 1) {
+          text += c.ranks.filter((r) => r === 1).length > 1 ? " · tied lowest" : " · lowest";
+        }
         cell.append(el("span", { class: `delta${kind ? ` ${kind}` : ""}` }, text));
         if (c.probability_below_baseline && k !== b) {
-          cell.append(el("span", { class: "range" }, `lower in ${PERCENT.format(100
-            * c.probability_below_baseline[k])} % of draws`));
+          cell.append(el("span", { class: "range" }, `lower than the baseline (${names[b]}) in `
+            + `${PERCENT.format(100 * c.probability_below_baseline[k])} % of draws`));
         }
         return cell;
       }),
       rs ? scoreCells(rs, indicator, k) : null)));
+    markScrollables();
   }
 
   function perPointScale(rs, indicator) {
@@ -1668,6 +1816,15 @@
       event.preventDefault();
       runEstimate();
     });
+    form.addEventListener("input", scheduleLive);
+    form.addEventListener("change", scheduleLive);
+    window.addEventListener("resize", markScrollables);
+    $(".sources").addEventListener("toggle", markScrollables);
+    $("#drivers-more").addEventListener("click", () => {
+      allDrivers = !allDrivers;
+      if (last) renderDrivers(last.estimate);
+      markScrollables();
+    });
     form.addEventListener("change", (event) => {
       const target = event.target;
       if (target.type === "radio" || target.type === "checkbox") updateVisibility();
@@ -1705,6 +1862,7 @@
       clearErrors();
       resetForm();
       setStatus(status, "The form is back to its defaults.");
+      scheduleLive();
     });
     $("#copy-curl").addEventListener("click", () => {
       if (last) copyText(curlCommand(last.profile), "curl-field", "curl-text", "curl command");
@@ -1763,13 +1921,15 @@
     updateTaskDefaults();
     $("#estimate").disabled = false;
     $("#add-scenario").disabled = false;
-    form.dataset.ready = "1";
-    if (restored) {
-      await runEstimate();
-      if (scenarios.length) await runComparison();
-    } else {
-      setStatus(status, "Press Estimate for the defaults below, or change them first.");
+    // The defaults (or the shared link's form) at once: no empty Results card.
+    const first = await runEstimate({ live: true });
+    if (first) {
+      setStatus(status, `Estimate ready${headline(first)}. It follows the form as you change `
+        + "it.");
     }
+    if (restored && scenarios.length) await runComparison();
+    liveOn = true;
+    form.dataset.ready = "1";
   }
 
   init();
