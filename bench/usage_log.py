@@ -16,13 +16,13 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
 MODELS = ("mistral-large-2", "llama-3.1-8b", "llama-3.1-70b")
 CUSTOMERS = tuple(f"customer-{i:02d}" for i in range(12))
-START = datetime(2026, 1, 1, tzinfo=timezone.utc)
+START = datetime(2026, 1, 1, tzinfo=UTC)
 DAYS = 90
 
 
@@ -59,7 +59,7 @@ def main() -> None:
     write(sys.stdout, args.rows, args.seed, args.format)
 
 
-def write(out, count: int, seed: int, fmt: str) -> None:  # noqa: ANN001
+def write(out, count: int, seed: int, fmt: str) -> None:
     """Write the log to ``out`` as JSON lines or CSV."""
     if fmt == "csv":
         writer = csv.DictWriter(out, ["timestamp", "model", "customer", "input_tokens",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -35,7 +35,8 @@ from lca.quantities import INDICATORS
 from lca.reading.bind import bind_columns
 from lca.units import SECONDS_PER_HOUR
 
-__all__ = ["TIME_GROUPS", "Deployments", "read_deployments", "usage", "usage_stream"]
+__all__ = ["TIME_GROUPS", "Deployments", "Unreadable", "read_deployments", "usage",
+           "usage_stream"]
 
 TIME_GROUPS = {"hour": 13, "day": 10, "month": 7, "year": 4}  # ISO prefix length of each
 TOKEN_COLUMNS = ("input_tokens", "output_tokens")
@@ -145,6 +146,10 @@ def _with_traffic(profile: Mapping, rate: float, tokens: Mapping[str, float]) ->
 # --- rows
 
 
+class Unreadable(str):
+    """A row a reader could not parse, standing for its reason (rejected with it)."""
+
+
 @dataclass
 class _Row:
     model: str
@@ -160,18 +165,27 @@ def parse_timestamp(value: object) -> str | None:
         if isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
-            moment = datetime.fromtimestamp(float(value), tz=timezone.utc)
+            moment = datetime.fromtimestamp(float(value), tz=UTC)
+        elif isinstance(value, str) and _number(value.strip()) is not None:
+            moment = datetime.fromtimestamp(_number(value.strip()), tz=UTC)
         elif isinstance(value, str):
             text = value.strip()
             moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
             if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=timezone.utc)
-            moment = moment.astimezone(timezone.utc)
+                moment = moment.replace(tzinfo=UTC)
+            moment = moment.astimezone(UTC)
         else:
             return None
     except (ValueError, OverflowError, OSError):
         return None
     return moment.strftime("%Y-%m-%dT%H")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _tokens(value: object) -> float | None:
@@ -189,6 +203,8 @@ def _tokens(value: object) -> float | None:
 
 def check_row(row: object, tags: Sequence[str], deployments: Deployments) -> _Row | str:
     """A log row read, or the reason it is rejected."""
+    if isinstance(row, Unreadable):
+        return str(row)
     if not isinstance(row, Mapping):
         return "not an object"
     model = row.get("model")
