@@ -504,10 +504,10 @@ class UsageRequestSchema(ma.Schema):
                   metadata={"description": "one object per request: timestamp (ISO 8601 or "
                                            "Unix seconds), model, input_tokens, output_tokens, "
                                            "tags; a malformed row is listed in rejects"})
-    samples = f.Integer(load_default=200, validate=validate.Range(0, 500), metadata={
+    samples = f.Integer(strict=True, load_default=200, validate=validate.Range(0, 500), metadata={
         "description": "Monte Carlo draws shared by every row, for each total's low and high "
                        "(0: central values only)"})
-    seed = f.Integer(load_default=0, validate=validate.Range(0, 2**32 - 1))
+    seed = f.Integer(strict=True, load_default=0, validate=validate.Range(0, 2**32 - 1))
 
 
 class UsageSummarySchema(ma.Schema):
