@@ -5,8 +5,9 @@ profile, without its traffic). Each model's arrival rate in each hour is the log
 its requests in that hour (count / 3600 s), so that the replicas provisioned or autoscaled, the
 batch they sustain and the idle capacity of quiet hours are those of the traffic model
 (lca.model.serving). Each row is the single estimate of its request: the deployment's profile
-with the row's token counts and the hour's rate, read once per (model, hour) and calculated
-over the hour's rows as columns (lca.reading.bind.bind_columns), as lca.engine.columns does.
+with the row's token counts and the hour's rate, read once per model and chunk of rows and
+calculated over the chunk's rows as columns (lca.reading.bind.bind_columns, as
+lca.engine.columns does; each row's hourly rate is a column too).
 
 Uncertainty of sums: every input with a range is drawn once for the whole log (the same
 quantile stream per origin, lca.engine.montecarlo.quantiles), and each draw's total is the sum
@@ -20,9 +21,11 @@ once to estimate); no file is read here (readers live in cli/usage.py).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,6 +51,7 @@ LOG_TRAFFIC = ("requests_per_day", "requests_per_second", "hourly_requests_per_s
 DEFAULT_CHUNK_ROWS = 50_000
 DEFAULT_SAMPLES = 200
 MC_CELLS = 400_000  # draws x rows calculated at once in the Monte Carlo (bounds its memory)
+RATE = "inference.requests_per_second"
 MAX_GROUP_KEY = 200  # characters of a tag value kept in a group key
 
 
@@ -158,9 +162,25 @@ class _Row:
     tags: tuple[str, ...]
 
 
+_UTC_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?Z?")
+
+
+@lru_cache(maxsize=4096)
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_timestamp(value: object) -> str | None:
     """The UTC hour of a timestamp (ISO 8601 text, naive read as UTC, or Unix seconds) as
     ``YYYY-MM-DDTHH``; None when it is not one."""
+    if value.__class__ is str:  # the common case, UTC text, without building a datetime
+        match = _UTC_TEXT.fullmatch(value)
+        if match is not None and _is_date(match[1]):
+            return f"{match[1]}T{match[2]}"
     try:
         if isinstance(value, bool):
             return None
@@ -348,36 +368,41 @@ class _Run:
         self.estimator, self.deployments = estimator, deployments
         self.group_by, self.tags, self.samples, self.seed = group_by, tags, samples, seed
         self.counts = counts
-        self.buffers: dict[tuple[str, str], list[tuple[int, _Row]]] = {}
+        self.buffers: dict[str, list[tuple[int, _Row]]] = {}
         self.buffered = 0
         self.groups: dict[tuple[str, ...], _Group] = {}
 
     def add(self, line: int, row: _Row) -> None:
-        self.buffers.setdefault((row.model, row.hour), []).append((line, row))
+        self.buffers.setdefault(row.model, []).append((line, row))
         self.buffered += 1
 
     def flush(self, reject: Callable[[int, str], None]) -> int:
         done = 0
-        for (model, hour), rows in self.buffers.items():
-            done += self._bucket(model, hour, rows, reject)
+        for model, rows in self.buffers.items():
+            done += self._bucket(model, rows, reject)
         self.buffers.clear()
         self.buffered = 0
         return done
 
-    def _bucket(self, model: str, hour: str, rows: list[tuple[int, _Row]],
+    def _bucket(self, model: str, rows: list[tuple[int, _Row]],
                 reject: Callable[[int, str], None]) -> int:
-        """Estimate one model's rows of one hour: the deployment read at the hour's rate, the
-        token counts bound as columns, the model run once (and once more on the draws)."""
+        """Estimate one model's rows: the deployment read once (its plan is the same at any
+        rate), the token counts and each row's hourly rate bound as columns, the model run
+        once (and once more on the draws)."""
         profile = self.deployments.models.get(model, self.deployments.default)
         assert profile is not None  # check_row rejected the others
-        rate = self.counts[(model, hour)] / SECONDS_PER_HOUR
+        counts = self.counts
+        rates = np.array([counts[(model, r.hour)] for _, r in rows]) / SECONDS_PER_HOUR
         first = rows[0][1].tokens
-        reading = self.estimator.read(_with_traffic(profile, rate, dict(zip(
+        reading = self.estimator.read(_with_traffic(profile, float(rates[0]), dict(zip(
             TOKEN_COLUMNS, first, strict=True))))
         n = len(rows)
         columns = {TOKEN_FIELDS[c]: [r.tokens[j] for _, r in rows]
                    for j, c in enumerate(TOKEN_COLUMNS)}
         inputs, invalid, errors = bind_columns(reading.plan, reading.inputs, columns, n)
+        # the rate is a traffic field, which a column may not vary in general (it decides
+        # whether a profile is read in traffic mode); here every row is in traffic mode
+        inputs[RATE] = rates
         for index, problems in errors.items():
             reject(rows[index][0], "; ".join(f"{p['field']}: {p['message']}" for p in problems))
         keep = np.flatnonzero(~invalid)
