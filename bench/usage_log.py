@@ -89,5 +89,40 @@ def timing(count: int, seed: int) -> None:
               f"{spent:.2f} s, {spent / count * 1e6:.1f} us/row")
 
 
+def side_by_side(count: int, singles: int = 1000) -> None:
+    """Print lca.usage's cost per row (central, and with 200 shared draws) beside the loop of
+    single estimates (no Monte Carlo) it replaces, over the same seeded log (make bench)."""
+    from pathlib import Path
+
+    import lca
+    from lca.interchange.yamlio import load_yaml
+    from lca.usage import _with_traffic, read_deployments, usage
+
+    text = (Path(__file__).parents[1] / "examples" / "deployments.yaml").read_text()
+    deployments = load_yaml(text)
+    log = list(rows(count))
+    times = {}
+    for samples in (0, 200):
+        start = time.perf_counter()
+        usage(log, deployments, ["model", "customer", "month"], samples=samples)
+        times[samples] = (time.perf_counter() - start) / count * 1e6
+    read = read_deployments(deployments)
+    hourly: dict[tuple[str, str], int] = {}
+    for row in log:
+        key = (row["model"], row["timestamp"][:13])
+        hourly[key] = hourly.get(key, 0) + 1
+    start = time.perf_counter()
+    for row in log[:singles]:
+        profile = _with_traffic(read.models[row["model"]],
+                                hourly[(row["model"], row["timestamp"][:13])] / 3600,
+                                {"input_tokens": row["input_tokens"],
+                                 "output_tokens": row["output_tokens"]})
+        lca.estimate({**profile, "uncertainty": False})
+    single = (time.perf_counter() - start) / singles * 1e6
+    print(f"7. usage log, {count:,} rows by model, customer and month: {times[0]:.1f} us/row "
+          f"({single / times[0]:.0f}x faster than single estimates, {single:.0f} us each); "
+          f"with 200 shared draws {times[200]:.1f} us/row")
+
+
 if __name__ == "__main__":
     main()
