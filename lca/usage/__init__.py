@@ -393,9 +393,9 @@ class _Run:
         assert profile is not None  # check_row rejected the others
         counts = self.counts
         rates = np.array([counts[(model, r.hour)] for _, r in rows]) / SECONDS_PER_HOUR
-        first = rows[0][1].tokens
-        reading = self.estimator.read(_with_traffic(profile, float(rates[0]), dict(zip(
-            TOKEN_COLUMNS, first, strict=True))))
+        # read with valid placeholders: each row's own numbers are checked as columns below
+        reading = self.estimator.read(_with_traffic(profile, float(rates[0]), dict.fromkeys(
+            TOKEN_COLUMNS, 1)))
         n = len(rows)
         columns = {TOKEN_FIELDS[c]: [r.tokens[j] for _, r in rows]
                    for j, c in enumerate(TOKEN_COLUMNS)}
@@ -430,15 +430,18 @@ class _Run:
                codes: np.ndarray, groups: int) -> np.ndarray:
         """Each group's totals at every draw, (groups, indicators, samples): the inputs with a
         range drawn (the same draws for every row of the log), the rows on a second axis."""
-        s, rows = self.samples, len(inputs[TOKEN_FIELDS["input_tokens"]])
+        s, rows = self.samples, len(inputs[RATE])
+        # the columns bound for these rows (and the inputs tied to them), not the plan's own
+        per_row = {name for name, value in inputs.items() if isinstance(value, np.ndarray)
+                   and value.shape == (rows,) and value is not reading.inputs.get(name)}
         drawn = {name: mc._cached_draw(spread, s, self.seed)[:, None]
                  for name, spread in reading.spreads.items()}
         out = np.zeros((groups, len(OUTPUTS), s))
         step = max(1, MC_CELLS // s)
         for start in range(0, len(keep), step):
             part = keep[start:start + step]
-            x = {name: (value[part][None, :] if isinstance(value, np.ndarray)
-                        and value.shape == (rows,) else value) for name, value in inputs.items()}
+            x = {name: value[part][None, :] if name in per_row else value
+                 for name, value in inputs.items()}
             x.update(drawn)
             with np.errstate(all="ignore"):
                 results = calculate(x)

@@ -138,3 +138,11 @@ def test_a_wrong_deployment_is_refused_naming_the_field(deployments, field):
     with pytest.raises(ProfileError) as caught:
         read_deployments(deployments)
     assert field in [e["field"] for e in caught.value.errors]
+
+
+def test_a_row_outside_a_fields_range_is_rejected_with_the_fields_message():
+    rows = [_row(0, output_tokens=0), _row(1), _row(2, input_tokens=1e12)]
+    result = usage(rows, DEPLOYMENTS, samples=10)
+    assert [r["line"] for r in result["rejects"]] == [1, 3]
+    assert result["rejects"][0]["reason"].startswith("inference.output_tokens:")
+    assert result["groups"][0]["requests"] == 1
