@@ -356,7 +356,7 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
             "summary": {"rows_read": read, "rows_estimated": estimated,
                         "rows_rejected": read - estimated, "samples": samples, "seed": seed,
                         "factors_version": version},
-            "rejects": rejects}
+            "rejects": sorted(rejects, key=lambda r: r["line"])}
 
 
 class _Run:
@@ -403,7 +403,7 @@ class _Run:
         # the rate is a traffic field, which a column may not vary in general (it decides
         # whether a profile is read in traffic mode); here every row is in traffic mode
         inputs[RATE] = rates
-        for index, problems in errors.items():
+        for index, problems in sorted(errors.items()):
             reject(rows[index][0], "; ".join(f"{p['field']}: {p['message']}" for p in problems))
         keep = np.flatnonzero(~invalid)
         if not len(keep):
