@@ -1,7 +1,7 @@
 """``lca usage``: request logs (JSON lines, CSV, Parquet) in, footprints by group out.
 
 The readers stream a log file row by row (Parquet batch by batch), each row with its line
-number; lca.usage.usage_stream reads the file twice (hourly counts, then estimates) in chunks,
+number; lca.usage_stream reads the file twice (hourly counts, then estimates) in chunks,
 so that memory stays bounded whatever the file's size (docs/usage.md).
 """
 
