@@ -480,3 +480,57 @@ class FactorSetsSchema(ma.Schema):
 
 class FactorQuerySchema(ma.Schema):
     version = f.String(metadata={"description": "factor-set version (default: newest)"}, **ID)
+
+
+# --- POST /v1/usage (lca.usage; docs/usage.md)
+
+
+class UsageRequestSchema(ma.Schema):
+    """Request-log rows and how each model is served, to total by group."""
+
+    deployments = f.Dict(required=True, metadata={
+        "description": "how each model of the log is served: {\"models\": {name: {\"model\"?: "
+                       "preset or model object, \"inference\": {...}}}, \"default\"?: {...}, "
+                       "\"factors_version\"?}; each inference section is a profile's without "
+                       "its traffic (no requests_per_day, requests_per_second or "
+                       "hourly_requests_per_second: the rows' timestamps give it); rows naming "
+                       "a model not listed take the default, else are rejected"})
+    group_by = f.List(f.String(validate=[validate.Length(1, 64), validate.Regexp(r"^[^_]")]),
+                      load_default=lambda: ["model"], validate=validate.Length(max=8),
+                      metadata={"description": "distinct names: model, hour, day, month, year "
+                                               "(UTC, of the timestamp) or a tag of the rows",
+                                "uniqueItems": True})
+    rows = f.List(f.Raw(allow_none=True), required=True, validate=validate.Length(1, 10_000),
+                  metadata={"description": "one object per request: timestamp (ISO 8601 or "
+                                           "Unix seconds), model, input_tokens, output_tokens, "
+                                           "tags; a malformed row is listed in rejects"})
+    samples = f.Integer(strict=True, load_default=200, validate=validate.Range(0, 500), metadata={
+        "description": "Monte Carlo draws shared by every row, for each total's low and high "
+                       "(0: central values only)"})
+    seed = f.Integer(strict=True, load_default=0, validate=validate.Range(0, 2**32 - 1))
+
+
+class UsageSummarySchema(ma.Schema):
+    rows_read = f.Integer(required=True)
+    rows_estimated = f.Integer(required=True)
+    rows_rejected = f.Integer(required=True)
+    samples = f.Integer(required=True)
+    seed = f.Integer(required=True)
+    factors_version = f.String(required=True)
+
+
+class UsageRejectSchema(ma.Schema):
+    index = f.Integer(required=True, metadata={"description": "the row's place in rows"})
+    reason = f.String(required=True)
+
+
+class UsageSchema(ma.Schema):
+    """Totals by group, with the rows that could not be estimated."""
+
+    group_by = f.List(f.String(), required=True)
+    groups = f.List(f.Dict(), required=True, metadata={
+        "description": "per group: its group_by values, requests, input_tokens, output_tokens "
+                       "and per indicator {total, low, high, mean_per_request} in canonical "
+                       "units (low/high null without samples)"})
+    summary = f.Nested(UsageSummarySchema, required=True)
+    rejects = f.List(f.Nested(UsageRejectSchema), required=True)

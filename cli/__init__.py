@@ -557,3 +557,5 @@ def failure(where: str, error: LcaError, what: str = "") -> click.ClickException
             for e in error.errors)
         return click.ClickException(f"{where}: {what}{details}")
     return click.ClickException(f"{where}: {error}")
+
+from cli import usage as _usage  # noqa: E402, F401  (registers `lca usage`)

@@ -14,9 +14,11 @@ from lca.estimator import Estimator, estimate, read
 from lca.factors import FactorRepository, FactorSet, available_versions, load_factor_set
 from lca.method import METHOD_VERSION
 from lca.model.graph import calculate
+from lca.usage import usage, usage_stream
 
 __all__ = [
     "METHOD_VERSION", "Estimator", "FactorDataError", "FactorRepository", "FactorSet",
     "FieldError", "LcaError", "ProfileError", "available_versions", "calculate", "compare",
     "estimate", "estimate_batch", "estimate_columns", "estimate_table", "load_factor_set", "read",
+    "usage", "usage_stream",
 ]

@@ -410,3 +410,25 @@ def unmask(body: dict, label: str, valid_part: Callable[[str, str, object], bool
             kept[path] = value
     body[part] = kept
     return body
+
+
+USAGE_DEPLOYMENTS = {"models": {"llama-3.1-8b": {"inference": {
+    "hardware": "nvidia-h100-sxm", "location": "FRA", "replicas": 1}}}}
+
+
+def mend_usage(body: dict, repository: FactorRepository) -> dict:
+    """A usage request's deployments are a valid deployment document (lca.usage
+    .read_deployments: each entry a profile without traffic), replaced by a one-model one
+    otherwise, and its group_by names distinct (repeats dropped); rows may be anything (a
+    malformed one is listed in the 200's rejects)."""
+    from lca.errors import ProfileError
+    from lca.estimator import Estimator
+    from lca.usage import read_deployments
+
+    try:
+        read_deployments(body["deployments"], Estimator(repository))
+    except ProfileError:
+        body["deployments"] = copy.deepcopy(USAGE_DEPLOYMENTS)
+    if "group_by" in body:
+        body["group_by"] = list(dict.fromkeys(body["group_by"]))
+    return body

@@ -101,6 +101,7 @@ MENDERS = {
     "POST /v1/comparisons": lambda body: relations.mend_comparison(body, REPOSITORY, _valid),
     "POST /v1/imports/huggingface": lambda body: relations.mend_import(body, REPOSITORY),
     "POST /v1/imports/codecarbon": lambda body: relations.mend_import(body, REPOSITORY),
+    "POST /v1/usage": lambda body: relations.mend_usage(body, REPOSITORY),
 }
 
 # Free texts the document names by format (OpenAPI cannot describe their content): a model

@@ -1,0 +1,128 @@
+"""A seeded request log for ``lca usage``: JSON lines or CSV, several models, customers and
+months, token counts drawn from log-normal distributions (chat prompts of a few hundred tokens,
+answers of a few hundred, a long tail of both), a day/night cycle in the request times.
+
+    python -m bench.usage_log ROWS [--seed N] [--format jsonl|csv] > log.jsonl
+    python -m bench.usage_log 100000 --time   # also times lca usage over it (no file kept)
+
+Nothing here is committed beyond this script: generate the log where you need it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+MODELS = ("mistral-large-2", "llama-3.1-8b", "llama-3.1-70b")
+CUSTOMERS = tuple(f"customer-{i:02d}" for i in range(12))
+START = datetime(2026, 1, 1, tzinfo=UTC)
+DAYS = 90
+
+
+def rows(count: int, seed: int = 0) -> Iterator[dict]:
+    """``count`` log rows, in time order, the same for the same seed."""
+    rng = np.random.default_rng(seed)
+    seconds = np.sort(rng.random(count)) * DAYS * 86_400
+    # a day/night cycle: move a third of the requests into working hours
+    hour = (seconds // 3600) % 24
+    night = (hour < 7) & (rng.random(count) < 0.33)
+    seconds = np.where(night, seconds + 9 * 3600, seconds)
+    seconds = np.sort(np.minimum(seconds, DAYS * 86_400 - 1))
+    model = rng.choice(len(MODELS), count, p=(0.3, 0.5, 0.2))
+    customer = rng.choice(len(CUSTOMERS), count, p=np.arange(12, 0, -1) / 78)
+    inputs = np.rint(rng.lognormal(np.log(400), 0.9, count)).clip(1, 100_000)
+    outputs = np.rint(rng.lognormal(np.log(250), 0.7, count)).clip(1, 8_000)
+    for i in range(count):
+        yield {"timestamp": (START + timedelta(seconds=float(seconds[i]))).isoformat(
+            timespec="seconds").replace("+00:00", "Z"), "model": MODELS[model[i]],
+            "customer": CUSTOMERS[customer[i]], "input_tokens": int(inputs[i]),
+            "output_tokens": int(outputs[i])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    parser.add_argument("--time", action="store_true", help="time lca usage over the log")
+    args = parser.parse_args()
+    if args.time:
+        timing(args.rows, args.seed)
+        return
+    write(sys.stdout, args.rows, args.seed, args.format)
+
+
+def write(out, count: int, seed: int, fmt: str) -> None:
+    """Write the log to ``out`` as JSON lines or CSV."""
+    if fmt == "csv":
+        writer = csv.DictWriter(out, ["timestamp", "model", "customer", "input_tokens",
+                                      "output_tokens"])
+        writer.writeheader()
+        writer.writerows(rows(count, seed))
+    else:
+        for row in rows(count, seed):
+            out.write(json.dumps(row) + "\n")
+
+
+def timing(count: int, seed: int) -> None:
+    """Print the time of lca.usage over ``count`` rows, with and without the Monte Carlo."""
+    from pathlib import Path
+
+    from lca.interchange.yamlio import load_yaml
+    from lca.usage import usage
+
+    deployments = load_yaml((Path(__file__).parents[1] / "examples" / "deployments.yaml"
+                             ).read_text())
+    log = list(rows(count, seed))
+    for samples in (0, 200):
+        start = time.perf_counter()
+        result = usage(log, deployments, ["model", "customer", "month"], samples=samples)
+        spent = time.perf_counter() - start
+        print(f"usage: {count:,} rows, {len(result['groups'])} groups, {samples} draws: "
+              f"{spent:.2f} s, {spent / count * 1e6:.1f} us/row")
+
+
+def side_by_side(count: int, singles: int = 1000) -> None:
+    """Print lca.usage's cost per row (central, and with 200 shared draws) beside the loop of
+    single estimates (no Monte Carlo) it replaces, over the same seeded log (make bench)."""
+    from pathlib import Path
+
+    import lca
+    from lca.interchange.yamlio import load_yaml
+    from lca.usage import _with_traffic, read_deployments, usage
+
+    text = (Path(__file__).parents[1] / "examples" / "deployments.yaml").read_text()
+    deployments = load_yaml(text)
+    log = list(rows(count))
+    times = {}
+    for samples in (0, 200):
+        start = time.perf_counter()
+        usage(log, deployments, ["model", "customer", "month"], samples=samples)
+        times[samples] = (time.perf_counter() - start) / count * 1e6
+    read = read_deployments(deployments)
+    hourly: dict[tuple[str, str], int] = {}
+    for row in log:
+        key = (row["model"], row["timestamp"][:13])
+        hourly[key] = hourly.get(key, 0) + 1
+    start = time.perf_counter()
+    for row in log[:singles]:
+        profile = _with_traffic(read.models[row["model"]],
+                                hourly[(row["model"], row["timestamp"][:13])] / 3600,
+                                {"input_tokens": row["input_tokens"],
+                                 "output_tokens": row["output_tokens"]})
+        lca.estimate({**profile, "uncertainty": False})
+    single = (time.perf_counter() - start) / singles * 1e6
+    print(f"7. usage log, {count:,} rows by model, customer and month: {times[0]:.1f} us/row "
+          f"({single / times[0]:.0f}x faster than single estimates, {single:.0f} us each); "
+          f"with 200 shared draws {times[200]:.1f} us/row")
+
+
+if __name__ == "__main__":
+    main()
