@@ -18,6 +18,13 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots"
 
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at "
+                       f"{CHROMIUM} (apt-get install chromium; .ci/run installs it)"),
+]
+"""The marks of every browser test module (``pytestmark = MARKS``)."""
+
 
 @pytest.fixture(scope="session")
 def base_url() -> Iterator[str]:

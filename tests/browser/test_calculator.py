@@ -14,13 +14,9 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import MARKS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Debian's Chromium is not installed at "
-                       f"{CHROMIUM} (apt-get install chromium; .ci/run installs it)"),
-]
+pytestmark = MARKS
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install -e '.[test]')")
 expect = sync_api.expect
