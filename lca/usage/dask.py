@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["groups_result", "hour_counts", "partition_groups", "spark_partitions",
-           "spark_schema", "usage_dask"]
+           "spark_schema", "sum_groups", "usage_dask", "value_columns"]
 
 COUNT_COLUMNS = ("model", "hour", "count")
 
