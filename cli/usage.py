@@ -20,7 +20,13 @@ import click
 from cli import FILE, estimator, failure, load_profile, main
 from lca.errors import LcaError, ProfileError
 from lca.quantities import CANONICAL_UNITS, INDICATORS
-from lca.usage import DEFAULT_SAMPLES, Unreadable, read_deployments, usage_stream
+from lca.usage import (
+    DEFAULT_SAMPLES,
+    Deployments,
+    Unreadable,
+    read_deployments,
+    usage_stream,
+)
 
 LOG_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
                ".parquet": "parquet"}
@@ -124,8 +130,14 @@ def write_groups(result: dict, fmt: str, output: str | None) -> None:
 @click.option("--samples", type=click.IntRange(0, 10_000), default=DEFAULT_SAMPLES,
               show_default=True, help="Monte Carlo draws for low/high (0: central only).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the draws.")
+@click.option("--engine", type=click.Choice(("local", "dask")), default="local",
+              show_default=True, help="dask: the log's partitions on a Dask cluster "
+              "(pip install 'lca[dask]').")
+@click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler of an "
+              "existing cluster (tcp://host:8786); without it, a LocalCluster on this machine.")
 def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: str | None,
-          output: str | None, rejects: str | None, samples: int, seed: int) -> None:
+          output: str | None, rejects: str | None, samples: int, seed: int, engine: str,
+          scheduler: str | None) -> None:
     """Footprint of the requests in LOG (JSON lines, CSV or Parquet: a row per request with
     timestamp, model, input_tokens, output_tokens and any tag columns), grouped.
 
@@ -138,6 +150,8 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
     Examples:
       lca usage examples/usage.jsonl --deployments examples/deployments.yaml \\
           --group-by model,customer,month --rejects rejects.jsonl > usage.csv
+      lca usage log.parquet --deployments deployments.yaml --engine dask \\
+          --scheduler tcp://scheduler:8786 > usage.csv
     """
     kind = log_format or LOG_FORMATS.get(Path(log).suffix.lower(), "jsonl")
     if "parquet" in (kind, fmt) and not has_pyarrow():
@@ -148,6 +162,27 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
         deployments = read_deployments(load_profile(deployments_path), estimator())
     except ProfileError as exc:
         raise failure(deployments_path, exc) from None
+    names = [n.strip() for n in group_by.split(",") if n.strip()]
+    if engine == "dask":
+        result = usage_on_dask(log, kind, deployments, names, samples, seed, scheduler)
+        rejected = len(result["rejects"])
+        if rejects:
+            Path(rejects).write_text("".join(json.dumps(r) + "\n" for r in result["rejects"]),
+                                     encoding="utf-8")
+    else:
+        result, rejected = _usage_here(log, kind, deployments, names, samples, seed, rejects)
+    write_groups(result, fmt, output)
+    s = result["summary"]
+    where = f" (see {rejects})" if rejects else " (--rejects FILE lists them)" if rejected else ""
+    click.echo(f"{s['rows_read']:,} rows read = {s['rows_estimated']:,} estimated + "
+               f"{s['rows_rejected']:,} rejected{where}; {len(result['groups']):,} groups",
+               err=True)
+
+
+def _usage_here(log: str, kind: str, deployments: Deployments, names: list[str], samples: int,
+                seed: int, rejects: str | None) -> tuple[dict, int]:
+    """The log streamed through lca.usage_stream in this process; the result and the number
+    of rows rejected (written to ``rejects`` as they come)."""
     reject_file: IO[str] | None = None
     rejected = 0
 
@@ -163,7 +198,6 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
         if tty:
             click.echo(f"\r{rows:,} rows estimated", err=True, nl=False)
 
-    names = [n.strip() for n in group_by.split(",") if n.strip()]
     try:
         reject_file = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
         result = usage_stream(lambda: log_rows(log, kind), deployments, names, samples, seed,
@@ -177,9 +211,38 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
             reject_file.close()
     if tty:
         click.echo("", err=True)
-    write_groups(result, fmt, output)
-    s = result["summary"]
-    where = f" (see {rejects})" if rejects else " (--rejects FILE lists them)" if rejected else ""
-    click.echo(f"{s['rows_read']:,} rows read = {s['rows_estimated']:,} estimated + "
-               f"{s['rows_rejected']:,} rejected{where}; {len(result['groups']):,} groups",
-               err=True)
+    return result, rejected
+
+
+def usage_on_dask(log: str, kind: str, deployments: Deployments, names: list[str],
+                  samples: int, seed: int, scheduler: str | None) -> dict:
+    """The log file (read by Dask in partitions of 64 MB) through
+    lca.usage.dask on the cluster at ``scheduler`` (a LocalCluster when None). Rejects are
+    numbered by row from 1 (CSV: the header is line 1); a line that is not valid JSON fails
+    the read instead of being rejected (the local engine lists it)."""
+    try:
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+
+        from lca.usage.dask import usage_dask
+    except ImportError:
+        raise click.UsageError("--engine dask needs dask: pip install 'lca[dask]'") from None
+    cluster = None
+    try:
+        if kind == "parquet":
+            ddf = dd.read_parquet(log)
+        elif kind == "csv":
+            ddf = dd.read_csv(log, dtype=str, keep_default_na=False, blocksize="64MB")
+        else:
+            ddf = dd.read_json(log, lines=True, blocksize=2**26, dtype=False)  # text stays text
+        cluster = LocalCluster(dashboard_address=None) if scheduler is None else None
+        with Client(scheduler or cluster):
+            return usage_dask(ddf, deployments, names, samples, seed,
+                              line_offset=1 if kind == "csv" else 0)
+    except (LcaError, ProfileError) as exc:
+        raise failure(log, exc) from None
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{log}: cannot read: {exc}") from None
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,272 @@
+"""Usage logs beyond one machine: lca.usage over the partitions of a Dask DataFrame (docs/usage.md).
+
+The same two passes as lca.usage_stream, each a map over partitions and a reduction:
+
+1. ``hour_counts(frame)`` counts each model's valid requests per UTC hour in one partition; the
+   counts of all partitions are summed (they set each hour's rate, which needs the whole log).
+2. ``partition_groups(frame, ...)`` estimates one partition's rows at those rates (the single
+   engine's chunk code, lca.usage._Run) and returns its groups as a flat table: the group keys,
+   ``requests``, the token totals, each indicator's ``{indicator}_total`` and, with draws, its
+   total at each shared draw ``{indicator}_draw_{k}``. Every column adds, so the partitions'
+   tables are reduced by summing per group; ``groups_result`` turns the summed table into the
+   groups of lca.usage (percentiles over the summed draws).
+
+Both partition functions take and return pandas DataFrames and nothing of Dask, so Spark's
+``DataFrame.mapInPandas`` can call them too (``spark_partitions``, ``spark_schema``). Dask is
+imported only when ``usage_dask`` is called: ``pip install 'lca[dask]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from lca.engine import montecarlo as mc
+from lca.estimator import estimator_for
+from lca.factors import FactorSet
+from lca.quantities import INDICATORS
+from lca.usage import (
+    DEFAULT_SAMPLES,
+    TIME_GROUPS,
+    Deployments,
+    _Group,
+    _Row,
+    _Run,
+    check_group_by,
+    check_row,
+    read_deployments,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["groups_result", "hour_counts", "partition_groups", "spark_partitions",
+           "spark_schema", "sum_groups", "usage_dask", "value_columns"]
+
+COUNT_COLUMNS = ("model", "hour", "count")
+
+
+def _tags(group_by: Sequence[str]) -> list[str]:
+    return [n for n in group_by if n != "model" and n not in TIME_GROUPS]
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A partition's rows as plain mappings, read as lca.usage reads them: date-time columns as
+    ISO UTC text (naive ones read as UTC), missing values (NaN, NaT, None) left out."""
+    import pandas as pd
+
+    frame = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            if getattr(column.dt, "tz", None) is not None:
+                column = column.dt.tz_convert("UTC").dt.tz_localize(None)
+            frame[name] = column.dt.strftime("%Y-%m-%dT%H:%M:%S").where(column.notna()) + "Z"
+    rows = frame.to_dict("records")
+    return [{k: v for k, v in row.items() if not _missing(v)} for row in rows]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def hour_counts(frame: pd.DataFrame, deployments: Mapping | Deployments,
+                group_by: Sequence[str] = ("model",)) -> pd.DataFrame:
+    """Pass 1 on one partition: the number of valid rows per (model, UTC hour), as a table
+    ``model, hour, count`` (rows lca.usage would reject are not counted)."""
+    import pandas as pd
+
+    deployments = _deployments(deployments)
+    tags = _tags(check_group_by(group_by))
+    counts: dict[tuple[str, str], int] = {}
+    for raw in _records(frame):
+        row = check_row(raw, tags, deployments)
+        if isinstance(row, _Row):
+            counts[(row.model, row.hour)] = counts.get((row.model, row.hour), 0) + 1
+    return pd.DataFrame([(m, h, c) for (m, h), c in counts.items()], columns=COUNT_COLUMNS)
+
+
+def value_columns(samples: int) -> list[str]:
+    """The columns of a partition's groups table after the keys, all of which add."""
+    columns = ["requests", "input_tokens", "output_tokens"]
+    columns += [f"{i}_total" for i in INDICATORS]
+    columns += [f"{i}_draw_{k}" for i in INDICATORS for k in range(samples)]
+    return columns
+
+
+def partition_groups(frame: pd.DataFrame, deployments: Mapping | Deployments,
+                     group_by: Sequence[str], counts: Mapping[tuple[str, str], int],
+                     samples: int = DEFAULT_SAMPLES, seed: int = mc.DEFAULT_SEED,
+                     factors: FactorSet | None = None, first_line: int = 1,
+                     rejects: list[dict] | None = None) -> pd.DataFrame:
+    """Pass 2 on one partition: its rows estimated at the log's hourly rates ``counts``
+    ((model, hour) -> requests in the whole log), as a groups table (the keys, then
+    ``value_columns(samples)``) whose rows add across partitions. Rejected rows are appended
+    to ``rejects`` as ``{"line", "reason"}``, lines numbered from ``first_line``."""
+    import pandas as pd
+
+    deployments = _deployments(deployments, factors)
+    names = check_group_by(group_by)
+    tags = _tags(names)
+    estimator = estimator_for(factors)
+    run = _Run(estimator, deployments, names, tags, samples, seed, counts)
+
+    def reject(line: int, reason: str) -> None:
+        if rejects is not None:
+            rejects.append({"line": line, "reason": reason})
+
+    for line, raw in enumerate(_records(frame), start=first_line):
+        row = check_row(raw, tags, deployments)
+        if isinstance(row, _Row):
+            run.add(line, row)
+        else:
+            reject(line, row)
+    run.flush(reject)
+    keys = list(run.groups)
+    width = len(value_columns(samples))
+    values = np.zeros((len(keys), width))
+    for r, key in enumerate(keys):
+        group = run.groups[key]
+        row = [group.requests, *group.tokens.tolist(), *group.totals.tolist()]
+        values[r, :len(row)] = row
+        if samples:
+            values[r, len(row):] = group.draws.ravel()
+    key_table = pd.DataFrame({n: pd.Series([k[i] for k in keys], dtype=object)
+                              for i, n in enumerate(names)})
+    result = pd.concat([key_table, pd.DataFrame(values, columns=value_columns(samples))],
+                       axis=1)
+    result["requests"] = result["requests"].astype("int64")
+    return result
+
+
+def sum_groups(tables: Sequence[pd.DataFrame], group_by: Sequence[str]) -> pd.DataFrame:
+    """Partitions' groups tables summed per group (the reduction)."""
+    import pandas as pd
+
+    table = pd.concat(list(tables), ignore_index=True)
+    if not group_by:
+        return table.sum().to_frame().T
+    return table.groupby(list(group_by), sort=False, as_index=False).sum()
+
+
+def groups_result(table: pd.DataFrame, group_by: Sequence[str], samples: int) -> list[dict]:
+    """The groups of lca.usage (sorted by key; total, low, high, mean per request per
+    indicator) from a summed groups table."""
+    names = list(group_by)
+    run = _Run(None, None, names, [], samples, 0, {})  # type: ignore[arg-type]
+    totals = [f"{i}_total" for i in INDICATORS]
+    draws = [f"{i}_draw_{k}" for i in INDICATORS for k in range(samples)]
+    for record in table.to_dict("records"):
+        key = tuple(str(record[n]) for n in names)
+        group = _Group(requests=int(record["requests"]),
+                       tokens=np.array([record["input_tokens"], record["output_tokens"]],
+                                       dtype=float),
+                       totals=np.array([record[c] for c in totals], dtype=float))
+        if samples:
+            group.draws = np.array([record[c] for c in draws], dtype=float).reshape(
+                len(INDICATORS), samples)
+        run.groups[key] = group
+    return run.result()
+
+
+def _deployments(deployments: Mapping | Deployments,
+                 factors: FactorSet | None = None) -> Deployments:
+    if isinstance(deployments, Deployments):
+        return deployments
+    return read_deployments(deployments, factors)
+
+
+def usage_dask(ddf: Any, deployments: Mapping | Deployments,
+               group_by: Sequence[str] = ("model",), samples: int = DEFAULT_SAMPLES,
+               seed: int = mc.DEFAULT_SEED, factors: FactorSet | None = None,
+               line_offset: int = 0) -> dict:
+    """lca.usage over a Dask DataFrame ``ddf`` (a row per request: timestamp, model,
+    input_tokens, output_tokens, tag columns), on the current Dask scheduler (a
+    ``distributed.Client`` when one is open). Pass 1 maps hour_counts over the partitions and
+    sums the counts; pass 2 maps partition_groups and sums the groups tables in a tree. Returns
+    what lca.usage returns; rejects are numbered by row from 1 (+ ``line_offset``, e.g. 1 for a
+    CSV's header) across the partitions in order."""
+    import dask
+
+    deployments = _deployments(deployments, factors)
+    names = check_group_by(group_by)
+    from lca.usage import usage  # the same argument checks as the single engine
+    usage([], deployments, names, samples, seed, factors)
+    parts = ddf.to_delayed()
+    counted = dask.compute(*[_count_part(p, deployments, names) for p in parts])
+    counts: dict[tuple[str, str], int] = {}
+    lengths = []
+    for table, length in counted:
+        lengths.append(length)
+        for model, hour, count in table.itertuples(index=False):
+            counts[(model, hour)] = counts.get((model, hour), 0) + int(count)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int) + 1 + line_offset
+    partials = [_groups_part(p, deployments, names, counts, samples, seed, factors, int(s))
+                for p, s in zip(parts, starts.tolist(), strict=True)]
+    while len(partials) > 1:  # a tree of sums: each step halves the number of tables
+        partials = [_merge(*partials[i:i + 2], names) if i + 1 < len(partials)
+                    else partials[i] for i in range(0, len(partials), 2)]
+    (table, rejects) = dask.compute(partials[0])[0]
+    read = int(sum(lengths))
+    version = estimator_for(factors).factor_set(deployments.factors_version).version
+    estimated = int(table["requests"].sum()) if len(table) else 0
+    return {"group_by": names, "groups": groups_result(table, names, samples),
+            "summary": {"rows_read": read, "rows_estimated": estimated,
+                        "rows_rejected": read - estimated, "samples": samples, "seed": seed,
+                        "factors_version": version},
+            "rejects": sorted(rejects, key=lambda r: r["line"])}
+
+
+def _delayed(function: Callable) -> Callable:
+    import dask
+
+    return dask.delayed(function, pure=True)
+
+
+def _count_part(part: Any, deployments: Deployments, names: list[str]) -> Any:
+    return _delayed(lambda frame: (hour_counts(frame, deployments, names), len(frame)))(part)
+
+
+def _groups_part(part: Any, deployments: Deployments, names: list[str],
+                 counts: Mapping[tuple[str, str], int], samples: int, seed: int,
+                 factors: FactorSet | None, first_line: int) -> Any:
+    def run(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
+        rejects: list[dict] = []
+        table = partition_groups(frame, deployments, names, counts, samples, seed, factors,
+                                 first_line, rejects)
+        return table, rejects
+    return _delayed(run)(part)
+
+
+def _merge(a: Any, b: Any, names: list[str]) -> Any:
+    def merge(x: tuple, y: tuple) -> tuple[pd.DataFrame, list[dict]]:
+        return sum_groups([x[0], y[0]], names), x[1] + y[1]
+    return _delayed(merge)(a, b)
+
+
+# --- Spark
+
+
+def spark_schema(group_by: Sequence[str], samples: int) -> str:
+    """The DDL schema of partition_groups' table, for Spark's mapInPandas."""
+    keys = [f"`{n}` string" for n in group_by]
+    values = [f"`{c}` {'long' if c == 'requests' else 'double'}" for c in value_columns(samples)]
+    return ", ".join(keys + values)
+
+
+def spark_partitions(deployments: Mapping | Deployments, group_by: Sequence[str],
+                     counts: Mapping[tuple[str, str], int], samples: int = DEFAULT_SAMPLES,
+                     seed: int = mc.DEFAULT_SEED,
+                     ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """A function for ``spark_df.mapInPandas(f, spark_schema(group_by, samples))``: each
+    Arrow batch of a Spark partition estimated by partition_groups (rejected rows are left
+    out; their number is the rows read less the summed ``requests``)."""
+    deployments = _deployments(deployments)
+    names = check_group_by(group_by)
+
+    def per_batch(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in frames:
+            yield partition_groups(frame, deployments, names, counts, samples, seed)
+    return per_batch
