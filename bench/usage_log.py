@@ -96,7 +96,8 @@ def side_by_side(count: int, singles: int = 1000) -> None:
 
     import lca
     from lca.interchange.yamlio import load_yaml
-    from lca.usage import _with_traffic, read_deployments, usage
+    from lca.usage import read_deployments, usage
+    from lca.usage.deployments import with_traffic
 
     text = (Path(__file__).parents[1] / "examples" / "deployments.yaml").read_text()
     deployments = load_yaml(text)
@@ -113,7 +114,7 @@ def side_by_side(count: int, singles: int = 1000) -> None:
         hourly[key] = hourly.get(key, 0) + 1
     start = time.perf_counter()
     for row in log[:singles]:
-        profile = _with_traffic(read.models[row["model"]],
+        profile = with_traffic(read.models[row["model"]],
                                 hourly[(row["model"], row["timestamp"][:13])] / 3600,
                                 {"input_tokens": row["input_tokens"],
                                  "output_tokens": row["output_tokens"]})

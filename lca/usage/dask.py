@@ -5,7 +5,7 @@ The same two passes as lca.usage_stream, each a map over partitions and a reduct
 1. ``hour_counts(frame)`` counts each model's valid requests per UTC hour in one partition; the
    counts of all partitions are summed (they set each hour's rate, which needs the whole log).
 2. ``partition_groups(frame, ...)`` estimates one partition's rows at those rates (the single
-   engine's chunk code, lca.usage._Run) and returns its groups as a flat table: the group keys,
+   engine's chunk code, lca.usage.Run) and returns its groups as a flat table: the group keys,
    ``requests``, the token totals, each indicator's ``{indicator}_total`` and, with draws, its
    total at each shared draw ``{indicator}_draw_{k}``. Every column adds, so the partitions'
    tables are reduced by summing per group; ``groups_result`` turns the summed table into the
@@ -27,17 +27,10 @@ from lca.engine import montecarlo as mc
 from lca.estimator import estimator_for
 from lca.factors import FactorSet
 from lca.quantities import INDICATORS
-from lca.usage import (
-    DEFAULT_SAMPLES,
-    TIME_GROUPS,
-    Deployments,
-    _Group,
-    _Row,
-    _Run,
-    check_group_by,
-    check_row,
-    read_deployments,
-)
+from lca.usage import check_group_by
+from lca.usage.deployments import Deployments, read_deployments
+from lca.usage.rows import TIME_GROUPS, Row, check_row
+from lca.usage.run import DEFAULT_SAMPLES, Group, Run
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +76,7 @@ def hour_counts(frame: pd.DataFrame, deployments: Mapping | Deployments,
     counts: dict[tuple[str, str], int] = {}
     for raw in _records(frame):
         row = check_row(raw, tags, deployments)
-        if isinstance(row, _Row):
+        if isinstance(row, Row):
             counts[(row.model, row.hour)] = counts.get((row.model, row.hour), 0) + 1
     return pd.DataFrame([(m, h, c) for (m, h), c in counts.items()], columns=COUNT_COLUMNS)
 
@@ -111,7 +104,7 @@ def partition_groups(frame: pd.DataFrame, deployments: Mapping | Deployments,
     names = check_group_by(group_by)
     tags = _tags(names)
     estimator = estimator_for(factors)
-    run = _Run(estimator, deployments, names, tags, samples, seed, counts)
+    run = Run(estimator, deployments, names, tags, samples, seed, counts)
 
     def reject(line: int, reason: str) -> None:
         if rejects is not None:
@@ -119,7 +112,7 @@ def partition_groups(frame: pd.DataFrame, deployments: Mapping | Deployments,
 
     for line, raw in enumerate(_records(frame), start=first_line):
         row = check_row(raw, tags, deployments)
-        if isinstance(row, _Row):
+        if isinstance(row, Row):
             run.add(line, row)
         else:
             reject(line, row)
@@ -155,12 +148,12 @@ def groups_result(table: pd.DataFrame, group_by: Sequence[str], samples: int) ->
     """The groups of lca.usage (sorted by key; total, low, high, mean per request per
     indicator) from a summed groups table."""
     names = list(group_by)
-    run = _Run(None, None, names, [], samples, 0, {})  # type: ignore[arg-type]
+    run = Run(None, None, names, [], samples, 0, {})  # type: ignore[arg-type]
     totals = [f"{i}_total" for i in INDICATORS]
     draws = [f"{i}_draw_{k}" for i in INDICATORS for k in range(samples)]
     for record in table.to_dict("records"):
         key = tuple(str(record[n]) for n in names)
-        group = _Group(requests=int(record["requests"]),
+        group = Group(requests=int(record["requests"]),
                        tokens=np.array([record["input_tokens"], record["output_tokens"]],
                                        dtype=float),
                        totals=np.array([record[c] for c in totals], dtype=float))
