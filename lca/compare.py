@@ -247,7 +247,9 @@ def _probabilities(samples: list[np.ndarray | None], central_ranks: list[int | N
 
 
 def _value(value: float | None) -> float | None:
-    """A figure as a plain float (outputs may be numpy scalars), None when absent or not finite."""
+    """A figure as a plain float, None when absent or not finite: the outputs of calculate may
+    be numpy scalars (traffic, grid profiles), and plain data leaves the core as floats, as the
+    response's figures do (lca.report.response._finite)."""
     return float(value) if value is not None and math.isfinite(value) else None
 
 
