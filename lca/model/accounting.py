@@ -31,6 +31,12 @@ def dual_accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
     market-based gwp of its total (NaN when no market data are given, so not shown), and its
     gwp figures on the basis the profile chose. Water, ADPe and PE stay location-based."""
     total = "impacts" if phase == "training" else "per_request"
+    location_path, market_path = _TOTAL_BASES[phase]
+    if not xp.any_true(grid.market_data_given(x, phase)):
+        # no market data and location-based accounting anywhere: the dual figures are hidden
+        # (show_dual) and gwp stays location-based, so the market factor is not worked out
+        out[location_path] = out[market_path] = out[f"{phase}.{total}.gwp"]
+        return
     market_factor = grid.market_gwp(location, x[f"{phase}.grid.market_gwp"],
                                     x[f"{phase}.grid.residual_gwp"],
                                     x[f"{phase}.grid.renewable_share"])
@@ -40,7 +46,6 @@ def dual_accounting(x: Mapping[str, Array], out: dict[str, Array], phase: str,
     network = out.get(f"{phase}.stages.network_storage.energy", 0.0)
     location_total = out[f"{phase}.{total}.gwp"]
     market_total = location_total + (op["energy"] + network) * (market_factor - location)
-    location_path, market_path = _TOTAL_BASES[phase]
     out[location_path] = location_total
     out[market_path] = market_total
     is_market = x["accounting_is_market"] == 1.0
