@@ -559,3 +559,4 @@ def failure(where: str, error: LcaError, what: str = "") -> click.ClickException
     return click.ClickException(f"{where}: {error}")
 
 from cli import usage as _usage  # noqa: E402, F401  (registers `lca usage`)
+from cli import performance as _performance  # noqa: E402, F401  (registers `lca performance`)
