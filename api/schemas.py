@@ -534,3 +534,63 @@ class UsageSchema(ma.Schema):
                        "units (low/high null without samples)"})
     summary = f.Nested(UsageSummarySchema, required=True)
     rejects = f.List(f.Nested(UsageRejectSchema), required=True)
+
+
+# --- POST /v1/leaderboards/performance (lca.leaderboard.performance;
+# docs/performance-leaderboards.md)
+
+
+class PerformanceRequestSchema(ma.Schema):
+    """A performance leaderboard's rows and the deployment they are read against."""
+
+    rows = f.List(f.Raw(allow_none=True), required=True, validate=validate.Length(1, 10_000),
+                  metadata={"description": "one object per provider and model (column name -> "
+                                           "value): a model name (or preset, or a parameter "
+                                           "count), the output speed (tokens/s seen by one "
+                                           "request) and the time to first token (s); a bad "
+                                           "row is listed in rejects"})
+    columns = f.Dict(keys=f.String(), values=f.String(), metadata={
+        "description": "where each logical column is, when not under a default name: provider, "
+                       "model, preset, output_speed, ttft, parameters, parameters_billions"})
+    concurrency = f.Float(metadata={"description": "requests one replica serves at once "
+                                                   "(default: the factor set's default batch "
+                                                   "size)"})
+    accelerators = f.Integer(strict=True, metadata={
+        "description": "accelerators per replica (default: sized from the weights)"})
+    hardware = f.String(metadata={"description": "accelerator id (GET /v1/factors/hardware)"},
+                        **ID)
+    location = f.String(metadata={"description": "grid zone or cloud region"}, **ID)
+    task = f.String(metadata={"description": "the task whose prompt and answer lengths are "
+                                             "used (chat by default)"}, **ID)
+    input_tokens = f.Float(metadata={"description": "prompt length (wins over task)"})
+    output_tokens = f.Float(metadata={"description": "answer length (wins over task)"})
+    fleet_utilization = f.Float(metadata={"description": "share of provisioned capacity in "
+                                                         "use"})
+    include_ttft = f.Boolean(metadata={"description": "whether the time to first token "
+                                                      "occupies the replica (default true)"})
+    factors_version = f.String(**ID)
+
+
+class PerformanceSummarySchema(ma.Schema):
+    rows_read = f.Integer(required=True)
+    rows_estimated = f.Integer(required=True)
+    rows_rejected = f.Integer(required=True)
+
+
+class PerformanceSchema(ma.Schema):
+    """Per provider and model, the footprint of one request; the rows that could not be read."""
+
+    rows = f.List(f.Dict(), required=True, metadata={
+        "description": "per estimated row: line (from 1), provider, model, inputs (preset, "
+                       "parameters, output_speed, ttft, concurrency, input_tokens, "
+                       "output_tokens, output_throughput), replica (accelerators, batch_size, "
+                       "busy and idle seconds per request), per_request (energy, gwp, water, "
+                       "adpe, pe in canonical units) and notes"})
+    rejects = f.List(f.Nested(UsageRejectSchema), required=True)
+    summary = f.Nested(PerformanceSummarySchema, required=True)
+    assumptions = f.List(f.Nested(AssumptionSchema), required=True)
+    options = f.Dict(required=True, metadata={"description": "the options as applied"})
+    columns = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the column each logical column was read from"})
+    units = f.Dict(keys=f.String(), values=f.String(), required=True)
+    factors_version = f.String(required=True)

@@ -336,6 +336,8 @@ def _estimate(estimator: Estimator, preset: str | None, members: list[tuple[int,
         if j in errors or not all(math.isfinite(out[o][j]) for o in PER_REQUEST):
             why = "; ".join(f"{e['field']}: {e['message']}" for e in errors.get(j, ())) or (
                 "the figures are not finite")
+            why = f"the replica throughput derived from this row, " \
+                  f"{columns[THROUGHPUT][j]:.4g} token/s, cannot be estimated ({why})"
             rejects.append({"line": line, "reason": why})
             continue
         notes = list(found["notes"])
