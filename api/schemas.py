@@ -16,7 +16,10 @@ from marshmallow import validate
 
 from api.figures import figure_fields
 from api.profiles import (
+    INFERENCE,
+    FactorId,
     ProfileSchema,
+    Quantity,
     ScenarioSchema,
     Uncertainty,
     sweep_fields,
@@ -25,6 +28,7 @@ from lca.quantities import (
     ACCOUNTING,
     INDICATORS,
     MAX_NAME_LENGTH,
+    TASKS,
     column_fields,
     output_names,
 )
@@ -540,8 +544,37 @@ class UsageSchema(ma.Schema):
 # docs/performance-leaderboards.md)
 
 
+class PerformanceColumnsSchema(ma.Schema):
+    """Where each logical column is, when not under one of its default names
+    (docs/performance-leaderboards.md, "Rows")."""
+
+    provider = f.String(validate=validate.Length(1, 200))
+    model = f.String(validate=validate.Length(1, 200))
+    preset = f.String(validate=validate.Length(1, 200))
+    output_speed = f.String(validate=validate.Length(1, 200))
+    ttft = f.String(validate=validate.Length(1, 200))
+    parameters = f.String(validate=validate.Length(1, 200))
+    parameters_billions = f.String(validate=validate.Length(1, 200))
+
+
+class StrictBoolean(f.Boolean):
+    """true or false only (marshmallow's Boolean also reads 1, "yes", "on"...)."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def _inference_option(name: str) -> Quantity:
+    """An option that becomes the inference field ``name`` of every row's profile."""
+    return Quantity(INFERENCE[name], f"inference.{name}")
+
+
 class PerformanceRequestSchema(ma.Schema):
-    """A performance leaderboard's rows and the deployment they are read against."""
+    """A performance leaderboard's rows and the deployment they are read against; each option
+    is read as the inference field it becomes (concurrency: batch_size)."""
 
     rows = f.List(f.Raw(allow_none=True), required=True, validate=validate.Length(1, 10_000),
                   metadata={"description": "one object per provider and model (column name -> "
@@ -549,26 +582,20 @@ class PerformanceRequestSchema(ma.Schema):
                                            "count), the output speed (tokens/s seen by one "
                                            "request) and the time to first token (s); a bad "
                                            "row is listed in rejects"})
-    columns = f.Dict(keys=f.String(), values=f.String(), metadata={
-        "description": "where each logical column is, when not under a default name: provider, "
-                       "model, preset, output_speed, ttft, parameters, parameters_billions"})
-    concurrency = f.Float(metadata={"description": "requests one replica serves at once "
-                                                   "(default: the factor set's default batch "
-                                                   "size)"})
-    accelerators = f.Integer(strict=True, metadata={
-        "description": "accelerators per replica (default: sized from the weights)"})
-    hardware = f.String(metadata={"description": "accelerator id (GET /v1/factors/hardware)"},
-                        **ID)
-    location = f.String(metadata={"description": "grid zone or cloud region"}, **ID)
-    task = f.String(metadata={"description": "the task whose prompt and answer lengths are "
-                                             "used (chat by default)"}, **ID)
-    input_tokens = f.Float(metadata={"description": "prompt length (wins over task)"})
-    output_tokens = f.Float(metadata={"description": "answer length (wins over task)"})
-    fleet_utilization = f.Float(metadata={"description": "share of provisioned capacity in "
-                                                         "use"})
-    include_ttft = f.Boolean(metadata={"description": "whether the time to first token "
-                                                      "occupies the replica (default true)"})
-    factors_version = f.String(**ID)
+    columns = f.Nested(PerformanceColumnsSchema, allow_none=True)
+    concurrency = _inference_option("batch_size")
+    accelerators = _inference_option("accelerators")
+    hardware = FactorId("hardware", "hardware id (GET /v1/factors/hardware)")
+    location = FactorId("locations", "zone or provider:region (GET /v1/factors/zones and "
+                                     "/v1/factors/regions)")
+    task = f.String(validate=validate.OneOf(TASKS), allow_none=True, metadata={
+        "description": "the task whose prompt and answer lengths are used (chat by default)"})
+    input_tokens = _inference_option("input_tokens")
+    output_tokens = _inference_option("output_tokens")
+    fleet_utilization = _inference_option("fleet_utilization")
+    include_ttft = StrictBoolean(allow_none=True, metadata={
+        "description": "whether the time to first token occupies the replica (default true)"})
+    factors_version = FactorId("versions", "pin a factor set (GET /v1/factors)")
 
 
 class PerformanceSummarySchema(ma.Schema):

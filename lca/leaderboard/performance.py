@@ -110,6 +110,8 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
     lengths = {k: float(reading.inputs[f"inference.{k}"])
                for k in ("input_tokens", "output_tokens")}
     concurrency = float(reading.inputs["inference.batch_size"])
+    accelerators = float(reading.inputs["inference.accelerators"])
+    accelerators = None if math.isnan(accelerators) else accelerators
     rejects: list[dict] = []
     groups: dict[str | None, list[tuple[int, int, dict]]] = {}
     for index, (line, row) in enumerate(zip(numbers, rows, strict=True)):
@@ -131,8 +133,9 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
         "rows": estimated, "rejects": rejects,
         "summary": {"rows_read": len(rows), "rows_estimated": len(estimated),
                     "rows_rejected": len(rejects)},
-        "assumptions": _stated(settings, concurrency, lengths) + list(assumptions.values()),
-        "options": {"concurrency": concurrency, "accelerators": settings["accelerators"],
+        "assumptions": _stated(settings, concurrency, accelerators, lengths)
+        + list(assumptions.values()),
+        "options": {"concurrency": concurrency, "accelerators": accelerators,
                     "hardware": settings["hardware"], "location": settings["location"],
                     "task": settings["task"], **lengths,
                     "fleet_utilization": float(reading.inputs["inference.fleet_utilization"]),
@@ -144,19 +147,14 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
 
 
 def _settings(options: dict) -> dict:
-    """The options checked for type (ranges and ids are checked by reading the profile)."""
+    """The options by name, None for those not given. Their values are checked where they
+    become profile fields (numbers, quantities with a unit or ranges as in a profile; ids), so
+    that an option accepts what the profile field it becomes accepts."""
     errors = [{"field": name, "message": f"unknown option; one of {', '.join(OPTIONS)}"}
               for name in options if name not in OPTIONS]
-    for name in ("concurrency", "accelerators", "input_tokens", "output_tokens",
-                 "fleet_utilization"):
-        value = options.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            errors.append({"field": name, "message": "a number"})
-    for name in ("hardware", "location", "task", "factors_version"):
-        value = options.get(name)
-        if value is not None and not isinstance(value, str):
-            errors.append({"field": name, "message": "an id (text)"})
-    include = options.get("include_ttft", True)
+    include = options.get("include_ttft")
+    if include is None:
+        include = True
     if not isinstance(include, bool):
         errors.append({"field": "include_ttft", "message": "true or false"})
     if errors:
@@ -194,9 +192,13 @@ def profile_of(row: Mapping, options: Mapping | None = None) -> dict:
 
 
 def _as_option(error: dict) -> dict:
-    """A profile error named by the option it comes from."""
+    """A profile error named by the option it comes from (``inference.batch_size.low`` ->
+    ``concurrency.low``)."""
     field = error["field"]
-    return {**error, "field": _OPTION_OF.get(field, field)}
+    for path, option in _OPTION_OF.items():
+        if field == path or field.startswith(path + "."):
+            return {**error, "field": option + field[len(path):]}
+    return error
 
 
 def _resolve_columns(rows: Sequence[Mapping], given: object) -> dict[str, str | None]:
@@ -205,7 +207,7 @@ def _resolve_columns(rows: Sequence[Mapping], given: object) -> dict[str, str | 
     if given is not None and not isinstance(given, Mapping):
         raise ProfileError([{"field": "columns", "message": "an object: logical name -> "
                              "column name"}])
-    given = dict(given or {})
+    given = {name: value for name, value in (given or {}).items() if value is not None}
     errors = [{"field": f"columns.{name}", "message": "unknown; one of "
                f"{', '.join(COLUMNS)}"} for name in given if name not in COLUMNS]
     errors += [{"field": f"columns.{name}", "message": "a column name (text)"}
@@ -378,7 +380,8 @@ def _shown(assumption: Mapping) -> bool:
     return not assumption["field"].startswith("model.")
 
 
-def _stated(settings: dict, concurrency: float, lengths: dict[str, float]) -> list[dict]:
+def _stated(settings: dict, concurrency: float, accelerators: float | None,
+            lengths: dict[str, float]) -> list[dict]:
     """The assumptions of the conversion itself, stated whatever the options."""
     include = settings["include_ttft"]
     return [
@@ -396,7 +399,7 @@ def _stated(settings: dict, concurrency: float, lengths: dict[str, float]) -> li
         {"field": "output_throughput", "value": "output_tokens / busy_seconds_per_request",
          "why": "the replica's measured throughput given to the estimate "
                 "(inference.output_throughput)"},
-        {"field": "accelerators", "value": settings["accelerators"] or "sized from the weights",
+        {"field": "accelerators", "value": accelerators or "sized from the weights",
          "why": "accelerators per replica"},
         {"field": "output_tokens", "value": lengths["output_tokens"],
          "why": "the answer length the per-request figures are for (the leaderboard's speed is "
