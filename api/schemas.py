@@ -28,6 +28,7 @@ from lca.quantities import (
     ACCOUNTING,
     INDICATORS,
     MAX_NAME_LENGTH,
+    PRECISIONS,
     TASKS,
     column_fields,
     output_names,
@@ -586,6 +587,8 @@ class PerformanceRequestSchema(ma.Schema):
     concurrency = _inference_option("batch_size")
     accelerators = _inference_option("accelerators")
     hardware = FactorId("hardware", "hardware id (GET /v1/factors/hardware)")
+    precision = f.String(validate=validate.OneOf(PRECISIONS), allow_none=True, metadata={
+        "description": "precision of the weights served (the factor set's default: bf16)"})
     location = FactorId("locations", "zone or provider:region (GET /v1/factors/zones and "
                                      "/v1/factors/regions)")
     task = f.String(validate=validate.OneOf(TASKS), allow_none=True, metadata={

@@ -15,7 +15,7 @@ from cli import estimator, failure, main
 from cli.usage import has_pyarrow
 from lca.errors import ProfileError
 from lca.leaderboard.performance import performance
-from lca.quantities import CANONICAL_UNITS, INDICATORS
+from lca.quantities import CANONICAL_UNITS, INDICATORS, PRECISIONS
 
 TABLE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
 
@@ -78,6 +78,8 @@ def result_table(result: dict) -> tuple[list[str], list[list[object]]]:
 @click.option("--accelerators", type=int, help="Accelerators per replica (default: sized "
               "from the model's weights).")
 @click.option("--hardware", help="Accelerator id (`lca factors hardware`).")
+@click.option("--precision", type=click.Choice(PRECISIONS), help="Precision of the weights "
+              "served (default bf16).")
 @click.option("--location", help="Grid zone or cloud region (`lca factors zones`).")
 @click.option("--task", help="Prompt and answer lengths of a task (chat by default).")
 @click.option("--input-tokens", type=float, help="Prompt length (wins over --task).")
@@ -92,7 +94,8 @@ def result_table(result: dict) -> tuple[list[str], list[list[object]]]:
 @click.option("--factors-version", help="Pin a factor set (`lca factors`).")
 def performance_command(file: str, fmt: str, output: str | None, input_format: str | None,
                         concurrency: float | None, accelerators: int | None,
-                        hardware: str | None, location: str | None, task: str | None,
+                        hardware: str | None, precision: str | None, location: str | None,
+                        task: str | None,
                         input_tokens: float | None, output_tokens: float | None,
                         fleet_utilization: float | None, no_ttft: bool,
                         column_names: tuple[str, ...], factors_version: str | None) -> None:
@@ -122,7 +125,8 @@ def performance_command(file: str, fmt: str, output: str | None, input_format: s
             raise click.UsageError(f"--column {item!r}: expected NAME=COLUMN")
         columns[name.strip()] = column
     options = {"concurrency": concurrency, "accelerators": accelerators, "hardware": hardware,
-               "location": location, "task": task, "input_tokens": input_tokens,
+               "precision": precision, "location": location, "task": task,
+               "input_tokens": input_tokens,
                "output_tokens": output_tokens, "fleet_utilization": fleet_utilization,
                "include_ttft": not no_ttft, "factors_version": factors_version,
                "columns": columns or None}

@@ -48,12 +48,13 @@ COLUMNS: Mapping[str, tuple[str, ...]] = {
     "parameters_billions": ("#Params (B)", "parameters_billions", "params_b",
                             "Parameters (B)"),
 }
-OPTIONS = ("columns", "concurrency", "accelerators", "hardware", "location", "task",
-           "input_tokens", "output_tokens", "fleet_utilization", "include_ttft",
+OPTIONS = ("columns", "concurrency", "accelerators", "hardware", "precision", "location",
+           "task", "input_tokens", "output_tokens", "fleet_utilization", "include_ttft",
            "factors_version")
 # the profile field each option becomes, for errors that name the option
 _FIELD_OF = {"concurrency": "inference.batch_size", "accelerators": "inference.accelerators",
-             "hardware": "inference.hardware", "location": "inference.location",
+             "hardware": "inference.hardware", "precision": "model.precision",
+             "location": "inference.location",
              "task": "inference.task", "input_tokens": "inference.input_tokens",
              "output_tokens": "inference.output_tokens",
              "fleet_utilization": "inference.fleet_utilization",
@@ -78,7 +79,8 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
     ``rows`` are plain mappings (column name -> value; numbers or numeric text); ``options``:
     ``columns`` ({logical name: column name}, logical names as in COLUMNS), ``concurrency``
     (requests served at once by one replica; default the factor set's default batch size),
-    ``accelerators`` (per replica; default sized from the weights), ``hardware``, ``location``,
+    ``accelerators`` (per replica; default sized from the weights), ``hardware``,
+    ``precision`` (of the weights served; default the factor set's), ``location``,
     ``task`` or ``input_tokens``/``output_tokens``, ``fleet_utilization``, ``include_ttft``
     (default true) and ``factors_version``. ``lines`` numbers the rows for ``rejects`` (default
     1, 2, ...).
@@ -114,8 +116,9 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
     accelerators = None if math.isnan(accelerators) else accelerators
     rejects: list[dict] = []
     groups: dict[str | None, list[tuple[int, int, dict]]] = {}
+    matched: dict[str, tuple[str | None, str]] = {}  # names repeat: one per provider
     for index, (line, row) in enumerate(zip(numbers, rows, strict=True)):
-        found = _row(row, columns, fs)
+        found = _row(row, columns, fs, matched)
         if isinstance(found, str):
             rejects.append({"line": line, "reason": found})
             continue
@@ -136,7 +139,8 @@ def performance(rows: Sequence[Mapping], options: Mapping | None = None,
         "assumptions": _stated(settings, concurrency, accelerators, lengths)
         + list(assumptions.values()),
         "options": {"concurrency": concurrency, "accelerators": accelerators,
-                    "hardware": settings["hardware"], "location": settings["location"],
+                    "hardware": settings["hardware"], "precision": settings["precision"],
+                    "location": settings["location"],
                     "task": settings["task"], **lengths,
                     "fleet_utilization": float(reading.inputs["inference.fleet_utilization"]),
                     "include_ttft": settings["include_ttft"]},
@@ -172,7 +176,12 @@ def _inference(settings: dict) -> dict:
     return {k: v for k, v in section.items() if v is not None}
 
 
-def _base(model: object, inference: dict, settings: dict) -> dict:
+def _base(model: str | dict, inference: dict, settings: dict) -> dict:
+    """The profile of a row's model (a preset id, or ``{"parameters": n}``) under the options
+    (central values: no Monte Carlo)."""
+    if settings["precision"] is not None:
+        model = {**({"preset": model} if isinstance(model, str) else model),
+                 "precision": settings["precision"]}
     profile = {"model": model, "inference": dict(inference), "uncertainty": False}
     if settings["factors_version"] is not None:
         profile["factors_version"] = settings["factors_version"]
@@ -255,8 +264,10 @@ def _cell(row: Mapping, column: str | None) -> object:
     return None if column is None else row.get(column)
 
 
-def _row(row: object, columns: Mapping[str, str | None], fs: FactorSet) -> dict | str:
-    """A row's inputs, or the reason it cannot be estimated."""
+def _row(row: object, columns: Mapping[str, str | None], fs: FactorSet,
+         matched: dict[str, tuple[str | None, str]]) -> dict | str:
+    """A row's inputs, or the reason it cannot be estimated (``matched``: the preset of each
+    model name met so far)."""
     if not isinstance(row, Mapping):
         return "not an object of column values"
     values: dict[str, object] = {}
@@ -289,7 +300,9 @@ def _row(row: object, columns: Mapping[str, str | None], fs: FactorSet) -> dict 
             return (f"{columns['preset']}: unknown preset {preset_cell!r} (`lca factors models` "
                     "lists them)")
     elif name:
-        preset, how = match_preset(name, fs)
+        if name not in matched:
+            matched[name] = match_preset(name, fs)
+        preset, how = matched[name]
         if preset is None and parameters is None:
             return (f"model {name!r} matches no preset of factor set {fs.version} ({how}); "
                     "give a parameter count column (parameters, or #Params (B))")
@@ -323,7 +336,7 @@ def _estimate(estimator: Estimator, preset: str | None, members: list[tuple[int,
     columns = {THROUGHPUT: [output_tokens / found["busy"] for _, _, found in members]}
     if preset is None:
         columns[PARAMETERS] = [found["parameters"] for _, _, found in members]
-        model: object = {"parameters": PLACEHOLDER_PARAMETERS}
+        model: str | dict = {"parameters": PLACEHOLDER_PARAMETERS}
     else:
         model = preset
     base = _base(model, inference, settings)
@@ -376,8 +389,10 @@ def _key(assumption: Mapping) -> tuple[str, str]:
 
 
 def _shown(assumption: Mapping) -> bool:
-    """Assumptions about the deployment, not about one model (those vary by row)."""
-    return not assumption["field"].startswith("model.")
+    """Assumptions about the deployment (the serving precision among them), not about one
+    model's shape (those vary by row)."""
+    field = assumption["field"]
+    return not field.startswith("model.") or field == "model.precision"
 
 
 def _stated(settings: dict, concurrency: float, accelerators: float | None,

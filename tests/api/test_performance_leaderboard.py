@@ -30,9 +30,21 @@ def test_bad_rows_are_listed_by_index_with_their_reason(client):
     assert body["summary"] == {"rows_read": 5, "rows_estimated": 2, "rows_rejected": 3}
 
 
+def test_options_take_units_and_ranges_as_profile_fields_do(client):
+    body = {**EXAMPLE, "concurrency": {"low": 8, "high": 64, "value": "32 dimensionless"},
+            "output_tokens": "0.8 ktoken", "precision": "fp8"}
+    response = client.post("/v1/leaderboards/performance", json=body)
+    assert response.status_code == 200
+    options = response.get_json()["options"]
+    assert options["concurrency"] == 32 and options["output_tokens"] == 800
+    assert options["precision"] == "fp8"
+
+
 @pytest.mark.parametrize(("change", "field"), [
     ({"concurrency": 0}, "concurrency"),
     ({"accelerators": 0}, "accelerators"),
+    ({"concurrency": {"low": 64, "high": 8}}, "concurrency"),
+    ({"precision": "fp3"}, "precision"),
     ({"hardware": "h100"}, "hardware"),
     ({"location": "Atlantis"}, "location"),
     ({"columns": {"speed": "Tokens/s"}}, "columns.speed"),

@@ -32,6 +32,8 @@ def _fixture_rows() -> list[dict]:
     {"accelerators": 8, "task": "reasoning", "include_ttft": False},
     {"output_tokens": 1000, "input_tokens": 1000, "fleet_utilization": 0.9},
     {"factors_version": "2026.1", "concurrency": 16},
+    {"precision": "fp8", "concurrency": {"low": 8, "high": 128, "value": 32}},
+    {"concurrency": "24 dimensionless", "output_tokens": "800 token"},
 ])
 def test_each_row_equals_the_single_estimate_of_its_profile(options):
     result = performance(_fixture_rows(), options)
@@ -74,6 +76,18 @@ def test_counting_the_time_to_first_token_costs_more_per_request():
 def test_a_faster_provider_of_the_same_model_costs_less_per_request():
     slow, fast = performance([AZURE, {**AZURE, "Output Speed (tokens/s)": 60}])["rows"]
     assert fast["per_request"]["gwp"] < slow["per_request"]["gwp"]
+
+
+def test_serving_in_fp8_needs_fewer_accelerators_and_less_energy_per_request():
+    bf16, fp8 = (performance([AZURE], {"precision": p})["rows"][0] for p in ("bf16", "fp8"))
+    assert fp8["replica"]["accelerators"] < bf16["replica"]["accelerators"]
+    assert fp8["per_request"]["energy"] < bf16["per_request"]["energy"]
+
+
+def test_an_option_reads_as_the_profile_field_it_becomes():
+    ranged = performance([AZURE], {"concurrency": {"low": 8, "high": 128, "value": 32}})
+    assert ranged["options"]["concurrency"] == 32
+    assert ranged["rows"] == performance([AZURE], {"concurrency": "32 dimensionless"})["rows"]
 
 
 def test_longer_answers_cost_more_per_request():
@@ -130,6 +144,8 @@ def test_other_column_names_are_read_through_the_columns_option():
 @pytest.mark.parametrize(("options", "field"), [
     ({"concurrency": 0}, "concurrency"),
     ({"concurrency": "many"}, "concurrency"),
+    ({"concurrency": {"low": 64, "high": 8}}, "concurrency"),
+    ({"precision": "fp3"}, "precision"),
     ({"accelerators": 0.5}, "accelerators"),
     ({"hardware": "h100"}, "hardware"),
     ({"location": "Atlantis"}, "location"),
