@@ -190,8 +190,9 @@ def _base(model: str | dict, inference: dict, settings: dict) -> dict:
 
 def profile_of(row: Mapping, options: Mapping | None = None) -> dict:
     """The single-estimate profile whose figures a result row carries (its model, the options'
-    inference section and the row's derived throughput): for checks and for users who want
-    the full estimate (with Monte Carlo) of one row."""
+    inference section and the row's derived throughput, central values): for checks, and for
+    the full estimate of one row (without its ``"uncertainty": false``, with the Monte
+    Carlo's range)."""
     settings = _settings(dict(options or {}))
     inputs = row["inputs"]
     model = inputs["preset"] or {"parameters": inputs["parameters"]}
