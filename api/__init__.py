@@ -66,8 +66,18 @@ class Api(flask_smorest.Api):
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the Flask app: config, factor sets, blueprints, error handlers, docs assets."""
     from api import extensions, logs
-    from api.resources import comparisons, docs, estimates, factors, health, imports, usage, web
-    from api.resources import performance as performance_leaderboards
+    from api.resources import (
+        comparisons,
+        docs,
+        estimates,
+        factors,
+        health,
+        imports,
+        leaderboards,
+        performance,
+        usage,
+        web,
+    )
 
     app = Flask(__name__, static_folder=str(swagger_ui_path), static_url_path="/docs/assets")
     app.config.update(DEFAULTS)
@@ -82,8 +92,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     # the document enumerates the ids of this app's factor sets
     api.ma_plugin.converter.add_attribute_function(
         attributes(app.extensions[extensions.ESTIMATOR].repository))
-    for module in (estimates, comparisons, factors, health, imports, usage,
-                   performance_leaderboards):
+    for module in (estimates, comparisons, factors, health, imports, usage, leaderboards,
+                   performance):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web.blp)  # the calculator at /, kept out of /openapi.json

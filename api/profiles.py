@@ -26,6 +26,7 @@ from lca.quantities import (
     SERVING,
     STAGES,
     TASKS,
+    WORKLOADS,
     Spec,
     section_fields,
 )
@@ -172,6 +173,9 @@ def _site_fields() -> dict[str, f.Field]:
 TrainingSchema = _schema("Training", {
     **_site_fields(),
     "precision": _choice(PRECISIONS),
+    "workload": _choice(WORKLOADS, "what the accelerators ran: training (the default) or "
+                                   "evaluation (a benchmark harness scoring prompts: the power "
+                                   "of eager inference, constants.load_factor_evaluation)"),
     **_quantities(TRAINING, "training"),
 }, "How the model was trained; the most measured input given decides the path: energy, "
    "accelerator_hours, accelerator_count with duration, compute, or tokens. A section that "

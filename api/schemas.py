@@ -541,6 +541,81 @@ class UsageSchema(ma.Schema):
     rejects = f.List(f.Nested(UsageRejectSchema), required=True)
 
 
+class LeaderboardRequestSchema(ma.Schema):
+    """A leaderboard's rows, and what to compare them on (docs/leaderboards.md)."""
+
+    rows = f.List(f.Raw(allow_none=True), required=True, validate=validate.Length(1, 10_000),
+                  metadata={"description": "one object per model, column -> value: the Open LLM "
+                                           "Leaderboard's columns (fullname, #Params (B), "
+                                           "Precision, MoE, Type, Official Providers, CO₂ cost "
+                                           "(kg), the scores...) or those named in columns; a row "
+                                           "that cannot be analysed is listed in rejects"})
+    columns = f.Dict(metadata={"description": "roles -> column names (name, parameters, "
+                                              "active_parameters, precision, moe, type, official, "
+                                              "co2, evaluation_seconds) and scores: [names]; "
+                                              "defaults: the Open LLM Leaderboard's"})
+    parameters_in = f.String(validate=validate.OneOf(("billions", "units")), metadata={
+        "description": "the unit of the parameters column (billions, as #Params (B), by default)"})
+    score = f.String(validate=validate.Length(1, 200), metadata={
+        "description": "the score the analysis ranks (default: Average ⬆️, else the first)"})
+    indicator = f.String(validate=validate.OneOf(INDICATORS))
+    footprint = f.String(validate=validate.OneOf(("per_request", "evaluation")), metadata={
+        "description": "what the analysis ranks: serving per request (default) or the "
+                       "leaderboard's evaluation"})
+    target = f.Float(allow_nan=False, metadata={
+        "description": "name the model with the smallest footprint among those reaching it"})
+    size_classes = f.List(
+        f.Float(allow_nan=False, validate=validate.Range(0, 1e5, min_inclusive=False,
+                                                         max_inclusive=False)),
+        validate=validate.Length(1, 10), metadata={
+            "description": "class boundaries in billions of parameters (default [10, 40, 100]; "
+                           "sorted, repeats dropped)"})
+    deployment = f.Dict(metadata={"description": "how each model is served: the inference "
+                                                 "section of a profile (default: H100 SXM in "
+                                                 "aws:us-east-1, task chat)"})
+    evaluation = f.Dict(metadata={"description": "the evaluation setup: hardware, accelerators, "
+                                                 "location (default: the leaderboard's 8 H100 "
+                                                 "SXM in aws:us-east-1)"})
+    samples = f.Integer(strict=True, validate=validate.Range(0, 500), metadata={
+        "description": "draws shared by every model, for low/high and probabilities (0: none; "
+                       "default 200)"})
+    seed = f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1))
+    factors_version = FactorId("versions", "pin a factor set (GET /v1/factors)")
+
+
+class LeaderboardSummarySchema(ma.Schema):
+    rows = f.Integer(required=True)
+    models = f.Integer(required=True)
+    rejected = f.Integer(required=True)
+    samples = f.Integer(required=True)
+
+
+class LeaderboardRejectSchema(ma.Schema):
+    row = f.Integer(required=True, metadata={"description": "the row's number, from 1"})
+    name = f.String(allow_none=True, required=True)
+    reason = f.String(required=True)
+
+
+class LeaderboardSchema(ma.Schema):
+    """Per model the leaderboard's CO2 reproduced, this project's estimates, and the analysis."""
+
+    versions = f.Dict(required=True)
+    summary = f.Nested(LeaderboardSummarySchema, required=True)
+    models = f.List(f.Dict(), required=True, metadata={
+        "description": "per model: row, name, parameters, active_parameters, precision, moe, "
+                       "type, official, size_class, scores, leaderboard {co2_kg, "
+                       "evaluation_seconds, evaluation_time (given or recovered), "
+                       "co2_reproduced_kg}, evaluation and per_request {indicator: {value, low, "
+                       "high}} in canonical units, evaluation_gwp_ratio, per_score_point, "
+                       "on_front, front_probability, notes"})
+    analysis = f.Dict(required=True, metadata={
+        "description": "score, indicator, footprint, unit, pareto_front, size_classes, target, "
+                       "groups (official_vs_community, base_vs_instruct, moe_vs_dense: medians "
+                       "and quartiles)"})
+    rejects = f.List(f.Nested(LeaderboardRejectSchema), required=True)
+    assumptions = f.List(f.String(), required=True)
+
+
 # --- POST /v1/leaderboards/performance (lca.leaderboard.performance;
 # docs/performance-leaderboards.md)
 

@@ -12,39 +12,19 @@ from pathlib import Path
 import click
 
 from cli import estimator, failure, main
-from cli.usage import has_pyarrow
+from cli.leaderboard import TABLE_FORMATS, read_rows
 from lca.errors import ProfileError
 from lca.leaderboard.performance import performance
 from lca.quantities import CANONICAL_UNITS, INDICATORS, PRECISIONS
 
-TABLE_FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet"}
 
-
-def read_table(path: str, kind: str) -> tuple[list[object], list[int]]:
-    """The rows of a leaderboard file and their line numbers: CSV rows under their header (the
-    header is line 1), the objects of a JSON list (numbered from 1), Parquet rows (from 1)."""
-    if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(path).to_pylist()
-        return rows, list(range(1, len(rows) + 1))
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        if kind == "csv":
-            reader = csv.DictReader(handle)
-            rows, lines = [], []
-            for row in reader:
-                rows.append(row)
-                lines.append(reader.line_num)
-            return rows, lines
-        try:
-            data = json.load(handle)
-        except (ValueError, RecursionError) as exc:
-            raise click.ClickException(f"{path}: not valid JSON: {exc}") from None
-    if isinstance(data, dict) and isinstance(data.get("rows", data.get("data")), list):
-        data = data.get("rows", data.get("data"))
-    if not isinstance(data, list):
-        raise click.ClickException(f"{path}: expected a JSON list of row objects")
-    return data, list(range(1, len(data) + 1))
+def numbered_rows(path: str) -> tuple[list[object], list[int]]:
+    """The rows of a leaderboard file (cli.leaderboard.read_rows: CSV, a JSON list or columns,
+    JSON lines, Parquet) and the number of each: its line in a CSV file (the header is line 1),
+    else its place from 1."""
+    rows = read_rows(path)
+    first = 2 if TABLE_FORMATS.get(Path(path).suffix.lower(), "csv") == "csv" else 1
+    return rows, list(range(first, first + len(rows)))
 
 
 def result_table(result: dict) -> tuple[list[str], list[list[object]]]:
@@ -71,8 +51,6 @@ def result_table(result: dict) -> tuple[list[str], list[list[object]]]:
 @click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv",
               show_default=True, help="Output format.")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here, not to stdout.")
-@click.option("--input-format", type=click.Choice(("csv", "json", "parquet")),
-              help="The file's format (default: from its extension; CSV otherwise).")
 @click.option("--concurrency", type=float, help="Requests one replica serves at once "
               "(default: the factor set's default batch size, 64).")
 @click.option("--accelerators", type=int, help="Accelerators per replica (default: sized "
@@ -92,7 +70,7 @@ def result_table(result: dict) -> tuple[list[str], list[list[object]]]:
               help="Where a logical column is: model=Model, output_speed='Tokens/s', "
               "ttft=..., provider=..., preset=..., parameters=..., parameters_billions=...")
 @click.option("--factors-version", help="Pin a factor set (`lca factors`).")
-def performance_command(file: str, fmt: str, output: str | None, input_format: str | None,
+def performance_command(file: str, fmt: str, output: str | None,
                         concurrency: float | None, accelerators: int | None,
                         hardware: str | None, precision: str | None, location: str | None,
                         task: str | None,
@@ -100,7 +78,8 @@ def performance_command(file: str, fmt: str, output: str | None, input_format: s
                         fleet_utilization: float | None, no_ttft: bool,
                         column_names: tuple[str, ...], factors_version: str | None) -> None:
     """Footprint of one request for each provider and model of a performance leaderboard
-    FILE (CSV, JSON list of objects, or Parquet with pyarrow): output speed (tokens/s seen by
+    FILE (CSV, a JSON list of objects, JSON lines, or Parquet with pyarrow; by its extension,
+    CSV otherwise): output speed (tokens/s seen by
     one request) and time to first token (s), as the Artificial Analysis leaderboard
     publishes them, with a model name matching a preset (`lca factors models`) or a
     parameter count.
@@ -115,9 +94,6 @@ def performance_command(file: str, fmt: str, output: str | None, input_format: s
       lca performance board.csv --concurrency 16 --hardware nvidia-h200 --location USA
       lca performance board.json --format json --task reasoning --output footprint.json
     """
-    kind = input_format or TABLE_FORMATS.get(Path(file).suffix.lower(), "csv")
-    if kind == "parquet" and not has_pyarrow():
-        raise click.UsageError("Parquet needs pyarrow: pip install 'lca[parquet]'")
     columns = {}
     for item in column_names:
         name, sep, column = item.partition("=")
@@ -131,7 +107,7 @@ def performance_command(file: str, fmt: str, output: str | None, input_format: s
                "include_ttft": not no_ttft, "factors_version": factors_version,
                "columns": columns or None}
     try:
-        rows, lines = read_table(file, kind)
+        rows, lines = numbered_rows(file)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise click.ClickException(f"{file}: cannot read: {exc}") from None
     try:

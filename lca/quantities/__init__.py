@@ -53,6 +53,7 @@ from lca.quantities.vocabulary import (
     STAGE_INDICATORS,
     STAGES,
     TASKS,
+    WORKLOADS,
 )
 from lca.spec import Range, Spec, Spread
 
@@ -60,8 +61,9 @@ __all__ = [
     "ACCOUNTING", "BOUNDARIES", "CANONICAL_UNITS", "DEFAULT_OUTPUTS", "DEFAULT_TASK",
     "EMBODIED_INDICATORS", "ENERGY_SCOPES", "FIELDS", "FIGURES", "INDICATORS", "MAX_NAME_LENGTH",
     "MODEL_INPUTS", "PRECISIONS", "SECTION_KEYS", "SERVING", "STAGES", "STAGE_INDICATORS",
-    "TASKS", "TRAFFIC_FIELDS", "Field", "Figure", "Range", "Spec", "Spread", "column_fields",
-    "declared", "dual", "input_unit", "nest", "output_names", "quantity_paths", "section_fields",
+    "TASKS", "TRAFFIC_FIELDS", "WORKLOADS", "Field", "Figure", "Range", "Spec", "Spread",
+    "column_fields", "declared", "dual", "input_unit", "nest", "output_names", "quantity_paths",
+    "section_fields",
 ]  # with Range, Spec and Spread: how one value is read (lca.spec)
 
 

@@ -13,6 +13,7 @@ ACCOUNTING = ("location", "market")  # GHG Protocol Scope 2 bases; gwp follows t
 TASKS = ("chat", "reasoning", "code", "summarization", "rag", "classification")
 DEFAULT_TASK = "chat"
 SERVING = ("optimized", "eager")  # serving stacks: CUDA-graph server, plain framework
+WORKLOADS = ("training", "evaluation")  # what a job accounted by accelerator-hours ran
 MAX_NAME_LENGTH = 200
 
 STAGES = ("electricity", "hardware", "datacenter_building", "network_storage",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from lca.model import paths
-from lca.quantities import DEFAULT_TASK, PRECISIONS, SERVING, TASKS
+from lca.quantities import DEFAULT_TASK, PRECISIONS, SERVING, TASKS, WORKLOADS
 from lca.reading.planner import NAN, Planner
 from lca.reading.sections import (
     DEFAULT_PRECISION,
@@ -116,9 +116,10 @@ def read_training(p: Planner, raw: object, preset: str | None = None) -> str | N
     given_fields(p, t, phase, _TRAINING_GIVEN)
     if code == paths.COMPUTE and t.get("compute") is not GIVEN and t.get("tokens") is not GIVEN:
         _preset_tokens(p, preset)  # type: ignore[arg-type]  # the path implies a preset
-    training_power(p, hardware)
+    workload = p.choice(t, "workload", WORKLOADS, phase) or "training"
+    training_power(p, hardware, workload)
     if t.get("power_per_accelerator") is not GIVEN:
-        p.assume("training.power_per_accelerator", "TDP x training load factor + host share",
+        p.assume("training.power_per_accelerator", f"TDP x {workload} load factor + host share",
                  "no measured power given")
     p.inputs["training.energy_is_facility"] = 0.0
     if code == paths.MEASURED_ENERGY:

@@ -213,11 +213,21 @@ def read_hardware(p: Planner, section: Mapping, phase: str) -> str | None:
     return hardware
 
 
-def training_power(p: Planner, hardware: str) -> None:
+def training_power(p: Planner, hardware: str, workload: str = "training") -> None:
     """Training power defaults of the hardware's generation: its load factor (average power /
     TDP) and its server class's host power in training per accelerator; where the factor set
     has none (2026.1, or a generation without a published run), the method constant and the
-    accelerator's host_power."""
+    accelerator's host_power.
+
+    An ``evaluation`` job (a benchmark harness scoring prompts) draws the power of eager
+    inference instead: constants.load_factor_evaluation (sets before 2026.2: the busy serving
+    load factor, load_factor_inference) and the accelerator's serving host share."""
+    if workload == "evaluation":
+        constants = p.fs.tables["constants"].rows
+        key = ("load_factor_evaluation" if "load_factor_evaluation" in constants
+               else "load_factor_inference")
+        p.put_factor("training.load_factor", p.fs.constant(key))
+        return
     found = p.factor("hardware", hardware, "training_load_factor")
     p.put_factor("training.load_factor", found or p.fs.constant("load_factor_training"))
     server = p.fs.linked("hardware_servers", hardware)

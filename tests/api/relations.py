@@ -434,6 +434,35 @@ def mend_usage(body: dict, repository: FactorRepository) -> dict:
     return body
 
 
+LEADERBOARD_ROWS = [{"fullname": "tiiuae/Falcon3-7B-Instruct", "#Params (B)": 7.456,
+                     "Average ⬆️": 34.906699, "CO₂ cost (kg)": 0.61876067}]
+
+
+def mend_leaderboard(body: dict, repository: FactorRepository) -> dict:
+    """A leaderboard request whose options fit its rows (lca.leaderboard: the column roles and
+    the score name columns of the rows, the deployment and evaluation setup are valid): an
+    option that does not is dropped, and rows without a name and parameters column are
+    replaced by one Open LLM Leaderboard row; rows may otherwise be anything (a malformed one
+    is listed in the 200's rejects)."""
+    from lca.errors import ProfileError
+    from lca.estimator import Estimator
+    from lca.leaderboard import leaderboard
+
+    estimator = Estimator(repository)
+    for _ in range(8):
+        try:
+            leaderboard(body["rows"], {**{k: v for k, v in body.items() if k != "rows"},
+                                       "samples": 0}, estimator)
+            return body
+        except ProfileError as error:
+            for e in error.errors:
+                option = e["field"].split(".", 1)[0]
+                if option == "columns" and "columns" not in body:
+                    body["rows"] = copy.deepcopy(LEADERBOARD_ROWS)
+                body.pop(option, None)
+    return body
+
+
 # the options of POST /v1/leaderboards/performance and the inference fields they become
 PERFORMANCE_OPTIONS = {"concurrency": "batch_size", "accelerators": "accelerators",
                        "hardware": "hardware", "location": "location", "task": "task",

@@ -102,6 +102,7 @@ MENDERS = {
     "POST /v1/imports/huggingface": lambda body: relations.mend_import(body, REPOSITORY),
     "POST /v1/imports/codecarbon": lambda body: relations.mend_import(body, REPOSITORY),
     "POST /v1/usage": lambda body: relations.mend_usage(body, REPOSITORY),
+    "POST /v1/leaderboards": lambda body: relations.mend_leaderboard(body, REPOSITORY),
     "POST /v1/leaderboards/performance": lambda body: relations.mend_performance(body,
                                                                                  REPOSITORY),
 }
