@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         health,
         imports,
         leaderboards,
+        performance,
         usage,
         web,
     )
@@ -91,7 +92,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     # the document enumerates the ids of this app's factor sets
     api.ma_plugin.converter.add_attribute_function(
         attributes(app.extensions[extensions.ESTIMATOR].repository))
-    for module in (estimates, comparisons, factors, health, imports, usage, leaderboards):
+    for module in (estimates, comparisons, factors, health, imports, usage, leaderboards,
+                   performance):
         api.register_blueprint(module.blp)
     app.register_blueprint(docs.blp)
     app.register_blueprint(web.blp)  # the calculator at /, kept out of /openapi.json

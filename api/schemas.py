@@ -16,8 +16,10 @@ from marshmallow import validate
 
 from api.figures import figure_fields
 from api.profiles import (
+    INFERENCE,
     FactorId,
     ProfileSchema,
+    Quantity,
     ScenarioSchema,
     Uncertainty,
     sweep_fields,
@@ -26,6 +28,8 @@ from lca.quantities import (
     ACCOUNTING,
     INDICATORS,
     MAX_NAME_LENGTH,
+    PRECISIONS,
+    TASKS,
     column_fields,
     output_names,
 )
@@ -610,3 +614,88 @@ class LeaderboardSchema(ma.Schema):
                        "and quartiles)"})
     rejects = f.List(f.Nested(LeaderboardRejectSchema), required=True)
     assumptions = f.List(f.String(), required=True)
+
+
+# --- POST /v1/leaderboards/performance (lca.leaderboard.performance;
+# docs/performance-leaderboards.md)
+
+
+class PerformanceColumnsSchema(ma.Schema):
+    """Where each logical column is, when not under one of its default names
+    (docs/performance-leaderboards.md, "Rows")."""
+
+    provider = f.String(validate=validate.Length(1, 200))
+    model = f.String(validate=validate.Length(1, 200))
+    preset = f.String(validate=validate.Length(1, 200))
+    output_speed = f.String(validate=validate.Length(1, 200))
+    ttft = f.String(validate=validate.Length(1, 200))
+    parameters = f.String(validate=validate.Length(1, 200))
+    parameters_billions = f.String(validate=validate.Length(1, 200))
+
+
+class StrictBoolean(f.Boolean):
+    """true or false only (marshmallow's Boolean also reads 1, "yes", "on"...)."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object
+                     ) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def _inference_option(name: str) -> Quantity:
+    """An option that becomes the inference field ``name`` of every row's profile."""
+    return Quantity(INFERENCE[name], f"inference.{name}")
+
+
+class PerformanceRequestSchema(ma.Schema):
+    """A performance leaderboard's rows and the deployment they are read against; each option
+    is read as the inference field it becomes (concurrency: batch_size)."""
+
+    rows = f.List(f.Raw(allow_none=True), required=True, validate=validate.Length(1, 10_000),
+                  metadata={"description": "one object per provider and model (column name -> "
+                                           "value): a model name (or preset, or a parameter "
+                                           "count), the output speed (tokens/s seen by one "
+                                           "request) and the time to first token (s); a bad "
+                                           "row is listed in rejects"})
+    columns = f.Nested(PerformanceColumnsSchema, allow_none=True)
+    concurrency = _inference_option("batch_size")
+    accelerators = _inference_option("accelerators")
+    hardware = FactorId("hardware", "hardware id (GET /v1/factors/hardware)")
+    precision = f.String(validate=validate.OneOf(PRECISIONS), allow_none=True, metadata={
+        "description": "precision of the weights served (the factor set's default: bf16)"})
+    location = FactorId("locations", "zone or provider:region (GET /v1/factors/zones and "
+                                     "/v1/factors/regions)")
+    task = f.String(validate=validate.OneOf(TASKS), allow_none=True, metadata={
+        "description": "the task whose prompt and answer lengths are used (chat by default)"})
+    input_tokens = _inference_option("input_tokens")
+    output_tokens = _inference_option("output_tokens")
+    fleet_utilization = _inference_option("fleet_utilization")
+    include_ttft = StrictBoolean(allow_none=True, metadata={
+        "description": "whether the time to first token occupies the replica (default true)"})
+    factors_version = FactorId("versions", "pin a factor set (GET /v1/factors)")
+
+
+class PerformanceSummarySchema(ma.Schema):
+    rows_read = f.Integer(required=True)
+    rows_estimated = f.Integer(required=True)
+    rows_rejected = f.Integer(required=True)
+
+
+class PerformanceSchema(ma.Schema):
+    """Per provider and model, the footprint of one request; the rows that could not be read."""
+
+    rows = f.List(f.Dict(), required=True, metadata={
+        "description": "per estimated row: line (from 1), provider, model, inputs (preset, "
+                       "parameters, output_speed, ttft, concurrency, input_tokens, "
+                       "output_tokens, output_throughput), replica (accelerators, batch_size, "
+                       "busy and idle seconds per request), per_request (energy, gwp, water, "
+                       "adpe, pe in canonical units) and notes"})
+    rejects = f.List(f.Nested(UsageRejectSchema), required=True)
+    summary = f.Nested(PerformanceSummarySchema, required=True)
+    assumptions = f.List(f.Nested(AssumptionSchema), required=True)
+    options = f.Dict(required=True, metadata={"description": "the options as applied"})
+    columns = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the column each logical column was read from"})
+    units = f.Dict(keys=f.String(), values=f.String(), required=True)
+    factors_version = f.String(required=True)

@@ -559,4 +559,5 @@ def failure(where: str, error: LcaError, what: str = "") -> click.ClickException
     return click.ClickException(f"{where}: {error}")
 
 from cli import leaderboard as _leaderboard  # noqa: E402, F401  (registers `lca leaderboard`)
+from cli import performance as _performance  # noqa: E402, F401  (registers `lca performance`)
 from cli import usage as _usage  # noqa: E402, F401  (registers `lca usage`)

@@ -461,3 +461,28 @@ def mend_leaderboard(body: dict, repository: FactorRepository) -> dict:
                     body["rows"] = copy.deepcopy(LEADERBOARD_ROWS)
                 body.pop(option, None)
     return body
+
+
+# the options of POST /v1/leaderboards/performance and the inference fields they become
+PERFORMANCE_OPTIONS = {"concurrency": "batch_size", "accelerators": "accelerators",
+                       "hardware": "hardware", "location": "location", "task": "task",
+                       "input_tokens": "input_tokens", "output_tokens": "output_tokens",
+                       "fleet_utilization": "fleet_utilization"}
+
+
+def mend_performance(body: dict, repository: FactorRepository) -> dict:
+    """A performance leaderboard request's options follow the rules of the profile fields they
+    become (lca.leaderboard.performance): mended as that profile is, then put back; rows may
+    be anything (a malformed one is listed in the 200's rejects)."""
+    inference = {field: body[option] for option, field in PERFORMANCE_OPTIONS.items()
+                 if option in body}
+    profile = {"model": "llama-3.1-8b", "inference": inference}
+    if "factors_version" in body:
+        profile["factors_version"] = body["factors_version"]
+    mended = mend_profile(profile, repository)["inference"]
+    for option, field in PERFORMANCE_OPTIONS.items():
+        if field in mended:
+            body[option] = mended[field]
+        else:
+            body.pop(option, None)
+    return body

@@ -103,6 +103,8 @@ MENDERS = {
     "POST /v1/imports/codecarbon": lambda body: relations.mend_import(body, REPOSITORY),
     "POST /v1/usage": lambda body: relations.mend_usage(body, REPOSITORY),
     "POST /v1/leaderboards": lambda body: relations.mend_leaderboard(body, REPOSITORY),
+    "POST /v1/leaderboards/performance": lambda body: relations.mend_performance(body,
+                                                                                 REPOSITORY),
 }
 
 # Free texts the document names by format (OpenAPI cannot describe their content): a model
