@@ -591,7 +591,7 @@ class LeaderboardSummarySchema(ma.Schema):
 
 
 class LeaderboardRejectSchema(ma.Schema):
-    row = f.Integer(required=True, metadata={"description": "the row's number, from 1"})
+    index = f.Integer(required=True, metadata={"description": "the row's place in rows"})
     name = f.String(allow_none=True, required=True)
     reason = f.String(required=True)
 
@@ -602,8 +602,9 @@ class LeaderboardSchema(ma.Schema):
     versions = f.Dict(required=True)
     summary = f.Nested(LeaderboardSummarySchema, required=True)
     models = f.List(f.Dict(), required=True, metadata={
-        "description": "per model: row, name, parameters, active_parameters, precision, moe, "
-                       "type, official, size_class, scores, leaderboard {co2_kg, "
+        "description": "per model: index (its place in rows), name, parameters, "
+                       "active_parameters, precision, moe, type, official, size_class, "
+                       "scores, leaderboard {co2_kg, "
                        "evaluation_seconds, evaluation_time (given or recovered), "
                        "co2_reproduced_kg}, evaluation and per_request {indicator: {value, low, "
                        "high}} in canonical units, evaluation_gwp_ratio, per_score_point, "

@@ -51,11 +51,20 @@ def read_rows(path: str) -> list[object]:
     return data
 
 
+def numbered_rows(path: str) -> tuple[list[object], list[int]]:
+    """The rows of a leaderboard file (read_rows) and the number of each: its line in a CSV
+    file (the header is line 1; a cell spanning lines shifts the rows after it), else its
+    place from 1."""
+    rows = read_rows(path)
+    first = 2 if TABLE_FORMATS.get(Path(path).suffix.lower(), "csv") == "csv" else 1
+    return rows, list(range(first, first + len(rows)))
+
+
 def model_table(result: dict) -> tuple[list[str], list[list[object]]]:
     """One row per model: identity, the leaderboard's CO2 and time, the evaluation estimate
     and per-request footprint (value, low, high per indicator), the analysis columns."""
     scores = list(result["models"][0]["scores"]) if result["models"] else []
-    header = ["row", "name", "parameters", "active_parameters", "precision", "moe", "type",
+    header = ["line", "name", "parameters", "active_parameters", "precision", "moe", "type",
               "official", "size_class", *scores, "leaderboard_co2_kg", "evaluation_seconds",
               "evaluation_time", "co2_reproduced_kg"]
     for phase in ("evaluation", "per_request"):
@@ -67,7 +76,7 @@ def model_table(result: dict) -> tuple[list[str], list[list[object]]]:
     rows = []
     for m in result["models"]:
         board = m["leaderboard"]
-        row = [m["row"], m["name"], m["parameters"], m["active_parameters"], m["precision"],
+        row = [m["line"], m["name"], m["parameters"], m["active_parameters"], m["precision"],
                m["moe"], m["type"], m["official"], m["size_class"],
                *[m["scores"].get(s) for s in scores], board["co2_kg"],
                board["evaluation_seconds"], board["evaluation_time"],
@@ -162,7 +171,7 @@ def leaderboard_command(table: str, fmt: str, output: str | None, plot_path: str
     it), this project's multi-criteria estimate of the same evaluation and its ratio to the
     leaderboard's, the per-request footprint of serving it; then the Pareto front, the best
     model per size class and the cheapest reaching --target (JSON). Rows that cannot be read
-    are counted on stderr with their row number and reason.
+    are counted on stderr with their line and reason.
 
     \b
     Examples:
@@ -178,9 +187,9 @@ def leaderboard_command(table: str, fmt: str, output: str | None, plot_path: str
         parsed = _json_option(value, f"--{key}")
         if parsed is not None:
             options[key] = parsed
-    rows = read_rows(table)
+    rows, lines = numbered_rows(table)
     try:
-        result = leaderboard(rows, options, estimator())
+        result = leaderboard(rows, options, estimator(), lines=lines)
     except ProfileError as exc:
         raise failure(table, exc) from None
     text = (json.dumps(result, ensure_ascii=False, default=_finite) + "\n" if fmt == "json"
@@ -192,7 +201,7 @@ def leaderboard_command(table: str, fmt: str, output: str | None, plot_path: str
     click.echo(f"{s['rows']:,} rows read = {s['models']:,} models + {s['rejected']:,} rejected; "
                f"front: {len(result['analysis']['pareto_front'])} models", err=True)
     for reject in result["rejects"][:20]:
-        click.echo(f"  row {reject['row']}: {reject['reason']}", err=True)
+        click.echo(f"  line {reject['line']}: {reject['reason']}", err=True)
     if len(result["rejects"]) > 20:
         click.echo(f"  ... {len(result['rejects']) - 20} more (--format json lists all)",
                    err=True)

@@ -12,19 +12,10 @@ from pathlib import Path
 import click
 
 from cli import estimator, failure, main
-from cli.leaderboard import TABLE_FORMATS, read_rows
+from cli.leaderboard import numbered_rows
 from lca.errors import ProfileError
 from lca.leaderboard.performance import performance
 from lca.quantities import CANONICAL_UNITS, INDICATORS, PRECISIONS
-
-
-def numbered_rows(path: str) -> tuple[list[object], list[int]]:
-    """The rows of a leaderboard file (cli.leaderboard.read_rows: CSV, a JSON list or columns,
-    JSON lines, Parquet) and the number of each: its line in a CSV file (the header is line 1),
-    else its place from 1."""
-    rows = read_rows(path)
-    first = 2 if TABLE_FORMATS.get(Path(path).suffix.lower(), "csv") == "csv" else 1
-    return rows, list(range(first, first + len(rows)))
 
 
 def result_table(result: dict) -> tuple[list[str], list[list[object]]]:

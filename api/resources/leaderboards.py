@@ -48,4 +48,8 @@ class Leaderboards(MethodView):
         non-numeric score, an unknown precision) is listed in `rejects` with its reason; a
         wrong option is a 422 naming it. For whole files, use `lca leaderboard`.
         """
-        return jsonify(leaderboard(body.pop("rows"), body, estimator()))
+        result = leaderboard(body.pop("rows"), body, estimator())
+        # as POST /v1/usage: a row is named by its index in rows (from 0)
+        for item in (*result["models"], *result["rejects"]):
+            item["index"] = item.pop("line") - 1
+        return jsonify(result)

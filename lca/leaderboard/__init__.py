@@ -41,7 +41,8 @@ OPTIONS = ("columns", "parameters_in", "score", "indicator", "footprint", "targe
 
 
 def leaderboard(rows: Sequence[object], options: Mapping | None = None,
-                factors: FactorSet | Estimator | None = None) -> dict:
+                factors: FactorSet | Estimator | None = None, *,
+                lines: Sequence[int] | None = None) -> dict:
     """Footprint against capability for every model of a leaderboard's ``rows`` (objects of
     column -> value; the Open LLM Leaderboard's columns by default), with ``options`` (OPTIONS).
 
@@ -50,14 +51,15 @@ def leaderboard(rows: Sequence[object], options: Mapping | None = None,
     it), this project's estimate of the same evaluation with its ratio to the leaderboard's,
     and the per-request footprint of serving it; then the analysis of the chosen score
     against the chosen footprint. A row that cannot be analysed is in ``rejects`` with its
-    row number and reason; a wrong option raises ProfileError naming it.
+    line and reason (``lines`` numbers the rows: 1, 2, ... by default, a CSV file's line
+    numbers from the CLI); a wrong option raises ProfileError naming it.
     """
     options = dict(options or {})
     estimator = estimator_for(factors)
     settings = _settings(options)
     version = options.get("factors_version")
     fs = estimator.factor_set(version)
-    layout, entries, rejects = read_table(list(rows), options)
+    layout, entries, rejects = read_table(list(rows), options, lines)
     score = _score_name(options, layout)
     setup = evaluation_setup(options)
     samples, seed = settings["samples"], settings["seed"]
@@ -67,9 +69,9 @@ def leaderboard(rows: Sequence[object], options: Mapping | None = None,
     central, drawn, errors = serve(entries, estimator, settings["deployment"], version,
                                    samples, seed)
     keep = [i for i in range(len(entries)) if i not in errors]
-    rejects += [{"row": entries[i].line, "name": entries[i].name, "reason": reason}
+    rejects += [{"line": entries[i].line, "name": entries[i].name, "reason": reason}
                 for i, reason in errors.items()]
-    rejects.sort(key=lambda r: r["row"])
+    rejects.sort(key=lambda r: r["line"])
     entries = [entries[i] for i in keep]
     est = Estimates({k: v[keep] for k, v in central.items()}, hourly,
                     {k: v[:, keep] for k, v in drawn.items()} if drawn is not None else None,
@@ -196,7 +198,7 @@ def _model(entry: Entry, est: Estimates, j: int, ranges: Mapping[str, tuple]) ->
                            None if gwp["high"] is None else gwp["high"] / theirs)
     per_request = {i: _range(float(est.per_request[i][j]), _at(ranges[f"request.{i}"][0], j),
                              _at(ranges[f"request.{i}"][1], j)) for i in INDICATORS}
-    return {"row": entry.line, "name": entry.name, "parameters": entry.parameters,
+    return {"line": entry.line, "name": entry.name, "parameters": entry.parameters,
             "active_parameters": entry.active_parameters, "precision": entry.precision,
             "moe": entry.moe, "type": entry.kind, "official": entry.official,
             "scores": entry.scores, "score_se": entry.score_se or None, "leaderboard": board,

@@ -207,10 +207,11 @@ def read_row(line: int, row: object, layout: Layout) -> Entry | str:
     return entry
 
 
-def read_table(rows: Sequence[object], options: Mapping) -> tuple[Layout, list[Entry],
-                                                                    list[dict]]:
-    """The layout, the models read and the rejects (``{"row", "name", "reason"}``, rows
-    numbered from 1) of a leaderboard's rows (objects of column -> value)."""
+def read_table(rows: Sequence[object], options: Mapping, lines: Sequence[int] | None = None
+               ) -> tuple[Layout, list[Entry], list[dict]]:
+    """The layout, the models read and the rejects (``{"line", "name", "reason"}``) of a
+    leaderboard's rows (objects of column -> value); ``lines`` numbers the rows (default 1, 2,
+    ...; a CSV file's line numbers, say)."""
     header: list[str] = []
     seen: set[str] = set()
     for row in rows:
@@ -222,11 +223,12 @@ def read_table(rows: Sequence[object], options: Mapping) -> tuple[Layout, list[E
     layout = read_layout(options, header)
     entries: list[Entry] = []
     rejects: list[dict] = []
-    for line, row in enumerate(rows, start=1):
+    numbers = list(lines) if lines is not None else range(1, len(rows) + 1)
+    for line, row in zip(numbers, rows, strict=True):
         read = read_row(line, row, layout)
         if isinstance(read, str):
             name = row.get(layout.columns["name"]) if isinstance(row, Mapping) else None
-            rejects.append({"row": line, "name": name if isinstance(name, str) else None,
+            rejects.append({"line": line, "name": name if isinstance(name, str) else None,
                             "reason": read})
         else:
             entries.append(read)

@@ -11,6 +11,8 @@ def test_the_example_gives_the_result_of_lca_leaderboard(client):
     assert response.status_code == 200
     body = response.get_json()
     expected = leaderboard(EXAMPLE["rows"], {k: v for k, v in EXAMPLE.items() if k != "rows"})
+    for model in expected["models"]:
+        model["index"] = model.pop("line") - 1
     assert body["models"] == expected["models"]
     assert body["analysis"]["target"]["selected"]["name"] == "tiiuae/Falcon3-7B-Instruct"
 
@@ -21,7 +23,7 @@ def test_bad_rows_are_listed_with_their_row_and_reason(client):
     response = client.post("/v1/leaderboards", json={"rows": rows, "samples": 0})
     assert response.status_code == 200
     body = response.get_json()
-    assert [r["row"] for r in body["rejects"]] == [3, 4, 5]
+    assert [r["index"] for r in body["rejects"]] == [2, 3, 4]
     assert body["summary"] == {"rows": 5, "models": 2, "rejected": 3, "samples": 0}
 
 

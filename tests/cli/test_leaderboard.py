@@ -26,10 +26,11 @@ def test_json_output_is_the_library_result_and_rejects_go_to_stderr():
     printed = json.loads(result.stdout)
     rows = list(csv.DictReader(FIXTURE.read_text(encoding="utf-8").splitlines()))
     expected = leaderboard(rows, {"samples": 20, "target": 25, "indicator": "gwp",
-                                  "footprint": "per_request", "seed": 0})
+                                  "footprint": "per_request", "seed": 0},
+                           lines=range(2, 2 + len(rows)))  # a CSV file's lines
     assert printed["models"] == json.loads(json.dumps(expected["models"]))
     assert "13 rows read = 10 models + 3 rejected" in result.stderr
-    assert "row 13: unknown precision 'bf12'" in result.stderr
+    assert "line 14: unknown precision 'bf12'" in result.stderr
 
 
 def test_csv_output_has_a_row_per_model_with_units_in_the_header(tmp_path: Path):

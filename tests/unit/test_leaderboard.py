@@ -90,7 +90,7 @@ def test_a_moe_row_takes_the_active_share_of_the_preset_its_name_contains(board)
 
 def test_bad_rows_are_reported_with_their_row_and_reason_and_counted(board):
     assert board["summary"] == {"rows": 13, "models": 10, "rejected": 3, "samples": 100}
-    reasons = {r["row"]: r["reason"] for r in board["rejects"]}
+    reasons = {r["line"]: r["reason"] for r in board["rejects"]}
     assert "no parameter count" in reasons[11]
     assert "Average ⬆️" in reasons[12] and "'n/a'" in reasons[12]
     assert "unknown precision 'bf12'" in reasons[13]
