@@ -16,7 +16,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -26,8 +26,9 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 DAYS = 90
 
 
-def rows(count: int, seed: int = 0) -> Iterator[dict]:
-    """``count`` log rows, in time order, the same for the same seed."""
+def columns(count: int, seed: int = 0) -> dict[str, np.ndarray]:
+    """``count`` log rows as columns, in time order, the same for the same seed: Unix
+    seconds (whole), model, customer and token counts."""
     rng = np.random.default_rng(seed)
     seconds = np.sort(rng.random(count)) * DAYS * 86_400
     # a day/night cycle: move a third of the requests into working hours
@@ -39,11 +40,67 @@ def rows(count: int, seed: int = 0) -> Iterator[dict]:
     customer = rng.choice(len(CUSTOMERS), count, p=np.arange(12, 0, -1) / 78)
     inputs = np.rint(rng.lognormal(np.log(400), 0.9, count)).clip(1, 100_000)
     outputs = np.rint(rng.lognormal(np.log(250), 0.7, count)).clip(1, 8_000)
+    return {"seconds": START.timestamp() + seconds.astype(np.int64), "model": model,
+            "customer": customer, "input_tokens": inputs.astype(np.int64),
+            "output_tokens": outputs.astype(np.int64)}
+
+
+def rows(count: int, seed: int = 0) -> Iterator[dict]:
+    """``count`` log rows, in time order, the same for the same seed."""
+    c = columns(count, seed)
     for i in range(count):
-        yield {"timestamp": (START + timedelta(seconds=float(seconds[i]))).isoformat(
-            timespec="seconds").replace("+00:00", "Z"), "model": MODELS[model[i]],
-            "customer": CUSTOMERS[customer[i]], "input_tokens": int(inputs[i]),
-            "output_tokens": int(outputs[i])}
+        yield {"timestamp": datetime.fromtimestamp(float(c["seconds"][i]), tz=UTC).isoformat(
+            timespec="seconds").replace("+00:00", "Z"), "model": MODELS[c["model"][i]],
+            "customer": CUSTOMERS[c["customer"][i]], "input_tokens": int(c["input_tokens"][i]),
+            "output_tokens": int(c["output_tokens"][i])}
+
+
+def arrow_batches(count: int, seed: int = 0, batch: int = 1_000_000,
+                  timestamps: str = "text") -> Iterator:
+    """The log as pyarrow record batches: ``timestamps`` as ISO UTC text (``...Z``) or as
+    a UTC timestamp column (``timestamp``, as a data lake's Parquet holds them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    c = columns(count, seed)
+    models, customers = pa.array(MODELS), pa.array(CUSTOMERS)
+    for start in range(0, count, batch):
+        part = slice(start, start + batch)
+        stamps = pa.array(c["seconds"][part].astype("datetime64[s]"), pa.timestamp("s", "UTC"))
+        if timestamps == "text":
+            stamps = pc.strftime(stamps, format="%Y-%m-%dT%H:%M:%SZ")
+        yield pa.record_batch({
+            "timestamp": stamps, "model": models.take(pa.array(c["model"][part])),
+            "customer": customers.take(pa.array(c["customer"][part])),
+            "input_tokens": pa.array(c["input_tokens"][part]),
+            "output_tokens": pa.array(c["output_tokens"][part])})
+
+
+def write_file(path: str, count: int, seed: int = 0, fmt: str = "jsonl") -> None:
+    """Write the log to ``path`` as JSON lines (the rows of ``rows``) or Parquet (a UTC
+    timestamp column, row groups of a million rows), vectorised with pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if fmt == "parquet":
+        writer = None
+        for part in arrow_batches(count, seed, timestamps="timestamp"):
+            writer = writer or pq.ParquetWriter(path, part.schema)
+            writer.write_table(pa.Table.from_batches([part]))
+        if writer is not None:
+            writer.close()
+        return
+    with open(path, "wb") as out:
+        for part in arrow_batches(count, seed):
+            text = [pc.cast(part.column(k), pa.string()) for k in range(part.num_columns)]
+            line = pc.binary_join_element_wise(
+                '{"timestamp": "', text[0], '", "model": "', text[1], '", "customer": "',
+                text[2], '", "input_tokens": ', text[3], ', "output_tokens": ', text[4],
+                "}\n", "")
+            bounds = np.frombuffer(line.buffers()[1], dtype=np.int32)  # the lines' offsets
+            out.write(memoryview(line.buffers()[2])[bounds[line.offset]:
+                                                   bounds[line.offset + len(line)]])
 
 
 def main() -> None:
