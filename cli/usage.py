@@ -171,7 +171,7 @@ def _json_block(chunk: bytes, line: int, tags: list[str]) -> Columns:
             block_size=JSON_PARSE_BLOCK))
         if table.num_rows == lines:  # else blank lines: their numbers are kept below
             return from_arrow(table, line, tags)
-    except (pa.ArrowException, TypeError, ValueError):
+    except pa.ArrowException:  # not JSON, not objects, types that change: line by line
         pass
     text = chunk.decode("utf-8").split("\n")
     if text and text[-1] == "":
