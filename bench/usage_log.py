@@ -4,6 +4,7 @@ answers of a few hundred, a long tail of both), a day/night cycle in the request
 
     python -m bench.usage_log ROWS [--seed N] [--format jsonl|csv] > log.jsonl
     python -m bench.usage_log 100000 --time   # also times lca usage over it (no file kept)
+    python -m bench.usage_log 10000000 --files  # make bench's item 7: files end to end
 
 Nothing here is committed beyond this script: generate the log where you need it.
 """
@@ -109,9 +110,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     parser.add_argument("--time", action="store_true", help="time lca usage over the log")
+    parser.add_argument("--files", action="store_true", help="time lca usage end to end over "
+                        "the log as Parquet and JSON lines files (in a temporary folder), and "
+                        "on Dask with one and two local workers")
     args = parser.parse_args()
     if args.time:
         timing(args.rows, args.seed)
+        return
+    if args.files:
+        files_end_to_end(args.rows, args.seed)
         return
     write(sys.stdout, args.rows, args.seed, args.format)
 
@@ -144,6 +151,100 @@ def timing(count: int, seed: int) -> None:
         spent = time.perf_counter() - start
         print(f"usage: {count:,} rows, {len(result['groups'])} groups, {samples} draws: "
               f"{spent:.2f} s, {spent / count * 1e6:.1f} us/row")
+
+
+GROUP_BY = "model,customer,month"
+
+
+def files_end_to_end(count: int, seed: int = 0, samples: int = 0,
+                     draws_rows: int = 20_000) -> None:
+    """Print the time of ``lca usage`` over a ``count``-row log written as Parquet (a UTC
+    timestamp column, row groups of a million rows) and as JSON lines in a temporary folder:
+    each command run whole, as a user runs it (start-up, both passes over the file, the CSV of
+    the groups written), with its default workers (the CPU count) and with one; then the same
+    Parquet file through lca.usage.dask on a LocalCluster of one and of two worker processes
+    (one thread each, the cluster started beforehand). ``samples`` shared draws (0: central
+    totals only); the cost of the default draws is timed on the first ``draws_rows`` rows."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from lca.usage import DEFAULT_SAMPLES
+
+    root = Path(__file__).parents[1]
+    lca = [str(Path(sys.executable).with_name("lca"))]
+    deployments = str(root / "examples" / "deployments.yaml")
+    cores = os.cpu_count() or 1
+    print(f"7. usage log files, {count:,} rows by {GROUP_BY}, --samples {samples} "
+          f"(central totals; the default is --samples {DEFAULT_SAMPLES}), {cores} cores:")
+    with tempfile.TemporaryDirectory(prefix="lca-bench-usage-") as folder:
+        logs = {fmt: str(Path(folder) / f"log.{fmt}") for fmt in ("parquet", "jsonl")}
+        for fmt, path in logs.items():
+            start = time.perf_counter()
+            write_file(path, count, seed, fmt)
+            size = Path(path).stat().st_size / 1e6
+            print(f"   wrote {fmt} ({size:,.0f} MB) in {time.perf_counter() - start:.1f} s")
+        for fmt, path in logs.items():
+            for workers in (cores, 1):
+                command = [*lca, "usage", path, "--deployments", deployments, "--group-by",
+                           GROUP_BY, "--samples", str(samples), "--workers", str(workers),
+                           "--output", str(Path(folder) / "groups.csv")]
+                spent, cpu = _timed(command)
+                print(f"   {fmt:8} {workers} worker{'s' if workers > 1 else ' '}: "
+                      f"{spent:6.1f} s end to end, {spent / count * 1e6:.2f} us/row "
+                      f"({cpu:.1f} s CPU)")
+        part = str(Path(folder) / "draws.parquet")
+        write_file(part, draws_rows, seed, "parquet")
+        command = [*lca, "usage", part, "--deployments", deployments, "--group-by", GROUP_BY,
+                   "--output", str(Path(folder) / "groups.csv")]
+        spent, cpu = _timed(command)
+        print(f"   with the default {DEFAULT_SAMPLES} shared draws, {draws_rows:,} rows: "
+              f"{spent:.1f} s end to end, {spent / draws_rows * 1e6:.0f} us/row")
+        dask_ratio(logs["parquet"], count, samples)
+
+
+def _timed(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the command and its worker processes) of a command."""
+    import os
+    import subprocess
+
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    spent = time.perf_counter() - start
+    after = os.times()
+    return spent, (after.children_user - before.children_user
+                   + after.children_system - before.children_system)
+
+
+def dask_ratio(path: str, count: int, samples: int = 0) -> None:
+    """Print lca.usage.dask's time over a Parquet log (a partition per row group) on a
+    LocalCluster of one and of two worker processes, and the ratio."""
+    try:
+        import dask.dataframe as dd
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("   dask: not installed (pip install 'lca[dask]')")
+        return
+    from pathlib import Path
+
+    from lca.interchange.yamlio import load_yaml
+    from lca.usage.dask import usage_dask
+
+    deployments = load_yaml((Path(__file__).parents[1] / "examples" / "deployments.yaml"
+                             ).read_text())
+    times = {}
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None,
+                          processes=True) as cluster, Client(cluster):
+            logs = dd.read_parquet(path, split_row_groups=True)
+            start = time.perf_counter()
+            usage_dask(logs, deployments, GROUP_BY.split(","), samples=samples)
+            times[workers] = time.perf_counter() - start
+        print(f"   dask, {workers} worker{'s' if workers > 1 else ' '} "
+              f"({logs.npartitions} partitions): {times[workers]:6.1f} s, "
+              f"{times[workers] / count * 1e6:.2f} us/row")
+    print(f"   dask: 2 workers {times[1] / times[2]:.2f}x one worker")
 
 
 def side_by_side(count: int, singles: int = 1000) -> None:
