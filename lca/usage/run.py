@@ -24,6 +24,8 @@ from lca.usage.rows import TIME_GROUPS, TOKEN_COLUMNS, TOKEN_FIELDS
 
 OUTPUTS = tuple(f"inference.per_request.{i}" for i in INDICATORS)
 ENERGY_FIELD = "inference.energy_per_request"
+# what makes a deployment's profile a traffic one, left out for a row of measured energy
+TRAFFIC_SETTINGS = ("requests_per_second", "replicas", "min_replicas", "max_replicas")
 DEFAULT_CHUNK_ROWS = 32_768  # rows calculated at once: their arrays stay in cache (fastest here)
 DEFAULT_SAMPLES = 200
 MC_CELLS = 400_000  # draws x rows calculated at once in the Monte Carlo (bounds its memory)
@@ -117,8 +119,14 @@ class Run:
     def add(self, columns: Columns, reject: Callable[[int, str], None]) -> int:
         """Estimate a batch's rows and add them to their groups; reject the others (with
         their line and reason). Returns the number of rows estimated."""
-        if len(columns) > DEFAULT_CHUNK_ROWS:
-            return sum(self.add(part, reject) for part in pieces(columns, DEFAULT_CHUNK_ROWS))
+        rejected: list[tuple[int, str]] = []
+        done = sum(self._add(part, lambda line, reason: rejected.append((line, reason)))
+                   for part in pieces(columns, DEFAULT_CHUNK_ROWS))
+        for line, reason in sorted(rejected):  # in the order of the log's lines
+            reject(line, reason)
+        return done
+
+    def _add(self, columns: Columns, reject: Callable[[int, str], None]) -> int:
         valid, rejects = check(columns, self.deployments)
         for line, reason in rejects:
             reject(line, reason)
@@ -184,9 +192,13 @@ class Run:
             profile = self.deployments.models.get(model, self.deployments.default)
             assert profile is not None  # check rejected the others
             numbers = dict.fromkeys(TOKEN_COLUMNS, 1)
-            if measured:
-                numbers["energy_per_request"] = 1.0
-            self.readings[key] = self.estimator.read(with_traffic(profile, 1.0, numbers))
+            if measured:  # the single estimate of a request of measured energy (no traffic)
+                inference = {k: v for k, v in profile["inference"].items()
+                             if k not in TRAFFIC_SETTINGS}
+                self.readings[key] = self.estimator.read({**profile, "inference": {
+                    **inference, **numbers, "energy_per_request": 1.0}})
+            else:
+                self.readings[key] = self.estimator.read(with_traffic(profile, 1.0, numbers))
         return self.readings[key]
 
     def _model(self, model: str, measured: bool, rows: Columns, mine: np.ndarray,
@@ -203,9 +215,10 @@ class Run:
         if measured:
             columns[ENERGY_FIELD] = rows.energy[mine]
         inputs, invalid, errors = bind_columns(reading.plan, reading.inputs, columns, n)
-        # the rate is a traffic field, which a column may not vary in general (it decides
-        # whether a profile is read in traffic mode); here every row is in traffic mode
-        inputs[RATE] = rates[at]
+        if not measured:  # the rate is a traffic field, which a column may not vary in
+            # general (it decides whether a profile is read in traffic mode); here every
+            # modelled row is in traffic mode
+            inputs[RATE] = rates[at]
         for index, problems in sorted(errors.items()):
             reject(int(rows.lines[mine[index]]),
                    "; ".join(f"{p['field']}: {p['message']}" for p in problems))
@@ -223,7 +236,7 @@ class Run:
         """Each group's totals at every draw added to ``draws`` (groups, indicators,
         samples): the inputs with a range drawn (the same draws for every row of the log),
         the rows on a second axis; rows alike in every input calculated once, weighted."""
-        s, n = self.samples, len(inputs[RATE])
+        s, n = self.samples, len(local)
         # the columns bound for these rows (and the inputs tied to them), not the plan's own
         per_row = [name for name, value in inputs.items() if isinstance(value, np.ndarray)
                    and value.shape == (n,) and value is not reading.inputs.get(name)]
