@@ -176,7 +176,9 @@ def files_end_to_end(count: int, seed: int = 0, samples: int = 0,
     deployments = str(root / "examples" / "deployments.yaml")
     cores = os.cpu_count() or 1
     print(f"7. usage log files, {count:,} rows by {GROUP_BY}, --samples {samples} "
-          f"(central totals; the default is --samples {DEFAULT_SAMPLES}), {cores} cores:")
+          f"(central totals; the default is --samples {DEFAULT_SAMPLES}), {cores} cores, "
+          f"load average {os.getloadavg()[0]:.1f} (CPU seconds are the work, wall seconds "
+          f"what a shared machine gave it):")
     with tempfile.TemporaryDirectory(prefix="lca-bench-usage-") as folder:
         logs = {fmt: str(Path(folder) / f"log.{fmt}") for fmt in ("parquet", "jsonl")}
         for fmt, path in logs.items():
@@ -233,18 +235,33 @@ def dask_ratio(path: str, count: int, samples: int = 0) -> None:
 
     deployments = load_yaml((Path(__file__).parents[1] / "examples" / "deployments.yaml"
                              ).read_text())
-    times = {}
+    times, busiest = {}, {}
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None,
-                          processes=True) as cluster, Client(cluster):
+                          processes=True) as cluster, Client(cluster) as client:
             logs = dd.read_parquet(path, split_row_groups=True)
+            before = client.run(_cpu_seconds)
             start = time.perf_counter()
             usage_dask(logs, deployments, GROUP_BY.split(","), samples=samples)
             times[workers] = time.perf_counter() - start
+            after = client.run(_cpu_seconds)
+        spent = [after[w] - before[w] for w in after]
+        busiest[workers] = max(spent)
         print(f"   dask, {workers} worker{'s' if workers > 1 else ' '} "
               f"({logs.npartitions} partitions): {times[workers]:6.1f} s, "
-              f"{times[workers] / count * 1e6:.2f} us/row")
-    print(f"   dask: 2 workers {times[1] / times[2]:.2f}x one worker")
+              f"{times[workers] / count * 1e6:.2f} us/row (workers' CPU: "
+              f"{', '.join(f'{t:.1f}' for t in spent)} s)")
+    print(f"   dask: 2 workers {times[1] / times[2]:.2f}x one worker in wall time; "
+          f"{busiest[1] / busiest[2]:.2f}x by the busiest worker's CPU time (what an idle "
+          "machine's wall time follows)")
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process (run on each Dask worker)."""
+    import os
+
+    times = os.times()
+    return times.user + times.system
 
 
 def side_by_side(count: int, singles: int = 1000) -> None:

@@ -153,19 +153,19 @@ def log_batches(path: str, kind: str, tags: list[str], part: tuple[int, int] | N
                 continue
             chunk, rest = data[:cut], data[cut:]
             if chunk:
-                yield _json_block(chunk, line, tags)
-                line += chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+                lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+                yield _json_block(chunk, line, lines, tags)
+                line += lines
             if not block:
                 ends["lines"] = line - first_line
                 return
 
 
-def _json_block(chunk: bytes, line: int, tags: list[str]) -> Columns:
-    """One block of whole JSON lines as columns, numbered from ``line``."""
+def _json_block(chunk: bytes, line: int, lines: int, tags: list[str]) -> Columns:
+    """One block of ``lines`` whole JSON lines as columns, numbered from ``line``."""
     import pyarrow as pa
     import pyarrow.json as pj
 
-    lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
     try:
         table = pj.read_json(io.BytesIO(chunk), read_options=pj.ReadOptions(
             block_size=JSON_PARSE_BLOCK))

@@ -5,17 +5,23 @@ profile, without its traffic). Each model's arrival rate in each hour is the log
 its requests in that hour (count / 3600 s), so that the replicas provisioned or autoscaled, the
 batch they sustain and the idle capacity of quiet hours are those of the traffic model
 (lca.model.serving). Each row is the single estimate of its request: the deployment's profile
-with the row's token counts and the hour's rate, read once per model and chunk of rows and
-calculated over the chunk's rows as columns (lca.reading.bind.bind_columns, as
-lca.engine.columns does; each row's hourly rate is a column too).
+with the row's token counts and the hour's rate, read once per model and calculated over a
+batch's rows as columns (lca.reading.bind.bind_columns, as lca.engine.columns does; each row's
+hourly rate is a column too). A row with a measured energy (``energy_wh``) is the single
+estimate of a request of that measured energy.
+
+The rows travel as batches of columns (lca.usage.columns.Columns): checked with numpy masks
+(each rejected row keeps its line and reason), summed into their groups with bincount. Readers
+build the batches: from row objects (``usage``, ``usage_stream``), from Arrow tables
+(lca.usage.arrow: Parquet, JSON lines, a pandas partition).
 
 Uncertainty of sums: every input with a range is drawn once for the whole log (the same
 quantile stream per origin, lca.engine.montecarlo.quantiles), and each draw's total is the sum
 over rows at that draw; a total's 5-95 % range is taken over the draws of the total, so factors
 that every row shares move together and the relative range does not shrink as rows are added.
 
-Pure: rows are plain mappings given by an iterable (twice: once to count each hour's requests,
-once to estimate); no file is read here (readers live in cli/usage.py).
+Pure: no file is read here (readers live in cli/usage.py); a source of rows or batches is
+called twice (once to count each hour's requests, once to estimate).
 """
 
 from __future__ import annotations
