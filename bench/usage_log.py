@@ -163,7 +163,8 @@ def files_end_to_end(count: int, seed: int = 0, samples: int = 0,
     each command run whole, as a user runs it (start-up, both passes over the file, the CSV of
     the groups written), with its default workers (the CPU count) and with one; then the same
     Parquet file through lca.usage.dask on a LocalCluster of one and of two worker processes
-    (one thread each, the cluster started beforehand). ``samples`` shared draws (0: central
+    (one thread each, the cluster started and lca imported on it beforehand). ``samples``
+    shared draws (0: central
     totals only); the cost of the default draws is timed on the first ``draws_rows`` rows."""
     import os
     import tempfile
@@ -240,6 +241,7 @@ def dask_ratio(path: str, count: int, samples: int = 0) -> None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None,
                           processes=True) as cluster, Client(cluster) as client:
             logs = dd.read_parquet(path, split_row_groups=True)
+            client.run(_warm)  # a cluster that serves lca has it imported and its factors read
             before = client.run(_cpu_seconds)
             start = time.perf_counter()
             usage_dask(logs, deployments, GROUP_BY.split(","), samples=samples)
@@ -254,6 +256,16 @@ def dask_ratio(path: str, count: int, samples: int = 0) -> None:
     print(f"   dask: 2 workers {times[1] / times[2]:.2f}x one worker in wall time; "
           f"{busiest[1] / busiest[2]:.2f}x by the busiest worker's CPU time (what an idle "
           "machine's wall time follows)")
+
+
+def _warm() -> None:
+    """Import lca's usage engine and read the packaged factor sets (run on each worker)."""
+    import pyarrow  # noqa: F401
+
+    from lca.estimator import estimator_for
+    from lca.usage import dask  # noqa: F401
+
+    estimator_for(None)
 
 
 def _cpu_seconds() -> float:

@@ -15,7 +15,7 @@ import numpy as np
 
 from lca.units import SECONDS_PER_HOUR, WH_PER_KWH
 from lca.usage.columns import BAD, ENERGY_COLUMN, NO_HOUR, Coded, Columns, hour_number
-from lca.usage.rows import MAX_GROUP_KEY, TOKEN_COLUMNS, _is_date, _tokens, parse_timestamp
+from lca.usage.rows import MAX_GROUP_KEY, TOKEN_COLUMNS, is_date, parse_timestamp, read_count
 
 # ISO UTC text that names its hour in its first 13 characters (lca.usage.rows._UTC_TEXT)
 UTC_TEXT = r"^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?Z?$"
@@ -120,7 +120,7 @@ def _numbers(array: Any) -> np.ndarray:
         values = _filled(array, math.nan)
         values[~np.isfinite(values) | (values < 0)] = math.nan
         return values
-    read = [_tokens(v) for v in array.to_pylist()]  # text, booleans...: as one row reads them
+    read = [read_count(v) for v in array.to_pylist()]  # text, booleans...: as one row reads them
     return np.array([math.nan if v is None else v for v in read], dtype=float)
 
 
@@ -133,7 +133,7 @@ def _energy(array: Any) -> np.ndarray:
         values = _filled(array, 0.0)
         values[~np.isfinite(values) | (values < 0)] = BAD
     else:
-        read = [_tokens(v) for v in array.to_pylist()]
+        read = [read_count(v) for v in array.to_pylist()]
         values = np.array([BAD if v is None else v for v in read], dtype=float)
     values = np.where(values == BAD, BAD, values / WH_PER_KWH)
     values[missing] = math.nan
@@ -178,7 +178,7 @@ def _hours(array: Any) -> np.ndarray:
 
 def _prefix_hour(prefix: str) -> int:
     """The hour of ``YYYY-MM-DD[T ]HH`` (NO_HOUR when the date does not exist)."""
-    if not _is_date(prefix[:10]):
+    if not is_date(prefix[:10]):
         return NO_HOUR
     return hour_number(f"{prefix[:10]}T{prefix[11:13]}")
 

@@ -1,6 +1,6 @@
 """A batch of log rows as columns, checked at once: each row's model, UTC hour, token counts,
 measured energy and tags as numpy arrays (text as codes into a few distinct values), and each
-rejected row's line and reason, the same reasons lca.usage.rows.check_row gives one row.
+rejected row's line and reason.
 
 Readers build a Columns from what they parse: ``from_rows`` from row objects (any source),
 ``lca.usage.arrow.from_arrow`` from an Arrow table (Parquet, JSON lines, a pandas partition).
@@ -16,7 +16,7 @@ import numpy as np
 
 from lca.units import WH_PER_KWH
 from lca.usage.deployments import Deployments
-from lca.usage.rows import MAX_GROUP_KEY, TOKEN_COLUMNS, Unreadable, _tokens, parse_timestamp
+from lca.usage.rows import MAX_GROUP_KEY, TOKEN_COLUMNS, Unreadable, parse_timestamp, read_count
 
 NO_HOUR = np.iinfo(np.int64).min  # a timestamp that is missing or not one
 BAD = -math.inf  # a number given but negative or not a number (NaN: not given)
@@ -107,13 +107,13 @@ def from_rows(items: Sequence[tuple[int, object]], tags: Sequence[str]) -> Colum
         return found
 
     def number(value: object) -> float:
-        read = _tokens(value)
+        read = read_count(value)
         return math.nan if read is None else read
 
     def energy(value: object) -> float:
         if value is None:
             return math.nan
-        read = _tokens(value)
+        read = read_count(value)
         return BAD if read is None else read / WH_PER_KWH
 
     get = [r.get for r in rows]
@@ -157,7 +157,8 @@ def time_texts(codes: np.ndarray, name: str) -> list[str]:
 
 def check(columns: Columns, deployments: Deployments) -> tuple[np.ndarray, list[tuple[int, str]]]:
     """Which rows are estimated, and (line, reason) for each of the others (the readers'
-    unreadable rows too): the reasons of lca.usage.rows.check_row, in its order."""
+    unreadable rows too): the first of missing model, model without deployment, bad
+    timestamp, bad token counts, bad measured energy."""
     model = columns.model
     names = [v if v.strip() else None for v in model.values]
     known = np.array([n is not None and (n in deployments.models or deployments.default
