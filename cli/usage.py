@@ -402,7 +402,8 @@ def _estimate_part(job: tuple) -> tuple[Totals, int, int]:
 
 def usage_on_dask(log: str, kind: str, deployments: Deployments, names: list[str],
                   samples: int, seed: int, scheduler: str | None) -> dict:
-    """The log file (read by Dask in partitions of 64 MB) through
+    """The log file (read by Dask: Parquet a partition per row group, CSV and JSON lines in
+    partitions of 64 MB) through
     lca.usage.dask on the cluster at ``scheduler`` (a LocalCluster when None). Rejects are
     numbered by row from 1 (CSV: the header is line 1); a line that is not valid JSON fails
     the read instead of being rejected (the local engine lists it)."""
@@ -416,7 +417,7 @@ def usage_on_dask(log: str, kind: str, deployments: Deployments, names: list[str
     cluster = None
     try:
         if kind == "parquet":
-            ddf = dd.read_parquet(log)
+            ddf = dd.read_parquet(log, split_row_groups=True)  # a partition per row group
         elif kind == "csv":
             ddf = dd.read_csv(log, dtype=str, keep_default_na=False, blocksize="64MB")
         else:

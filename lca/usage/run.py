@@ -47,7 +47,13 @@ class Totals:
 
     def numbers(self, keys: Sequence[tuple[str, ...]]) -> np.ndarray:
         """The group number of each key, new groups added."""
-        numbers = [self.index.setdefault(k, len(self.index)) for k in keys]
+        numbers = []
+        for key in keys:
+            number = self.index.get(key)
+            if number is None:
+                number = self.index[key] = len(self.keys)
+                self.keys.append(key)
+            numbers.append(number)
         grown = len(self.index)
         if grown > len(self.requests):
             size = max(grown, 2 * len(self.requests))
@@ -55,7 +61,6 @@ class Totals:
             self.tokens, self.totals = _grow(self.tokens, size), _grow(self.totals, size)
             if self.draws is not None:
                 self.draws = _grow(self.draws, size)
-        self.keys.extend(list(self.index)[len(self.keys):])
         return np.array(numbers, dtype=np.int64)
 
     def merge(self, other: Totals) -> None:
@@ -72,19 +77,21 @@ class Totals:
         """The groups, sorted by key: counts, and per indicator its total, low and high (5th
         and 95th percentiles over the draws, widened to include the total) and mean."""
         groups = []
+        count = len(self.keys)
+        bounds = (np.percentile(self.draws[:count], [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE],
+                                axis=2) if self.draws is not None else None)  # (2, groups, 5)
         for key in sorted(self.keys):
             g = self.index[key]
             entry: dict[str, object] = dict(zip(group_by, key, strict=True))
             requests = int(self.requests[g])
             entry.update(requests=requests, input_tokens=float(self.tokens[g, 0]),
                          output_tokens=float(self.tokens[g, 1]))
-            bounds = (np.percentile(self.draws[g], [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE],
-                                    axis=1) if self.draws is not None else None)
             for j, indicator in enumerate(INDICATORS):
                 total = float(self.totals[g, j])
                 low = high = None
                 if bounds is not None:
-                    low, high = float(min(bounds[0, j], total)), float(max(bounds[1, j], total))
+                    low = float(min(bounds[0, g, j], total))
+                    high = float(max(bounds[1, g, j], total))
                 entry[indicator] = {"total": total, "low": low, "high": high,
                                     "mean_per_request": total / requests}
             groups.append(entry)
