@@ -79,14 +79,16 @@ def arrow_batches(count: int, seed: int = 0, batch: int = 1_000_000,
 
 def write_file(path: str, count: int, seed: int = 0, fmt: str = "jsonl") -> None:
     """Write the log to ``path`` as JSON lines (the rows of ``rows``) or Parquet (a UTC
-    timestamp column, row groups of a million rows), vectorised with pyarrow."""
+    timestamp column, row groups of a million rows, or of a tenth of the log when smaller),
+    vectorised with pyarrow."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if fmt == "parquet":
         writer = None
-        for part in arrow_batches(count, seed, timestamps="timestamp"):
+        rows_per_group = min(1_000_000, max(1, count // 10))  # ten partitions for Dask at least
+        for part in arrow_batches(count, seed, rows_per_group, timestamps="timestamp"):
             writer = writer or pq.ParquetWriter(path, part.schema)
             writer.write_table(pa.Table.from_batches([part]))
         if writer is not None:
