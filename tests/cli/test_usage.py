@@ -134,3 +134,16 @@ def test_workers_reading_parts_of_a_file_give_the_groups_and_rejects_of_one(
         assert a["requests"] == b["requests"]
         for key in ("total", "low", "high"):
             assert a["gwp"][key] == pytest.approx(b["gwp"][key], rel=1e-9)
+
+
+def test_blank_lines_keep_the_line_numbers_of_the_rows_after_them(tmp_path: Path):
+    first, second = LOG.read_text().splitlines()[:2]
+    bad = json.dumps({**json.loads(second), "output_tokens": -5})
+    log = tmp_path / "log.jsonl"
+    log.write_text(f"{first}\n\n   \n{bad}\n{second}\n")
+    rejects = tmp_path / "rejects.jsonl"
+    result = _run(str(log), "--deployments", str(DEPLOYMENTS), "--samples", "0",
+                  "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(r)["line"] for r in rejects.read_text().splitlines()] == [4]
+    assert "3 rows read = 2 estimated + 1 rejected" in result.stderr
