@@ -10,7 +10,10 @@
    GET /healthz on the same server, p50/p99, and BoaviztAPI's server-impact endpoint under the
    same load as a peer footprint service;
 5. resident memory of a warmed worker;
-6. peak resident memory of a worker serving each of the largest requests (bench/memory.py).
+6. peak resident memory of a worker serving each of the largest requests (bench/memory.py);
+7. a request log through lca.usage beside the single-estimate loop it replaces, and 10 million
+   log rows end to end from Parquet and JSON lines files, on one and two Dask workers
+   (bench/usage_log.py; --quick: 200,000 rows).
 Targets are ratios or medians measured in this run; nothing here is asserted by the test suite.
 """
 
@@ -241,9 +244,10 @@ def main() -> None:
     from bench import leaderboard
 
     leaderboard.side_by_side(1000 if quick else 5000)
-    from bench.usage_log import side_by_side
+    from bench.usage_log import files_end_to_end, side_by_side
 
     side_by_side(20_000 if quick else 100_000)
+    files_end_to_end(200_000 if quick else 10_000_000)
 
 
 if __name__ == "__main__":

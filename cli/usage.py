@@ -9,28 +9,41 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import os
+import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import IO
 
 import click
+import numpy as np
 
 from cli import FILE, estimator, failure, load_profile, main
 from lca.errors import LcaError, ProfileError
 from lca.quantities import CANONICAL_UNITS, INDICATORS
 from lca.usage import (
     DEFAULT_SAMPLES,
+    Columns,
     Deployments,
     Unreadable,
     read_deployments,
-    usage_stream,
+    tag_names,
+    usage_result,
 )
+from lca.usage.arrow import from_arrow
+from lca.usage.columns import from_rows, hour_counts
+from lca.usage.run import Run, Totals
 
 LOG_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
                ".parquet": "parquet"}
 PARQUET_BATCH = 65_536
+JSON_BLOCK = 1 << 24  # bytes of JSON lines read as one table
+JSON_PARSE_BLOCK = 1 << 21  # pyarrow's parse block (blocks are parsed on all cores)
+JSON_PART = 1 << 25  # bytes: the least a worker is given of a JSON lines log
 
 
 def has_pyarrow() -> bool:
@@ -60,13 +73,110 @@ def log_rows(path: str, kind: str) -> Iterator[tuple[int, object]]:
             for row in reader:
                 yield reader.line_num, row
             return
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        yield from _json_lines(handle, 1)
+
+
+def _json_lines(lines: Iterable[str], first: int) -> Iterator[tuple[int, object]]:
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except (ValueError, RecursionError):
+            yield number, Unreadable("not valid JSON")
+
+
+def log_parts(path: str, kind: str, pieces: int) -> list[tuple[int, int]]:
+    """The log cut into about ``pieces`` parts that can be read apart, in order: Parquet row
+    groups [first, last), JSON lines byte ranges [start, stop) cut after a newline (at least
+    JSON_PART bytes each); a CSV file (and anything without pyarrow) is one part."""
+    if kind == "csv" or not has_pyarrow():
+        return [(0, 0)]
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        groups = pq.ParquetFile(path).num_row_groups
+        bounds = np.linspace(0, groups, min(groups, pieces) + 1).round().astype(int).tolist()
+        return list(itertools.pairwise(bounds)) if groups else [(0, 0)]
+    size = Path(path).stat().st_size
+    pieces = max(1, min(pieces, size // JSON_PART))
+    cuts = [0]
+    with open(path, "rb") as handle:
+        for k in range(1, pieces):
+            handle.seek(max(size * k // pieces, cuts[-1]))
+            handle.readline()  # on to the start of the next line
+            cuts.append(min(handle.tell(), size))
+    cuts.append(size)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a] or [(0, 0)]
+
+
+def log_batches(path: str, kind: str, tags: list[str], part: tuple[int, int] | None = None,
+                first_line: int = 1, ends: dict | None = None) -> Iterator[Columns]:
+    """The log file (or one of its log_parts, its rows numbered from ``first_line``) as
+    batches of columns (lca.usage.columns): Parquet batch by batch and JSON lines block by
+    block through pyarrow where it is installed (a block pyarrow cannot read as a table, such
+    as one with a line that is not JSON or a column whose type changes, is read line by line
+    instead), CSV row by row. ``ends["lines"]`` is set to the number of lines (rows) read."""
+    ends = {} if ends is None else ends
+    if kind == "csv" or not has_pyarrow():
+        chunk: list[tuple[int, object]] = []
+        for item in log_rows(path, kind):
+            chunk.append(item)
+            if len(chunk) >= PARQUET_BATCH:
+                yield from_rows(chunk, tags)
+                chunk = []
+        if chunk:
+            yield from_rows(chunk, tags)
+        return
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        log = pq.ParquetFile(path, read_dictionary=["model", *tags])  # text as codes
+        groups = range(*part) if part is not None else range(log.num_row_groups)
+        number = first_line
+        for batch in log.iter_batches(batch_size=PARQUET_BATCH, row_groups=list(groups)):
+            yield from_arrow(batch, number, tags)
+            number += batch.num_rows
+        ends["lines"] = number - first_line
+        return
+    start, stop = part if part is not None else (0, Path(path).stat().st_size)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        line, rest, left = first_line, b"", stop - start
+        while True:
+            block = handle.read(min(JSON_BLOCK, left))
+            left -= len(block)
+            data = rest + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            if block and cut == 0:  # a line longer than a block: read on
+                rest = data
                 continue
-            try:
-                yield number, json.loads(line)
-            except (ValueError, RecursionError):
-                yield number, Unreadable("not valid JSON")
+            chunk, rest = data[:cut], data[cut:]
+            if chunk:
+                lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+                yield _json_block(chunk, line, lines, tags)
+                line += lines
+            if not block:
+                ends["lines"] = line - first_line
+                return
+
+
+def _json_block(chunk: bytes, line: int, lines: int, tags: list[str]) -> Columns:
+    """One block of ``lines`` whole JSON lines as columns, numbered from ``line``."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    try:
+        table = pj.read_json(io.BytesIO(chunk), read_options=pj.ReadOptions(
+            block_size=JSON_PARSE_BLOCK))
+        if table.num_rows == lines:  # else blank lines: their numbers are kept below
+            return from_arrow(table, line, tags)
+    except pa.ArrowException:  # not JSON, not objects, types that change: line by line
+        pass
+    text = chunk.decode("utf-8").split("\n")
+    if text and text[-1] == "":
+        text.pop()
+    return from_rows(list(_json_lines(text, line)), tags)
 
 
 def group_table(result: dict) -> tuple[list[str], list[list[object]]]:
@@ -135,9 +245,11 @@ def write_groups(result: dict, fmt: str, output: str | None) -> None:
               "(pip install 'lca[dask]').")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: the scheduler of an "
               "existing cluster (tcp://host:8786); without it, a LocalCluster on this machine.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Local engine: processes that "
+              "read parts of a Parquet or JSON lines log at once [default: the CPU count].")
 def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: str | None,
           output: str | None, rejects: str | None, samples: int, seed: int, engine: str,
-          scheduler: str | None) -> None:
+          scheduler: str | None, workers: int | None) -> None:
     """Footprint of the requests in LOG (JSON lines, CSV or Parquet: a row per request with
     timestamp, model, input_tokens, output_tokens and any tag columns), grouped.
 
@@ -170,7 +282,8 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
             Path(rejects).write_text("".join(json.dumps(r) + "\n" for r in result["rejects"]),
                                      encoding="utf-8")
     else:
-        result, rejected = _usage_here(log, kind, deployments, names, samples, seed, rejects)
+        result, rejected = _usage_here(log, kind, deployments, names, samples, seed, rejects,
+                                       workers or os.cpu_count() or 1)
     write_groups(result, fmt, output)
     s = result["summary"]
     where = f" (see {rejects})" if rejects else " (--rejects FILE lists them)" if rejected else ""
@@ -180,43 +293,117 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
 
 
 def _usage_here(log: str, kind: str, deployments: Deployments, names: list[str], samples: int,
-                seed: int, rejects: str | None) -> tuple[dict, int]:
-    """The log streamed through lca.usage_stream in this process; the result and the number
-    of rows rejected (written to ``rejects`` as they come)."""
-    reject_file: IO[str] | None = None
-    rejected = 0
-
-    def on_reject(line: int, reason: str) -> None:
-        nonlocal rejected
-        rejected += 1
-        if reject_file is not None:
-            reject_file.write(json.dumps({"line": line, "reason": reason}) + "\n")
-
+                seed: int, rejects: str | None, workers: int) -> tuple[dict, int]:
+    """The log through lca.usage's Run in this process, or in ``workers`` processes that
+    each read their parts of the file (log_parts); the result and the number of rows
+    rejected (written to ``rejects``, in the order of the parts)."""
     tty = sys.stderr.isatty()
 
     def progress(rows: int) -> None:
         if tty:
             click.echo(f"\r{rows:,} rows estimated", err=True, nl=False)
 
+    parts = log_parts(log, kind, 4 * workers) if workers > 1 else [None]
+    folder = tempfile.mkdtemp(prefix="lca-usage-") if rejects else None
     try:
-        reject_file = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
-        result = usage_stream(lambda: log_rows(log, kind), deployments, names, samples, seed,
-                              estimator(), on_reject=on_reject, progress=progress)
+        done = _run_parts(log, kind, parts, deployments, names, samples, seed, folder,
+                          workers, progress)
+        if rejects:
+            with open(rejects, "wb") as out:
+                for k in range(len(parts)):
+                    with open(Path(folder) / f"{k}.jsonl", "rb") as part:
+                        shutil.copyfileobj(part, out)
     except (LcaError, ProfileError) as exc:
         raise failure(log, exc) from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise click.ClickException(f"{log}: cannot read: {exc}") from None
     finally:
-        if reject_file is not None:
-            reject_file.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     if tty:
         click.echo("", err=True)
-    return result, rejected
+    totals, read, estimated = done
+    version = estimator().factor_set(deployments.factors_version).version
+    return (usage_result(totals, names, read, estimated, samples, seed, version, []),
+            read - estimated)
+
+
+def _run_parts(log: str, kind: str, parts: list, deployments: Deployments, names: list[str],
+               samples: int, seed: int, folder: str | None, workers: int,
+               progress: Callable[[int], None]) -> tuple[Totals, int, int]:
+    """Both passes over the parts: each part's hourly counts (and lines), summed; then each
+    part estimated at those counts, its rejects written to ``folder``/k.jsonl; the groups'
+    totals merged, the rows read and estimated."""
+    common = (log, kind, deployments, names)
+    pool = (ProcessPoolExecutor(workers, mp_context=_fork()) if len(parts) > 1 else None)
+    run = pool.map if pool is not None else map
+    try:
+        counts: dict = {}
+        firsts = []
+        line = 1
+        for part_counts, lines in run(_count_part, [(*common, p) for p in parts]):
+            for key, n in part_counts.items():
+                counts[key] = counts.get(key, 0) + n
+            firsts.append(line)
+            line += lines
+        totals = Totals(samples)
+        read = estimated = 0
+        jobs = [(*common, p, first, samples, seed, counts,
+                 None if folder is None else str(Path(folder) / f"{k}.jsonl"))
+                for k, (p, first) in enumerate(zip(parts, firsts, strict=True))]
+        for part_totals, part_read, part_estimated in run(_estimate_part, jobs):
+            totals.merge(part_totals)
+            read, estimated = read + part_read, estimated + part_estimated
+            progress(estimated)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return totals, read, estimated
+
+
+def _fork():
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def _count_part(job: tuple) -> tuple[dict, int]:
+    """Pass 1 on one part: its rows estimated per (model, hour), and its lines."""
+    log, kind, deployments, _names, part = job
+    counts: dict = {}
+    ends: dict = {}
+    for columns in log_batches(log, kind, [], part, 1, ends):
+        hour_counts(columns, deployments, counts)
+    return counts, ends.get("lines", 0)
+
+
+def _estimate_part(job: tuple) -> tuple[Totals, int, int]:
+    """Pass 2 on one part: its groups' totals, rows read and estimated; its rejects written
+    as JSON lines to the file named last (None: counted only)."""
+    log, kind, deployments, names, part, first, samples, seed, counts, rejects = job
+    run = Run(estimator(), deployments, names, samples, seed, counts)
+    out = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
+
+    def reject(line: int, reason: str) -> None:
+        if out is not None:
+            out.write(json.dumps({"line": line, "reason": reason}) + "\n")
+
+    read = estimated = 0
+    try:
+        for columns in log_batches(log, kind, tag_names(names), part, first):
+            read += len(columns) + len(columns.unreadable)
+            estimated += run.add(columns, reject)
+    finally:
+        if out is not None:
+            out.close()
+    return run.totals, read, estimated
 
 
 def usage_on_dask(log: str, kind: str, deployments: Deployments, names: list[str],
                   samples: int, seed: int, scheduler: str | None) -> dict:
-    """The log file (read by Dask in partitions of 64 MB) through
+    """The log file (read by Dask: Parquet a partition per row group, CSV and JSON lines in
+    partitions of 64 MB) through
     lca.usage.dask on the cluster at ``scheduler`` (a LocalCluster when None). Rejects are
     numbered by row from 1 (CSV: the header is line 1); a line that is not valid JSON fails
     the read instead of being rejected (the local engine lists it)."""
@@ -230,7 +417,7 @@ def usage_on_dask(log: str, kind: str, deployments: Deployments, names: list[str
     cluster = None
     try:
         if kind == "parquet":
-            ddf = dd.read_parquet(log)
+            ddf = dd.read_parquet(log, split_row_groups=True)  # a partition per row group
         elif kind == "csv":
             ddf = dd.read_csv(log, dtype=str, keep_default_na=False, blocksize="64MB")
         else:

@@ -5,33 +5,41 @@ profile, without its traffic). Each model's arrival rate in each hour is the log
 its requests in that hour (count / 3600 s), so that the replicas provisioned or autoscaled, the
 batch they sustain and the idle capacity of quiet hours are those of the traffic model
 (lca.model.serving). Each row is the single estimate of its request: the deployment's profile
-with the row's token counts and the hour's rate, read once per model and chunk of rows and
-calculated over the chunk's rows as columns (lca.reading.bind.bind_columns, as
-lca.engine.columns does; each row's hourly rate is a column too).
+with the row's token counts and the hour's rate, read once per model and calculated over a
+batch's rows as columns (lca.reading.bind.bind_columns, as lca.engine.columns does; each row's
+hourly rate is a column too). A row with a measured energy (``energy_wh``) is the single
+estimate of a request of that measured energy.
+
+The rows travel as batches of columns (lca.usage.columns.Columns): checked with numpy masks
+(each rejected row keeps its line and reason), summed into their groups with bincount. Readers
+build the batches: from row objects (``usage``, ``usage_stream``), from Arrow tables
+(lca.usage.arrow: Parquet, JSON lines, a pandas partition).
 
 Uncertainty of sums: every input with a range is drawn once for the whole log (the same
 quantile stream per origin, lca.engine.montecarlo.quantiles), and each draw's total is the sum
 over rows at that draw; a total's 5-95 % range is taken over the draws of the total, so factors
 that every row shares move together and the relative range does not shrink as rows are added.
 
-Pure: rows are plain mappings given by an iterable (twice: once to count each hour's requests,
-once to estimate); no file is read here (readers live in cli/usage.py).
+Pure: no file is read here (readers live in cli/usage.py); a source of rows or batches is
+called twice (once to count each hour's requests, once to estimate).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from lca.engine import montecarlo as mc
 from lca.errors import ProfileError
 from lca.estimator import Estimator, estimator_for
 from lca.factors import FactorSet
+from lca.usage.columns import Columns, from_rows, hour_counts
 from lca.usage.deployments import Deployments, read_deployments
-from lca.usage.rows import TIME_GROUPS, Row, Unreadable, check_row
-from lca.usage.run import DEFAULT_CHUNK_ROWS, DEFAULT_SAMPLES, Run
+from lca.usage.rows import TIME_GROUPS, Unreadable
+from lca.usage.run import DEFAULT_CHUNK_ROWS, DEFAULT_SAMPLES, Run, Totals
 
-__all__ = ["DEFAULT_SAMPLES", "TIME_GROUPS", "Deployments", "Unreadable", "check_group_by",
-           "read_deployments", "usage", "usage_stream"]
+__all__ = ["DEFAULT_SAMPLES", "TIME_GROUPS", "Columns", "Deployments", "Unreadable",
+           "check_group_by", "read_deployments", "tag_names", "usage", "usage_columns",
+           "usage_result", "usage_stream"]
 
 
 Source = Callable[[], Iterable[tuple[int, object]]]
@@ -71,9 +79,38 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
                  progress: Callable[[int], None] | None = None) -> dict:
     """Footprint of the rows ``source()`` yields as (line number, row object), in bounded
     memory: ``source`` is called twice (one pass counts each model's requests per hour, the
-    next estimates ``chunk_rows`` rows at a time). Rejected rows go to ``on_reject(line,
-    reason)`` (and are listed in the result when it is None); ``progress(rows)`` is told the
-    rows estimated so far after each chunk.
+    next estimates ``chunk_rows`` rows at a time), each chunk turned into columns
+    (lca.usage.columns.from_rows); see usage_columns for the rest."""
+    tags = tag_names(check_group_by(group_by))
+
+    def batches() -> Iterator[Columns]:
+        chunk: list[tuple[int, object]] = []
+        for item in source():
+            chunk.append(item)
+            if len(chunk) >= chunk_rows:
+                yield from_rows(chunk, tags)
+                chunk = []
+        if chunk:
+            yield from_rows(chunk, tags)
+    return usage_columns(batches, deployments, group_by, samples, seed, factors, on_reject,
+                         progress)
+
+
+def tag_names(group_by: Sequence[str]) -> list[str]:
+    """The group-by names that are tag columns of the log (not model nor a time group)."""
+    return [n for n in group_by if n != "model" and n not in TIME_GROUPS]
+
+
+def usage_columns(batches: Callable[[], Iterable[Columns]],
+                  deployments: Mapping | Deployments, group_by: Sequence[str],
+                  samples: int = DEFAULT_SAMPLES, seed: int = mc.DEFAULT_SEED,
+                  factors: FactorSet | Estimator | None = None,
+                  on_reject: Callable[[int, str], None] | None = None,
+                  progress: Callable[[int], None] | None = None) -> dict:
+    """Footprint of the rows of the batches of columns ``batches()`` yields (called twice:
+    one pass counts each model's requests per hour, the next estimates each batch). Rejected
+    rows go to ``on_reject(line, reason)`` (and are listed in the result when it is None);
+    ``progress(rows)`` is told the rows estimated so far after each batch.
 
     Returns ``{"group_by", "groups": [{key..., "requests", "input_tokens", "output_tokens",
     INDICATOR: {"total", "low", "high", "mean_per_request"}}], "summary": {"rows_read",
@@ -85,9 +122,7 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
     if not isinstance(deployments, Deployments):
         deployments = read_deployments(deployments, estimator)
     names = check_group_by(group_by)
-    if not isinstance(samples, int) or isinstance(samples, bool) or not 0 <= samples <= 10_000:
-        raise ProfileError([{"field": "samples", "message": "an integer from 0 to 10000"}])
-    tags = [n for n in names if n != "model" and n not in TIME_GROUPS]
+    check_samples(samples)
     rejects: list[dict] = []
 
     def reject(line: int, reason: str) -> None:
@@ -96,30 +131,31 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
         else:
             on_reject(line, reason)
 
-    counts: dict[tuple[str, str], int] = {}
-    for _line, raw in source():
-        row = check_row(raw, tags, deployments)
-        if isinstance(row, Row):
-            counts[(row.model, row.hour)] = counts.get((row.model, row.hour), 0) + 1
-    run = Run(estimator, deployments, names, tags, samples, seed, counts)
+    counts: dict[tuple[str, int], int] = {}
+    for columns in batches():
+        hour_counts(columns, deployments, counts)
+    run = Run(estimator, deployments, names, samples, seed, counts)
     read = estimated = 0
-    for line, raw in source():
-        read += 1
-        row = check_row(raw, tags, deployments)
-        if not isinstance(row, Row):
-            reject(line, row)
-            continue
-        run.add(line, row)
-        if run.buffered >= chunk_rows:
-            estimated += run.flush(reject)
-            if progress is not None:
-                progress(estimated)
-    estimated += run.flush(reject)
-    if progress is not None:
-        progress(estimated)
-    version = estimator.factor_set(deployments.factors_version).version
-    return {"group_by": names, "groups": run.result(),
+    for columns in batches():
+        read += len(columns) + len(columns.unreadable)
+        estimated += run.add(columns, reject)
+        if progress is not None:
+            progress(estimated)
+    return usage_result(run.totals, names, read, estimated, samples, seed,
+                        estimator.factor_set(deployments.factors_version).version, rejects)
+
+
+def usage_result(totals: Totals, names: list[str], read: int, estimated: int, samples: int,
+                 seed: int, version: str, rejects: list[dict]) -> dict:
+    """What usage_columns returns, from the groups' totals and the counts of rows."""
+    return {"group_by": names, "groups": totals.result(names),
             "summary": {"rows_read": read, "rows_estimated": estimated,
                         "rows_rejected": read - estimated, "samples": samples, "seed": seed,
                         "factors_version": version},
             "rejects": sorted(rejects, key=lambda r: r["line"])}
+
+
+def check_samples(samples: object) -> None:
+    """ProfileError unless ``samples`` is an integer from 0 to 10000."""
+    if not isinstance(samples, int) or isinstance(samples, bool) or not 0 <= samples <= 10_000:
+        raise ProfileError([{"field": "samples", "message": "an integer from 0 to 10000"}])

@@ -27,10 +27,11 @@ from lca.engine import montecarlo as mc
 from lca.estimator import estimator_for
 from lca.factors import FactorSet
 from lca.quantities import INDICATORS
-from lca.usage import check_group_by
+from lca.usage import check_group_by, tag_names
+from lca.usage.columns import Columns, from_rows
+from lca.usage.columns import hour_counts as count_hours
 from lca.usage.deployments import Deployments, read_deployments
-from lca.usage.rows import TIME_GROUPS, Row, check_row
-from lca.usage.run import DEFAULT_SAMPLES, Group, Run
+from lca.usage.run import DEFAULT_SAMPLES, Run, Totals, counts_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,10 +40,6 @@ __all__ = ["groups_result", "hour_counts", "partition_groups", "spark_partitions
            "spark_schema", "sum_groups", "usage_dask", "value_columns"]
 
 COUNT_COLUMNS = ("model", "hour", "count")
-
-
-def _tags(group_by: Sequence[str]) -> list[str]:
-    return [n for n in group_by if n != "model" and n not in TIME_GROUPS]
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -65,6 +62,21 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
+def frame_columns(frame: pd.DataFrame, tags: Sequence[str], first_line: int = 1) -> Columns:
+    """A partition as columns (lca.usage.columns), its rows numbered from ``first_line``:
+    through Arrow (lca.usage.arrow) where pyarrow takes the frame, else row by row."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return from_rows(list(enumerate(_records(frame), start=first_line)), tags)
+    from lca.usage.arrow import from_arrow
+
+    try:
+        return from_arrow(pa.Table.from_pandas(frame, preserve_index=False), first_line, tags)
+    except pa.ArrowException:  # mixed types in a column, say: as one row reads them
+        return from_rows(list(enumerate(_records(frame), start=first_line)), tags)
+
+
 def hour_counts(frame: pd.DataFrame, deployments: Mapping | Deployments,
                 group_by: Sequence[str] = ("model",)) -> pd.DataFrame:
     """Pass 1 on one partition: the number of valid rows per (model, UTC hour), as a table
@@ -72,13 +84,17 @@ def hour_counts(frame: pd.DataFrame, deployments: Mapping | Deployments,
     import pandas as pd
 
     deployments = _deployments(deployments)
-    tags = _tags(check_group_by(group_by))
-    counts: dict[tuple[str, str], int] = {}
-    for raw in _records(frame):
-        row = check_row(raw, tags, deployments)
-        if isinstance(row, Row):
-            counts[(row.model, row.hour)] = counts.get((row.model, row.hour), 0) + 1
-    return pd.DataFrame([(m, h, c) for (m, h), c in counts.items()], columns=COUNT_COLUMNS)
+    check_group_by(group_by)
+    counts = count_hours(frame_columns(frame, []), deployments)
+    return pd.DataFrame(counts_table(counts), columns=COUNT_COLUMNS)
+
+
+def _hour_keys(counts: Mapping[tuple[str, str], int]) -> dict[tuple[str, int], int]:
+    """Hourly counts keyed by ``YYYY-MM-DDTHH`` text, keyed by hour since 1970 instead."""
+    items = list(counts.items())
+    hours = (np.array([h for (_, h), _ in items], dtype="datetime64[h]")
+             - np.datetime64("1970-01-01T00", "h")).astype(np.int64).tolist()
+    return {(m, h): int(c) for ((m, _), c), h in zip(items, hours, strict=True)}
 
 
 def value_columns(samples: int) -> list[str]:
@@ -102,31 +118,22 @@ def partition_groups(frame: pd.DataFrame, deployments: Mapping | Deployments,
 
     deployments = _deployments(deployments, factors)
     names = check_group_by(group_by)
-    tags = _tags(names)
-    estimator = estimator_for(factors)
-    run = Run(estimator, deployments, names, tags, samples, seed, counts)
+    run = Run(estimator_for(factors), deployments, names, samples, seed, _hour_keys(counts))
 
     def reject(line: int, reason: str) -> None:
         if rejects is not None:
             rejects.append({"line": line, "reason": reason})
 
-    for line, raw in enumerate(_records(frame), start=first_line):
-        row = check_row(raw, tags, deployments)
-        if isinstance(row, Row):
-            run.add(line, row)
-        else:
-            reject(line, row)
-    run.flush(reject)
-    keys = list(run.groups)
-    width = len(value_columns(samples))
-    values = np.zeros((len(keys), width))
-    for r, key in enumerate(keys):
-        group = run.groups[key]
-        row = [group.requests, *group.tokens.tolist(), *group.totals.tolist()]
-        values[r, :len(row)] = row
-        if samples:
-            values[r, len(row):] = group.draws.ravel()
-    key_table = pd.DataFrame({n: pd.Series([k[i] for k in keys], dtype=object)
+    run.add(frame_columns(frame, tag_names(names), first_line), reject)
+    totals = run.totals
+    count = len(totals.keys)
+    values = np.zeros((count, len(value_columns(samples))))
+    values[:, 0] = totals.requests[:count]
+    values[:, 1:3] = totals.tokens[:count]
+    values[:, 3:3 + len(INDICATORS)] = totals.totals[:count]
+    if samples:
+        values[:, 3 + len(INDICATORS):] = totals.draws[:count].reshape(count, -1)
+    key_table = pd.DataFrame({n: pd.Series([k[i] for k in totals.keys], dtype=object)
                               for i, n in enumerate(names)})
     result = pd.concat([key_table, pd.DataFrame(values, columns=value_columns(samples))],
                        axis=1)
@@ -148,20 +155,17 @@ def groups_result(table: pd.DataFrame, group_by: Sequence[str], samples: int) ->
     """The groups of lca.usage (sorted by key; total, low, high, mean per request per
     indicator) from a summed groups table."""
     names = list(group_by)
-    run = Run(None, None, names, [], samples, 0, {})  # type: ignore[arg-type]
-    totals = [f"{i}_total" for i in INDICATORS]
-    draws = [f"{i}_draw_{k}" for i in INDICATORS for k in range(samples)]
-    for record in table.to_dict("records"):
-        key = tuple(str(record[n]) for n in names)
-        group = Group(requests=int(record["requests"]),
-                       tokens=np.array([record["input_tokens"], record["output_tokens"]],
-                                       dtype=float),
-                       totals=np.array([record[c] for c in totals], dtype=float))
-        if samples:
-            group.draws = np.array([record[c] for c in draws], dtype=float).reshape(
-                len(INDICATORS), samples)
-        run.groups[key] = group
-    return run.result()
+    totals = Totals(samples)
+    keys = [tuple(str(v) for v in key) for key in table[names].itertuples(index=False)]
+    numbers = totals.numbers(keys)
+    totals.requests[numbers] += table["requests"].to_numpy(dtype=np.int64)
+    totals.tokens[numbers] += table[["input_tokens", "output_tokens"]].to_numpy(dtype=float)
+    totals.totals[numbers] += table[[f"{i}_total" for i in INDICATORS]].to_numpy(dtype=float)
+    if samples:
+        draws = table[[f"{i}_draw_{k}" for i in INDICATORS for k in range(samples)]]
+        totals.draws[numbers] += draws.to_numpy(dtype=float).reshape(len(keys), len(INDICATORS),
+                                                                     samples)
+    return totals.result(names)
 
 
 def _deployments(deployments: Mapping | Deployments,

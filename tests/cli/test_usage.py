@@ -95,3 +95,55 @@ def test_a_parquet_log_gives_the_groups_of_its_json_lines(tmp_path: Path):
     from_json = json.loads(_run(str(LOG), *args, "--format", "json").stdout)["groups"]
     table = pq.read_table(out).to_pylist()
     assert [r["gwp_total [kgCO2e]"] for r in table] == [g["gwp"]["total"] for g in from_json]
+
+
+@pytest.mark.skipif(not has_pyarrow(), reason="pyarrow not installed (lca[parquet])")
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_workers_reading_parts_of_a_file_give_the_groups_and_rejects_of_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import cli.usage
+
+    rows = [json.loads(line) for line in LOG.read_text().splitlines()]
+    rows[7]["input_tokens"] = -2
+    rows[150]["model"] = ""
+    log = tmp_path / f"log.{kind}"
+    if kind == "parquet":
+        pq.write_table(pa.Table.from_pylist(rows), log, row_group_size=40)
+    else:
+        lines = [json.dumps(r) for r in rows]
+        lines[100] = "{not json"
+        log.write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(cli.usage, "JSON_PART", 2000)  # bytes: many parts of a small file
+    outputs = []
+    for workers in ("1", "3"):
+        rejects = tmp_path / f"rejects{workers}.jsonl"
+        result = _run(str(log), "--deployments", str(DEPLOYMENTS), "--group-by",
+                      "model,customer,day", "--format", "json", "--samples", "20",
+                      "--workers", workers, "--rejects", str(rejects))
+        assert result.exit_code == 0, result.output
+        assert cli.usage.log_parts(str(log), kind, 12)[1:]  # more than one part
+        outputs.append((json.loads(result.stdout), rejects.read_text()))
+    (one, one_rejects), (three, three_rejects) = outputs
+    assert one["summary"] == three["summary"]
+    assert one_rejects == three_rejects and len(one_rejects.splitlines()) == 3 - (
+        kind == "parquet")
+    for a, b in zip(one["groups"], three["groups"], strict=True):
+        assert a["requests"] == b["requests"]
+        for key in ("total", "low", "high"):
+            assert a["gwp"][key] == pytest.approx(b["gwp"][key], rel=1e-9)
+
+
+def test_blank_lines_keep_the_line_numbers_of_the_rows_after_them(tmp_path: Path):
+    first, second = LOG.read_text().splitlines()[:2]
+    bad = json.dumps({**json.loads(second), "output_tokens": -5})
+    log = tmp_path / "log.jsonl"
+    log.write_text(f"{first}\n\n   \n{bad}\n{second}\n")
+    rejects = tmp_path / "rejects.jsonl"
+    result = _run(str(log), "--deployments", str(DEPLOYMENTS), "--samples", "0",
+                  "--rejects", str(rejects))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(r)["line"] for r in rejects.read_text().splitlines()] == [4]
+    assert "3 rows read = 2 estimated + 1 rejected" in result.stderr

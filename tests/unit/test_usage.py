@@ -146,3 +146,52 @@ def test_a_row_outside_a_fields_range_is_rejected_with_the_fields_message():
     assert [r["line"] for r in result["rejects"]] == [1, 3]
     assert result["rejects"][0]["reason"].startswith("inference.output_tokens:")
     assert result["groups"][0]["requests"] == 1
+
+
+def test_a_measured_energy_replaces_the_rows_modelled_energy():
+    rows = [_row(0, energy_wh=0.8), _row(1)]
+    result = usage(rows, DEPLOYMENTS, group_by=["id"], samples=0)
+    by_id = {g["id"]: g for g in result["groups"]}
+    # the single estimate of a request of measured energy: the model's measured path, which
+    # has no traffic mode (docs/usage.md)
+    profile = {"model": "llama-3.1-8b", "inference": {
+        "hardware": "nvidia-h100-sxm", "location": "USA", "input_tokens": 100,
+        "output_tokens": 50, "energy_per_request": 0.8 / 1000}}  # kWh
+    measured = lca.estimate(profile)["inference"]["per_request"]
+    modelled = lca.estimate(_profile(rows[0], 2 / 3600))["inference"]["per_request"]
+    for indicator in INDICATORS:
+        assert by_id["0"][indicator]["total"] == pytest.approx(
+            measured[indicator]["value"], rel=1e-9)
+    assert by_id["0"]["energy"]["total"] != pytest.approx(modelled["energy"]["value"])
+    single = lca.estimate(_profile(rows[1], 2 / 3600))["inference"]["per_request"]
+    assert by_id["1"]["gwp"]["total"] == pytest.approx(single["gwp"]["value"], rel=1e-9)
+
+
+def test_a_measured_energy_that_is_not_a_number_is_rejected():
+    rows = [_row(0, energy_wh=-1), _row(1, energy_wh="lots"), _row(2, energy_wh=None)]
+    result = usage(rows, DEPLOYMENTS, samples=0)
+    assert [r["line"] for r in result["rejects"]] == [1, 2]
+    assert "energy_wh" in result["rejects"][0]["reason"]
+    assert result["summary"]["rows_estimated"] == 1  # None: not measured, modelled
+
+
+def test_measured_rows_share_the_draws_of_the_other_factors():
+    rows = [_row(i, energy_wh=0.5 + i) for i in range(4)] + [_row(i) for i in range(4, 8)]
+    result = usage(rows, DEPLOYMENTS, group_by=["model"], samples=100, seed=3)
+    (group,) = result["groups"]
+    assert group["gwp"]["low"] < group["gwp"]["total"] < group["gwp"]["high"]
+
+
+def test_alike_rows_drawn_once_give_the_sums_of_each_row_drawn():
+    rows = [_row(i % 3, hour=10) for i in range(30)]  # three kinds of request, ten of each
+    result = usage(rows, DEPLOYMENTS, group_by=["model"], samples=60, seed=2)
+    brute = np.zeros((len(INDICATORS), 60))
+    for row in rows:
+        drawn = mc.simulate(lca.read(_profile(row, 30 / 3600)), 60, seed=2)
+        brute += np.array([drawn.outputs[f"inference.per_request.{i}"] for i in INDICATORS])
+    (group,) = result["groups"]
+    for j, indicator in enumerate(INDICATORS):
+        low, high = np.percentile(brute[j], [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE])
+        total = group[indicator]["total"]
+        assert group[indicator]["low"] == pytest.approx(min(low, total), rel=1e-9)
+        assert group[indicator]["high"] == pytest.approx(max(high, total), rel=1e-9)
