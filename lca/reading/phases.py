@@ -284,6 +284,8 @@ def _read_traffic(p: Planner, s: Mapping, code: float) -> bool:
         p.inputs["inference.traffic"] = 0.0
         p.assume("inference.replicas", "not used", "a measured energy per request already "
                  "includes how the service ran: the rate only gives the volume (with duration)")
+        # the embodied share of a request still needs the fleet's idle time, as without a rate
+        p.field_or_default(s, "inference.fleet_utilization")
         return True
     if not given["replicas"]:
         if s.get("min_replicas") is None:

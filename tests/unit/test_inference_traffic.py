@@ -353,3 +353,15 @@ def test_a_latency_target_caps_the_batch_and_so_needs_more_replicas():
     assert value(unmet, "inference.replica.batch_size") == 1.0
     assert "latency-target-unmet" in {w["code"] for w in unmet["warnings"]}
     assert "latency-target-unmet" not in {w["code"] for w in tight["warnings"]}
+
+
+def test_a_measured_energy_with_a_rate_gives_every_indicator_as_with_a_daily_volume():
+    # the rate only gives the volume: the figures are those of the same requests per day
+    base = {"model": "llama-3.1-8b", "uncertainty": False}
+    section = {"hardware": "nvidia-h100-sxm", "location": "FRA", "energy_per_request": "0.3 Wh",
+               "duration": "1 year"}
+    by_rate = estimate({**base, "inference": {**section, "requests_per_second": 5}})
+    by_day = estimate({**base, "inference": {**section, "requests_per_day": 5 * 86_400}})
+    for indicator, figure in by_rate["inference"]["per_request"].items():
+        assert figure["value"] is not None and figure["value"] > 0, indicator
+        assert figure == by_day["inference"]["per_request"][indicator]
