@@ -1,0 +1,295 @@
+"""The calculator's leaderboard view (issue 19, item 4): a leaderboard's table (a file read in
+the browser, or the built-in sample) sent to POST /v1/leaderboards, drawn as a scatter of score
+against footprint with the Pareto front, and listed in a table sortable by any column, with the
+rows left out and why. Screenshots land in artifacts/screenshots/ (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.browser.conftest import MARKS
+from tests.browser.test_calculator import is_post, open_calculator
+
+pytestmark = MARKS
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="playwright is not installed (pip install -e '.[test]')")
+expect = sync_api.expect
+
+FIXTURE = "tests/fixtures/open-llm-leaderboard.csv"
+LEADERBOARD = """(selector) => {
+  const chart = Chart.getChart(document.querySelector(selector));
+  return chart ? {type: chart.config.type, x_type: chart.options.scales.x.type,
+                  x_title: chart.options.scales.x.title.text,
+                  width: chart.width, height: chart.height,
+                  datasets: chart.data.datasets.map((d) => ({kind: d.kind, label: d.label,
+                    show_line: Boolean(d.showLine), data: d.data}))} : null;
+}"""
+HOVER = """([selector, name]) => {
+  const chart = Chart.getChart(document.querySelector(selector));
+  for (const [i, dataset] of chart.data.datasets.entries()) {
+    const j = dataset.data.findIndex((p) => p.name === name);
+    if (dataset.kind === 'model' && j >= 0) {
+      const element = chart.getDatasetMeta(i).data[j];
+      return {x: element.x, y: element.y};
+    }
+  }
+  return null;
+}"""
+TOOLTIP = """(selector) => {
+  const tooltip = Chart.getChart(document.querySelector(selector)).tooltip;
+  return {title: tooltip.title, body: tooltip.body.map((b) => b.lines).flat()};
+}"""
+
+
+def analysed(page, action, check=lambda body: True):
+    """Run ``action`` and return the response to the leaderboard request it makes."""
+    with page.expect_response(lambda r: is_post("/v1/leaderboards")(r)
+                              and check(r.request.post_data_json)) as info:
+        action()
+    return info.value
+
+
+def load_sample(page, base_url: str) -> dict:
+    open_calculator(page, base_url)
+    response = analysed(page, lambda: page.click("#lb-sample"))
+    assert response.status == 200
+    expect(page.locator("#lb-body")).to_be_visible()
+    return response.json()
+
+
+def points(chart: dict, kind: str = "model") -> list[dict]:
+    return [p for d in chart["datasets"] if d["kind"] == kind for p in d["data"]]
+
+
+def table_names(page) -> list[str]:
+    return page.locator("#lb-table tbody th").all_inner_texts()
+
+
+def test_the_sample_gives_a_scatter_with_the_front_and_a_table_of_every_model(page, base_url):
+    open_calculator(page, base_url)
+    link = page.get_by_role("link", name="Leaderboard view")
+    link.focus()
+    page.keyboard.press("Enter")  # the header's link leads to the view
+    assert page.url.endswith("#leaderboard")
+    expect(page.locator("#lb-status")).to_contain_text("No leaderboard loaded")
+    expect(page.locator("#lb-sample-note")).to_contain_text("made up for illustration")
+    body = analysed(page, lambda: page.click("#lb-sample")).json()
+    summary = body["summary"]
+    assert summary == {"rows": 8, "models": 7, "rejected": 1, "samples": summary["samples"]}
+    expect(page.locator("#lb-summary")).to_contain_text(
+        "8 rows read: 7 models analysed, 1 left out")
+    expect(page.locator("#lb-status")).to_contain_text(
+        "From the built-in sample: 7 models analysed")
+
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert chart["type"] == "scatter" and chart["x_type"] == "logarithmic"
+    assert chart["width"] > 300 and chart["height"] > 300
+    assert chart["x_title"].startswith("Greenhouse gases per request (")
+    drawn = points(chart)
+    assert sorted(p["name"] for p in drawn) == sorted(m["name"] for m in body["models"])
+    for p in drawn:
+        model = body["models"][p["index"]]
+        assert p["y"] == model["scores"]["Average ⬆️"]
+        assert p["value"] == model["per_request"]["gwp"]["value"]
+    [front] = [d for d in chart["datasets"] if d["kind"] == "front"]
+    assert front["show_line"] and front["label"] == "Pareto front (GHG)"
+    on_front = {f["name"] for f in body["analysis"]["pareto_front"]}
+    assert {p["name"] for p in front["data"]} == on_front
+    xs = [p["x"] for p in front["data"]]
+    assert xs == sorted(xs)  # the line runs from the smallest footprint up
+
+    # Hovering a point names its model and gives its figures, in units for people.
+    falcon = "tiiuae/Falcon3-7B-Instruct"
+    page.locator("#lb-chart").scroll_into_view_if_needed()
+    at = page.evaluate(HOVER, ["#lb-chart", falcon])
+    canvas = page.locator("#lb-chart").bounding_box()
+    page.mouse.move(canvas["x"] + at["x"], canvas["y"] + at["y"])
+    page.wait_for_function(f"() => (Chart.getChart(document.querySelector('#lb-chart'))"
+                           f".tooltip.title || [])[0] === {json.dumps(falcon)}")
+    tooltip = page.evaluate(TOOLTIP, "#lb-chart")
+    assert tooltip["body"][0] == "Average ⬆️: 34.9"
+    assert tooltip["body"][1].startswith("Greenhouse gases per request: ")
+    assert tooltip["body"][1].split(": ")[1].split(" (")[0].endswith("CO₂e")
+    assert tooltip["body"][3] == "Parameters: 7.46 billion (<10B)"
+
+    rows = page.locator("#lb-table tbody tr")
+    expect(rows).to_have_count(7)
+    assert table_names(page) == [m["name"] for m in body["models"]]  # the file's order
+    header = page.locator('#lb-table thead th[data-column="per_request"]')
+    expect(header).to_contain_text("GHG per request (")
+    unit = header.locator(".unit").inner_text().strip(" ()")
+    assert unit in ("mg CO₂e", "g CO₂e")
+    size = {"mg CO₂e": 1e-6, "g CO₂e": 1e-3}[unit]
+    falcon_row = page.locator('#lb-table tbody tr[data-row="7"]')
+    cell = falcon_row.locator('td[data-column="per_request"]')
+    value = body["models"][6]["per_request"]["gwp"]["value"]
+    assert float(cell.get_attribute("data-value")) == value
+    assert float(cell.locator(".value").inner_text()) == pytest.approx(value / size, rel=6e-3)
+    co2 = falcon_row.locator('td[data-column="co2"]')
+    expect(co2.locator(".value")).to_have_text("619 g CO₂e")
+    expect(co2).to_contain_text("evaluation time recovered from it")
+    expect(page.locator("#lb-classes tbody tr").first).to_contain_text("<10B")
+
+    expect(page.locator("#lb-rejects tbody tr")).to_have_count(1)
+    reject = body["rejects"][0]
+    assert reject["row"] == 8 and reject["name"] == "example/no-size"
+    cells = page.locator("#lb-rejects tbody tr td")
+    assert cells.all_inner_texts() == ["8", "example/no-size", reject["reason"]]
+    expect(page.locator("#lb-rejects-title")).to_have_text("Rows left out (1)")
+
+
+def test_a_heading_sorts_the_table_and_says_so_with_aria_sort(page, base_url):
+    body = load_sample(page, base_url)
+    models = body["models"]
+    heading = page.locator('#lb-table thead th[data-column="parameters"]')
+    expect(heading).not_to_have_attribute("aria-sort", "ascending")
+    heading.get_by_role("button").click()
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    by_size = sorted(models, key=lambda m: (m["parameters"], m["row"]))
+    assert table_names(page) == [m["name"] for m in by_size]
+    expect(page.locator("#lb-caption")).to_contain_text("sorted by Parameters (ascending)")
+    expect(heading.get_by_role("button")).to_be_focused()
+
+    page.keyboard.press("Enter")  # the same heading again, from the keyboard: descending
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    by_size_down = sorted(models, key=lambda m: (-m["parameters"], m["row"]))
+    assert table_names(page) == [m["name"] for m in by_size_down]
+
+    score = page.locator('#lb-table thead th[data-column="score:MMLU-PRO"]')
+    score.get_by_role("button").click()
+    expect(score).to_have_attribute("aria-sort", "ascending")
+    expect(heading).not_to_have_attribute("aria-sort", "descending")
+    assert table_names(page) == [m["name"] for m in sorted(
+        models, key=lambda m: (m["scores"]["MMLU-PRO"], m["row"]))]
+
+    page.locator('#lb-table thead th[data-column="name"] button').click()
+    assert table_names(page) == sorted(table_names(page), key=str.lower)
+
+
+def test_score_indicator_footprint_and_target_are_sent_and_drawn(page, base_url):
+    load_sample(page, base_url)
+    options = page.locator("#lb-score option").all_inner_texts()
+    assert options == ["Average ⬆️", "IFEval", "MMLU-PRO"]
+    expect(page.locator("#lb-score")).to_have_value("Average ⬆️")
+
+    body = analysed(page, lambda: page.select_option("#lb-score", "IFEval"),
+                    lambda sent: sent.get("score") == "IFEval").json()
+    assert body["analysis"]["score"] == "IFEval"
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert {p["y"] for p in points(chart)} == {m["scores"]["IFEval"] for m in body["models"]}
+
+    body = analysed(page, lambda: page.select_option("#lb-indicator", "water"),
+                    lambda sent: sent.get("indicator") == "water").json()
+    expect(page.locator('#lb-table thead th[data-column="per_request"]')).to_contain_text(
+        "Water per request")
+    body = analysed(page, lambda: page.select_option("#lb-footprint", "evaluation"),
+                    lambda sent: sent.get("footprint") == "evaluation").json()
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert chart["x_title"].startswith("Water consumed of the evaluation run (")
+    for p in points(chart):
+        assert p["value"] == body["models"][p["index"]]["evaluation"]["water"]["value"]
+
+    page.fill("#lb-target", "60")
+    body = analysed(page, lambda: page.press("#lb-target", "Enter"),
+                    lambda sent: sent.get("target") == 60).json()
+    target = body["analysis"]["target"]
+    chosen = target["selected"]["name"]
+    expect(page.locator("#lb-target-text")).to_contain_text(
+        f"Cheapest reaching IFEval ≥ 60: {chosen} — ")
+    expect(page.locator("#lb-target-text")).to_contain_text("of the evaluation run")
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert [p["name"] for p in points(chart, "selected")] == [chosen]
+    assert {p["y"] for p in points(chart, "target")} == {60}
+
+
+def test_a_bad_file_or_value_is_shown_next_to_its_field(page, base_url, problems, tmp_path):
+    problems.allowed_console.append("422")
+    open_calculator(page, base_url)
+    broken = tmp_path / "broken.csv"
+    broken.write_text('fullname,#Params (B),Average ⬆️\n"open,7,30\n', encoding="utf-8")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url) if "leaderboards" in r.url else None)
+    page.set_input_files("#lb-file", str(broken))
+    error = page.locator("#lb-file-error")
+    expect(error).to_contain_text("broken.csv: a quoted field opened on line 2 is never closed")
+    expect(page.locator("#lb-file")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#lb-errors")).to_be_visible()
+    assert requests == []  # nothing sent
+
+    other = tmp_path / "other.csv"
+    other.write_text("model,size,score\nx,7,30\n", encoding="utf-8")
+    response = analysed(page, lambda: page.set_input_files("#lb-file", str(other)))
+    assert response.status == 422
+    field = response.json()["errors"][0]["field"]
+    assert field == "columns.name"
+    expect(error).to_contain_text("columns.name: the table has no column 'fullname'")
+    expect(page.locator("#lb-status")).to_contain_text("not analysed")
+    page.locator("#lb-errors a").click()
+    expect(page.locator("#lb-file")).to_be_focused()
+
+    assert analysed(page, lambda: page.click("#lb-sample")).status == 200
+    expect(error).to_have_count(0)
+    expect(page.locator("#lb-file")).not_to_have_attribute("aria-invalid", "true")
+    page.fill("#lb-target", "high")
+    response = analysed(page, lambda: page.press("#lb-target", "Enter"),
+                        lambda sent: sent.get("target") == "high")
+    assert response.status == 422
+    expect(page.locator("#lb-target-error")).to_contain_text("Not a valid number")
+    expect(page.locator("#lb-target")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#lb-errors")).to_be_focused()
+
+    not_rows = tmp_path / "rows.json"
+    not_rows.write_text('{"models": []}', encoding="utf-8")
+    page.set_input_files("#lb-file", str(not_rows))
+    expect(error).to_contain_text("rows.json: expected an array of rows")
+
+
+def test_a_csv_with_a_bom_crlf_and_quoted_commas_and_line_breaks_is_read_as_python_reads_it(
+        page, base_url, tmp_path):
+    open_calculator(page, base_url)
+    with open(FIXTURE, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    header, first, *rest = text.splitlines()
+    # A quoted name holding a comma, a doubled quote and a line break; CRLF ends; a BOM.
+    first = first.replace("openai-community/gpt2,,", '"openai-community/gpt2, ""the""\nfirst",,')
+    data = "\ufeff" + "\r\n".join([header, first, *rest]) + "\r\n"
+    path = tmp_path / "board.csv"
+    path.write_bytes(data.encode("utf-8"))
+    response = analysed(page, lambda: page.set_input_files("#lb-file", str(path)))
+    assert response.status == 200
+    sent = response.request.post_data_json["rows"]
+    assert sent == list(csv.DictReader(io.StringIO(data.lstrip("\ufeff"), newline="")))
+    assert sent[0]["fullname"] == 'openai-community/gpt2, "the"\nfirst'
+    assert sent[4]["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)"
+    body = response.json()
+    expect(page.locator("#lb-table tbody tr")).to_have_count(body["summary"]["models"])
+    expect(page.locator("#lb-rejects tbody tr")).to_have_count(3)
+    for reject, row in zip(body["rejects"], page.locator("#lb-rejects tbody tr").all(),
+                           strict=True):
+        expect(row.locator("td").first).to_have_text(str(reject["row"]))
+        expect(row.locator("td").last).to_have_text(reject["reason"])
+    expect(page.locator("#lb-status")).to_contain_text(
+        "From board.csv, 13 rows: 10 models analysed")
+
+
+def test_a_json_file_names_its_own_columns(page, base_url, tmp_path):
+    open_calculator(page, base_url)
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps({
+        "rows": [{"model": "small", "size": 1, "precision": "bf16", "quality": 40},
+                 {"model": "large", "size": 70, "precision": "bf16", "quality": 70}],
+        "columns": {"name": "model", "parameters": "size", "precision": "precision",
+                    "scores": ["quality"]}}), encoding="utf-8")
+    response = analysed(page, lambda: page.set_input_files("#lb-file", str(path)))
+    assert response.status == 200
+    assert response.request.post_data_json["columns"]["name"] == "model"
+    expect(page.locator("#lb-score")).to_have_value("quality")
+    assert table_names(page) == ["small", "large"]
+    expect(page.locator("#lb-rejects-none")).to_be_visible()
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert sorted(p["y"] for p in points(chart)) == [40, 70]
