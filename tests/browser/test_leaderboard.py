@@ -20,7 +20,21 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install -e '.[test]')")
 expect = sync_api.expect
 
-FIXTURE = "tests/fixtures/open-llm-leaderboard.csv"
+# A leaderboard file as the Open LLM Leaderboard publishes it (its column names; values of the
+# sample's rows), written with a byte-order mark and CRLF line ends: a quoted name holding a
+# comma, a doubled quote and a line break, the Type column's quoted commas, and two bad rows.
+BOARD = (
+    "\ufefffullname,#Params (B),Precision,MoE,Type,Official Providers,Average ⬆️,IFEval,"
+    "CO₂ cost (kg)\r\n"
+    '"openai-community/gpt2, ""the""\nfirst",0.137,bfloat16,False,🟢 pretrained,True,6.510807,'
+    "17.8,0.08594126\r\n"
+    'tiiuae/Falcon3-3B-Instruct,3.228,bfloat16,False,"💬 chat models (RLHF, DPO, IFT, ...)",'
+    "True,26.551992,69.77,0.48046365\r\n"
+    'tiiuae/Falcon3-7B-Instruct,7.456,bfloat16,False,"💬 chat models (RLHF, DPO, IFT, ...)",'
+    "True,34.906699,76.12,0.61876067\r\n"
+    "example/bad-score,7.0,bfloat16,False,🔶 fine-tuned,False,n/a,30,1.0\r\n"
+    "example/odd-precision,7.0,bf12,False,🔶 fine-tuned,False,20,30,1.0\r\n"
+)
 LEADERBOARD = """(selector) => {
   const chart = Chart.getChart(document.querySelector(selector));
   return chart ? {type: chart.config.type, x_type: chart.options.scales.x.type,
@@ -134,6 +148,12 @@ def test_the_sample_gives_a_scatter_with_the_front_and_a_table_of_every_model(pa
     expect(co2.locator(".value")).to_have_text("619 g CO₂e")
     expect(co2).to_contain_text("evaluation time recovered from it")
     expect(page.locator("#lb-classes tbody tr").first).to_contain_text("<10B")
+    official = body["analysis"]["groups"]["official_vs_community"]["official"]
+    group = page.locator("#lb-groups tbody tr").first
+    expect(group.locator("th")).to_have_text("Official providers")
+    expect(group.locator("td").first).to_have_text(str(official["models"]))
+    assert float(group.locator('td[data-column="score"]').get_attribute("data-value")) == (
+        official["score"]["median"])
 
     expect(page.locator("#lb-rejects tbody tr")).to_have_count(1)
     reject = body["rejects"][0]
@@ -242,6 +262,7 @@ def test_a_bad_file_or_value_is_shown_next_to_its_field(page, base_url, problems
     expect(page.locator("#lb-target-error")).to_contain_text("Not a valid number")
     expect(page.locator("#lb-target")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#lb-errors")).to_be_focused()
+    expect(page.locator("#lb-body")).to_have_class("stale")  # not the figures asked for
 
     not_rows = tmp_path / "rows.json"
     not_rows.write_text('{"models": []}', encoding="utf-8")
@@ -252,44 +273,52 @@ def test_a_bad_file_or_value_is_shown_next_to_its_field(page, base_url, problems
 def test_a_csv_with_a_bom_crlf_and_quoted_commas_and_line_breaks_is_read_as_python_reads_it(
         page, base_url, tmp_path):
     open_calculator(page, base_url)
-    with open(FIXTURE, encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    header, first, *rest = text.splitlines()
-    # A quoted name holding a comma, a doubled quote and a line break; CRLF ends; a BOM.
-    first = first.replace("openai-community/gpt2,,", '"openai-community/gpt2, ""the""\nfirst",,')
-    data = "\ufeff" + "\r\n".join([header, first, *rest]) + "\r\n"
     path = tmp_path / "board.csv"
-    path.write_bytes(data.encode("utf-8"))
+    path.write_bytes(BOARD.encode("utf-8"))
     response = analysed(page, lambda: page.set_input_files("#lb-file", str(path)))
     assert response.status == 200
     sent = response.request.post_data_json["rows"]
-    assert sent == list(csv.DictReader(io.StringIO(data.lstrip("\ufeff"), newline="")))
+    assert sent == list(csv.DictReader(io.StringIO(BOARD.lstrip("\ufeff"), newline="")))
     assert sent[0]["fullname"] == 'openai-community/gpt2, "the"\nfirst'
-    assert sent[4]["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)"
+    assert sent[1]["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)"
+    assert len(sent) == 5 and "fullname" in sent[0]  # the BOM is not in the first name
     body = response.json()
-    expect(page.locator("#lb-table tbody tr")).to_have_count(body["summary"]["models"])
-    expect(page.locator("#lb-rejects tbody tr")).to_have_count(3)
+    expect(page.locator("#lb-table tbody tr")).to_have_count(3)
+    expect(page.locator("#lb-rejects tbody tr")).to_have_count(2)
     for reject, row in zip(body["rejects"], page.locator("#lb-rejects tbody tr").all(),
                            strict=True):
         expect(row.locator("td").first).to_have_text(str(reject["row"]))
         expect(row.locator("td").last).to_have_text(reject["reason"])
     expect(page.locator("#lb-status")).to_contain_text(
-        "From board.csv, 13 rows: 10 models analysed")
+        "From board.csv, 5 rows: 3 models analysed, 2 left out")
 
 
-def test_a_json_file_names_its_own_columns(page, base_url, tmp_path):
+def test_a_json_file_names_its_own_columns_and_a_long_table_shows_a_page_at_a_time(
+        page, base_url, tmp_path):
     open_calculator(page, base_url)
+    rows = [{"model": f"m{k}", "size": 1 + k % 80, "precision": "bf16", "quality": 20 + k % 50}
+            for k in range(150)]
     path = tmp_path / "board.json"
     path.write_text(json.dumps({
-        "rows": [{"model": "small", "size": 1, "precision": "bf16", "quality": 40},
-                 {"model": "large", "size": 70, "precision": "bf16", "quality": 70}],
+        "rows": rows,
         "columns": {"name": "model", "parameters": "size", "precision": "precision",
                     "scores": ["quality"]}}), encoding="utf-8")
     response = analysed(page, lambda: page.set_input_files("#lb-file", str(path)))
     assert response.status == 200
     assert response.request.post_data_json["columns"]["name"] == "model"
     expect(page.locator("#lb-score")).to_have_value("quality")
-    assert table_names(page) == ["small", "large"]
     expect(page.locator("#lb-rejects-none")).to_be_visible()
     chart = page.evaluate(LEADERBOARD, "#lb-chart")
-    assert sorted(p["y"] for p in points(chart)) == [40, 70]
+    assert sorted(p["y"] for p in points(chart)) == sorted(r["quality"] for r in rows)
+
+    expect(page.locator("#lb-table tbody tr")).to_have_count(100)  # a page at a time
+    expect(page.locator("#lb-caption")).to_contain_text("The first 100 of 150 models")
+    page.locator('#lb-table thead th[data-column="score:quality"] button').click()
+    best = sorted(rows, key=lambda r: (r["quality"], rows.index(r)))
+    assert table_names(page) == [r["model"] for r in best[:100]]  # sorted, then cut
+    more = page.locator("#lb-more")
+    expect(more).to_have_text("Show 50 more (50 not shown yet)")
+    more.click()
+    expect(page.locator("#lb-table tbody tr")).to_have_count(150)
+    expect(more).to_be_hidden()
+    assert table_names(page) == [r["model"] for r in best]

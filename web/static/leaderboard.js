@@ -18,6 +18,7 @@
   const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
 
   const MAX_ROWS = 10000; // the API's limit (LeaderboardRequestSchema.rows)
+  const PAGE = 100; // table rows drawn at a time: thousands of rows would take seconds
   const FOOTPRINTS = { per_request: "per request", evaluation: "of the evaluation run" };
   // An error's field -> the control it is shown next to (the file for what the table lacks).
   const FIELD_CONTROLS = { score: "lb-score", indicator: "lb-indicator",
@@ -61,6 +62,7 @@
     source: "", // where the rows came from, in words
     result: null, // the last answer
     sort: { key: null, dir: "ascending" },
+    shown: PAGE, // how many of the sorted models the table shows
     seq: 0,
   };
   let chart = null;
@@ -191,14 +193,16 @@
   /** Errors ({field, message}) next to the controls they name, and listed above the form. */
   function showErrors(errors, moveFocus = true) {
     const items = errors.map((error) => {
-      const id = FIELD_CONTROLS[(error.field || "").split(".")[0]];
+      const field = error.field || "";
+      const id = FIELD_CONTROLS[field.split(".")[0]];
       const control = id && document.getElementById(id);
-      const what = error.field && !["rows", "file"].includes(error.field) ? `${error.field}: `
-        : "";
-      if (!control) return el("li", {}, `${what}${error.message}`);
-      W.markControl(control, `${what && control.id === "lb-file" ? what : ""}${error.message}`);
+      if (!control) return el("li", {}, field ? `${field}: ${error.message}` : error.message);
+      // Beside the file, an option about its columns is named (columns.name, parameters_in).
+      const message = control.id === "lb-file" && !["rows", "file"].includes(field)
+        ? `${field}: ${error.message}` : error.message;
+      W.markControl(control, message);
       return el("li", {}, el("a", { href: `#${control.id}`, "data-focus": control.id },
-        `${labelOf(control)}: ${what && control.id === "lb-file" ? what : ""}${error.message}`));
+        `${labelOf(control)}: ${message}`));
     });
     const summary = $("#lb-errors");
     summary.replaceChildren(el("p", {}, errors.length === 1 ? "One thing needs a correction:"
@@ -247,8 +251,7 @@
       return;
     }
     if (seq !== view.seq) return; // a newer request is on its way
-    $("#lb-body").classList.remove("stale");
-    if (!res.ok) {
+    if (!res.ok) { // the figures shown, if any, stay greyed: they are not those asked for
       const data = res.data || {};
       const errors = data.errors && data.errors.length ? data.errors
         : [{ field: null, message: `${data.title || "Error"} (${res.status})`
@@ -259,6 +262,7 @@
       return;
     }
     view.result = res.data;
+    $("#lb-body").classList.remove("stale");
     render();
   }
 
@@ -270,6 +274,7 @@
     } catch (error) {
       showErrors([{ field: "file", message: `${file.name}: ${error.message}.` }], false);
       setStatus(`${file.name} could not be read.`, true);
+      $("#lb-body").classList.add("stale"); // what is shown is another table's
       return;
     }
     useRows(table.rows, table.options, `${file.name}, ${fmtCount(table.rows.length)} rows`);
@@ -280,6 +285,8 @@
     view.options = options;
     view.source = source;
     view.sort = { key: null, dir: "ascending" };
+    view.result = null; // another table: the last one's figures go
+    $("#lb-body").hidden = true;
     const score = $("#lb-score"); // a new table has its own scores: the API's default first
     score.replaceChildren(el("option", { value: "" }, "Default (Average ⬆️, else the first)"));
     score.disabled = false;
@@ -312,11 +319,13 @@
     score.replaceChildren(...names.map((name) => el("option", { value: name }, name)));
     score.value = a.score;
     $("#lb-body").hidden = false;
+    view.shown = PAGE;
     renderSummary(result);
     renderChart(result);
     renderTable(result);
     renderRejects(result);
     renderClasses(result);
+    renderGroups(result);
     $("#lb-assumptions").replaceChildren(...(result.assumptions || []).map((text) => el("li",
       {}, text)));
     W.markScrollables();
@@ -569,7 +578,8 @@
         c.unit ? el("span", { class: "unit" }, ` (${c.unit})`) : null));
     }));
     $("#lb-table thead").replaceChildren(header);
-    const rows = sortedModels(result, columns).map(({ m, index }) => {
+    const total = result.models.length;
+    const rows = sortedModels(result, columns).slice(0, view.shown).map(({ m, index }) => {
       const [first, ...rest] = columns;
       return el("tr", { "data-index": index, "data-row": m.row,
         class: m.on_front ? "on-front" : null },
@@ -578,9 +588,15 @@
     });
     $("#lb-table tbody").replaceChildren(...rows);
     const column = columns.find((c) => c.key === view.sort.key);
-    $("#lb-caption").textContent = `${fmtCount(result.models.length)} models`
+    const shown = Math.min(view.shown, total);
+    $("#lb-caption").textContent = `${shown < total ? `The first ${fmtCount(shown)} of ` : ""}`
+      + `${fmtCount(total)} ${total === 1 ? "model" : "models"}`
       + `${column ? `, sorted by ${column.label} (${view.sort.dir})` : ", in the file's order"}`
       + ". Press a column's heading to sort by it; ranges (5–95 %) below the values.";
+    const more = $("#lb-more");
+    more.hidden = shown >= total;
+    more.textContent = `Show ${fmtCount(Math.min(PAGE, total - shown))} more `
+      + `(${fmtCount(total - shown)} not shown yet)`;
   }
 
   function renderRejects(result) {
@@ -599,6 +615,42 @@
       ([label, found]) => el("tr", {}, el("th", { scope: "row" }, label),
         el("td", { class: "num" }, fmtCount(found.models)),
         el("td", {}, named(found.best_score)), el("td", {}, named(found.least_per_point)))));
+  }
+
+  const GROUPS = [["official_vs_community", "official", "Official providers"],
+    ["official_vs_community", "community", "Community"], ["base_vs_instruct", "base",
+      "Base (pretrained)"], ["base_vs_instruct", "instruct", "Instruct (chat)"],
+    ["moe_vs_dense", "moe", "Mixture of experts"], ["moe_vs_dense", "dense", "Dense"]];
+
+  /** The group comparisons of Hugging Face's analysis: medians, quartiles below them. */
+  function renderGroups(result) {
+    const a = result.analysis;
+    const indicator = a.indicator;
+    const found = GROUPS.map(([pair, key, label]) => [label, ((a.groups || {})[pair] || {})[key]])
+      .filter(([, g]) => g);
+    const largest = (name) => Math.max(0, ...found.map(([, g]) => (g[name] ? g[name].median
+      : 0)));
+    const scales = { footprint: scaleFor(indicator, largest("footprint")),
+      per_score_point: scaleFor(indicator, largest("per_score_point")),
+      leaderboard_co2_kg: scaleFor("gwp", largest("leaderboard_co2_kg")) };
+    const short = SHORT[indicator];
+    const headings = [["score", a.score], ["footprint", `${short} ${FOOTPRINTS[a.footprint]}`],
+      ["per_score_point", `${short} per score point`], ["leaderboard_co2_kg",
+        "Leaderboard CO₂"]];
+    $("#lb-groups thead").replaceChildren(el("tr", {}, el("th", { scope: "col" }, "Group"),
+      el("th", { scope: "col" }, "Models"), headings.map(([name, label]) => el("th",
+        { scope: "col" }, label, scales[name] ? el("span", { class: "unit" },
+          ` (${scales[name][0]})`) : null))));
+    const spreadCell = (name, q) => {
+      if (!q) return el("td", { "data-column": name }, "–");
+      const size = scales[name] ? scales[name][1] : 1;
+      return el("td", { "data-column": name, "data-value": q.median },
+        el("span", { class: "value" }, fmt(q.median / size)),
+        el("span", { class: "range" }, `${fmt(q.p25 / size)} – ${fmt(q.p75 / size)}`));
+    };
+    $("#lb-groups tbody").replaceChildren(...found.map(([label, g]) => el("tr", {},
+      el("th", { scope: "row" }, label), el("td", { class: "num" }, fmtCount(g.models)),
+      headings.map(([name]) => spreadCell(name, g[name])))));
   }
 
   function sortBy(key) {
@@ -632,6 +684,11 @@
       $(id).addEventListener("change", () => analyse());
     }
     $("#lb-target").addEventListener("input", () => W.clearFieldError($("#lb-target")));
+    $("#lb-more").addEventListener("click", () => {
+      view.shown += PAGE;
+      renderTable(view.result);
+      W.markScrollables();
+    });
     $("#lb-table thead").addEventListener("click", (event) => {
       const button = event.target.closest("button[data-sort]");
       if (button) sortBy(button.dataset.sort);
