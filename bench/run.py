@@ -238,6 +238,9 @@ def main() -> None:
     monte_carlo_request(1 if quick else 5)
     http(1000 if quick else 4000, 8)
     memory()
+    from bench import leaderboard
+
+    leaderboard.side_by_side(1000 if quick else 5000)
     from bench.usage_log import side_by_side
 
     side_by_side(20_000 if quick else 100_000)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cli import estimator, failure, load_profile, main
+from cli.render import csv_text, write_out
 from lca.errors import ProfileError
 from lca.leaderboard import DEFAULT_SAMPLES, FOOTPRINTS, leaderboard
 from lca.quantities import CANONICAL_UNITS, INDICATORS
@@ -165,7 +166,7 @@ def leaderboard_command(table: str, fmt: str, output: str | None, plot_path: str
 
     \b
     Examples:
-      lca leaderboard tests/fixtures/open-llm-leaderboard.csv --target 25 --plot board.svg
+      lca leaderboard examples/open-llm-leaderboard.csv --target 25 --plot board.svg
       lca leaderboard contents.parquet --format json --footprint evaluation > board.json
     """
     options: dict = {"indicator": indicator, "footprint": footprint, "samples": samples,
@@ -182,19 +183,9 @@ def leaderboard_command(table: str, fmt: str, output: str | None, plot_path: str
         result = leaderboard(rows, options, estimator())
     except ProfileError as exc:
         raise failure(table, exc) from None
-    if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False, default=_finite) + "\n"
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        header, body = model_table(result)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in r] for r in body])
-        text = out.getvalue()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    text = (json.dumps(result, ensure_ascii=False, default=_finite) + "\n" if fmt == "json"
+            else csv_text(*model_table(result)))
+    write_out(text, output)
     if plot_path:
         plot(result, plot_path)
     s = result["summary"]

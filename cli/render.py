@@ -11,6 +11,9 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import click
 
 from lca.interchange import to_card_yaml, to_huggingface
 from lca.quantities import INDICATORS
@@ -279,3 +282,20 @@ def _aligned(rows: list[list[str]]) -> list[str]:
 
 def _blank(value: object) -> object:
     return "" if value is None else value
+
+
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A CSV table (header, then rows; None as an empty cell)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return out.getvalue()
+
+
+def write_out(text: str, output: str | None) -> None:
+    """``text`` to the file ``output``, or to stdout."""
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")

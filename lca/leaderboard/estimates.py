@@ -29,7 +29,7 @@ from lca.estimator import Estimator
 from lca.leaderboard import openllm
 from lca.leaderboard.table import Entry, short_name
 from lca.model.graph import calculate
-from lca.quantities import INDICATORS
+from lca.quantities import FIELDS, INDICATORS
 from lca.reading.bind import bind_columns
 
 DEFAULT_DEPLOYMENT = {"hardware": openllm.HARDWARE, "location": openllm.LOCATION, "task": "chat"}
@@ -156,7 +156,7 @@ def serve(entries: Sequence[Entry], estimator: Estimator, deployment: Mapping,
         inputs, invalid, problems = bind_columns(reading.plan, reading.inputs, columns,
                                                  len(members))
         for k, found in problems.items():
-            errors[members[k]] = "; ".join(f"{e['field']}: {e['message']}" for e in found)
+            errors[members[k]] = "; ".join(_size_problem(e) for e in found)
         keep = np.flatnonzero(~invalid)
         at = np.asarray(members)[keep]
         with np.errstate(all="ignore"):
@@ -167,6 +167,18 @@ def serve(entries: Sequence[Entry], estimator: Estimator, deployment: Mapping,
         if drawn is not None:
             _drawn_group(reading, inputs, columns, keep, at, samples, seed, drawn)
     return central, drawn, errors
+
+
+def _size_problem(error: Mapping[str, str]) -> str:
+    """A row's size error in a leaderboard's terms (its column holds billions, the field
+    counts parameters)."""
+    field = FIELDS.get(error["field"])
+    if field is None:
+        return f"{error['field']}: {error['message']}"
+    what = "active parameters" if error["field"].endswith("active_parameters") else "parameters"
+    return (f"{what}: outside {field.spec.low:,.0f} to {field.spec.high:.0e} (the range a "
+            "profile accepts)") if "within" in error["message"] else \
+        f"{what}: {error['message']}"
 
 
 def _drawn_group(reading, inputs: Mapping, columns: Mapping, keep: np.ndarray, at: np.ndarray,

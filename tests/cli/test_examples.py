@@ -130,3 +130,21 @@ def test_the_command_reader_sees_example_commands_only():
         assert readme_example_commands() == ["lca estimate examples/a.json"]
     finally:
         README = saved
+
+
+@pytest.mark.parametrize("command", [c for c in LCA if c.startswith("lca leaderboard")])
+def test_leaderboard_examples_give_a_row_per_model_and_their_files(command, monkeypatch,
+                                                                   tmp_path: Path):
+    # run where the files it writes (--plot, a redirection) may land: a temporary folder
+    words = [str(ROOT / w) if w.startswith("examples/") else w for w in shlex.split(command)]
+    redirected = words[words.index(">") + 1] if ">" in words else None
+    words = words[:words.index(">")] if ">" in words else words
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, words[1:], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 10 and all(float(r["per_request_gwp [kgCO2e]"]) > 0 for r in rows)
+    assert "3 rejected" in result.stderr
+    if "--plot" in words:
+        assert "<svg" in (tmp_path / words[words.index("--plot") + 1]).read_text()
+    assert redirected is None or not (tmp_path / redirected).exists()  # stdout was captured
