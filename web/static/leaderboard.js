@@ -30,10 +30,10 @@
    * its public discussion "Proposal for new column" (huggingface.co/spaces/open-llm-leaderboard/
    * open_llm_leaderboard, discussion 1032, December 2024); the IFEval and MMLU-PRO scores are
    * illustrative, made up; the last row has no parameter count, to show how a row is left out. */
-  const SAMPLE_NOTE = "A sample of 8 rows with the Open LLM Leaderboard's column names: names, "
-    + "sizes, averages and CO₂ costs quoted from the leaderboard (Dec. 2024); the IFEval and "
-    + "MMLU-PRO scores are made up for illustration; the last row lacks a parameter count, to "
-    + "show a row left out.";
+  const SAMPLE_NOTE = "A sample of 8 rows with the Open LLM Leaderboard's column names. The "
+    + "first seven models' names, sizes, averages and CO₂ costs are quoted from the leaderboard "
+    + "(Dec. 2024); their IFEval and MMLU-PRO scores are made up for illustration, and so is the "
+    + "last row, which lacks a parameter count to show a row left out.";
   const CHAT = "💬 chat models (RLHF, DPO, IFT, ...)";
   const PRETRAINED = "🟢 pretrained";
   const SAMPLE = [
