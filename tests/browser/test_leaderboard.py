@@ -210,7 +210,7 @@ def test_score_indicator_footprint_and_target_are_sent_and_drawn(page, base_url)
     body = analysed(page, lambda: page.select_option("#lb-footprint", "evaluation"),
                     lambda sent: sent.get("footprint") == "evaluation").json()
     chart = page.evaluate(LEADERBOARD, "#lb-chart")
-    assert chart["x_title"].startswith("Water consumed of the evaluation run (")
+    assert chart["x_title"].startswith("Water consumed for the evaluation run (")
     for p in points(chart):
         assert p["value"] == body["models"][p["index"]]["evaluation"]["water"]["value"]
 
@@ -221,7 +221,7 @@ def test_score_indicator_footprint_and_target_are_sent_and_drawn(page, base_url)
     chosen = target["selected"]["name"]
     expect(page.locator("#lb-target-text")).to_contain_text(
         f"Cheapest reaching IFEval ≥ 60: {chosen} — ")
-    expect(page.locator("#lb-target-text")).to_contain_text("of the evaluation run")
+    expect(page.locator("#lb-target-text")).to_contain_text("for the evaluation run")
     chart = page.evaluate(LEADERBOARD, "#lb-chart")
     assert [p["name"] for p in points(chart, "selected")] == [chosen]
     assert {p["y"] for p in points(chart, "target")} == {60}
@@ -241,16 +241,32 @@ def test_a_bad_file_or_value_is_shown_next_to_its_field(page, base_url, problems
     expect(page.locator("#lb-errors")).to_be_visible()
     assert requests == []  # nothing sent
 
+    # A table with other column names: the API names the role, beside the columns field.
     other = tmp_path / "other.csv"
-    other.write_text("model,size,score\nx,7,30\n", encoding="utf-8")
+    other.write_text("model,size,score\nx,7,30\ny,70,60\n", encoding="utf-8")
     response = analysed(page, lambda: page.set_input_files("#lb-file", str(other)))
     assert response.status == 422
     field = response.json()["errors"][0]["field"]
     assert field == "columns.name"
-    expect(error).to_contain_text("columns.name: the table has no column 'fullname'")
+    expect(page.locator("#lb-columns-box")).to_have_attribute("open", "")
+    columns_error = page.locator("#lb-columns-error")
+    expect(columns_error).to_contain_text("columns.name: the table has no column 'fullname'")
     expect(page.locator("#lb-status")).to_contain_text("not analysed")
     page.locator("#lb-errors a").click()
-    expect(page.locator("#lb-file")).to_be_focused()
+    expect(page.locator("#lb-columns")).to_be_focused()
+
+    page.fill("#lb-columns", '{"name": "model", "parameters": size}')
+    requests.clear()
+    page.click("#lb-columns-apply")
+    expect(columns_error).to_contain_text("not valid JSON")
+    assert requests == []  # nothing sent
+    page.fill("#lb-columns", '{"name": "model", "parameters": "size", "scores": ["score"]}')
+    response = analysed(page, lambda: page.click("#lb-columns-apply"))
+    assert response.status == 200
+    assert response.request.post_data_json["columns"]["scores"] == ["score"]
+    expect(columns_error).to_have_count(0)
+    expect(page.locator("#lb-table tbody tr")).to_have_count(2)
+    page.fill("#lb-columns", "")
 
     assert analysed(page, lambda: page.click("#lb-sample")).status == 200
     expect(error).to_have_count(0)

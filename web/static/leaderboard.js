@@ -19,11 +19,11 @@
 
   const MAX_ROWS = 10000; // the API's limit (LeaderboardRequestSchema.rows)
   const PAGE = 100; // table rows drawn at a time: thousands of rows would take seconds
-  const FOOTPRINTS = { per_request: "per request", evaluation: "of the evaluation run" };
+  const FOOTPRINTS = { per_request: "per request", evaluation: "for the evaluation run" };
   // An error's field -> the control it is shown next to (the file for what the table lacks).
   const FIELD_CONTROLS = { score: "lb-score", indicator: "lb-indicator",
-    footprint: "lb-footprint", target: "lb-target", rows: "lb-file", columns: "lb-file",
-    parameters_in: "lb-file", file: "lb-file" };
+    footprint: "lb-footprint", target: "lb-target", rows: "lb-file", columns: "lb-columns",
+    parameters_in: "lb-parameters-in", file: "lb-file" };
 
   /* The built-in sample: a few rows with the Open LLM Leaderboard's column names. Names, sizes,
    * "Average ⬆️" and "CO₂ cost (kg)" of the first seven are those quoted from the leaderboard in
@@ -187,7 +187,8 @@
 
   function labelOf(control) {
     const label = $(`label[for="${control.id}"]`);
-    return label ? label.textContent.replace(/\s+/g, " ").trim() : control.id;
+    return label ? label.textContent.replace(/\s+/g, " ").replace(" (optional)", "").trim()
+      : control.id;
   }
 
   /** Errors ({field, message}) next to the controls they name, and listed above the form. */
@@ -197,9 +198,12 @@
       const id = FIELD_CONTROLS[field.split(".")[0]];
       const control = id && document.getElementById(id);
       if (!control) return el("li", {}, field ? `${field}: ${error.message}` : error.message);
-      // Beside the file, an option about its columns is named (columns.name, parameters_in).
-      const message = control.id === "lb-file" && !["rows", "file"].includes(field)
+      // Beside the columns, the role is named (columns.name, columns.scores).
+      const message = control.id === "lb-columns" && field !== "columns"
         ? `${field}: ${error.message}` : error.message;
+      if (control.id === "lb-columns" || control.id === "lb-parameters-in") {
+        $("#lb-columns-box").open = true;
+      }
       W.markControl(control, message);
       return el("li", {}, el("a", { href: `#${control.id}`, "data-focus": control.id },
         `${labelOf(control)}: ${message}`));
@@ -226,9 +230,30 @@
     return Number.isFinite(number) ? number : text; // not a number: the API names the field
   }
 
+  /** The column roles typed in (an object), or undefined when the field is empty. Throws an
+   * Error saying what is wrong with the text. */
+  function typedColumns() {
+    const text = $("#lb-columns").value.trim();
+    if (!text) return undefined;
+    let columns;
+    try {
+      columns = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`not valid JSON (${error.message})`);
+    }
+    if (!columns || typeof columns !== "object" || Array.isArray(columns)) {
+      throw new Error("expected an object: role → column name, e.g. {\"name\": \"model\"}");
+    }
+    return columns;
+  }
+
   function requestBody() {
     const body = { rows: view.rows, ...view.options,
       indicator: $("#lb-indicator").value, footprint: $("#lb-footprint").value };
+    const columns = typedColumns();
+    if (columns) body.columns = columns;
+    const unit = $("#lb-parameters-in").value;
+    if (unit) body.parameters_in = unit;
     const score = $("#lb-score").value;
     if (score) body.score = score;
     const target = targetValue();
@@ -240,7 +265,15 @@
     if (!view.rows) return;
     clearErrors();
     const seq = ++view.seq;
-    const body = requestBody();
+    let body;
+    try {
+      body = requestBody();
+    } catch (error) {
+      $("#lb-columns-box").open = true;
+      showErrors([{ field: "columns", message: `${error.message}.` }], moveFocus);
+      setStatus("The leaderboard was not analysed: one correction needed.", true);
+      return;
+    }
     setStatus(`Analysing ${fmtCount(view.rows.length)} rows (${view.source})…`);
     $("#lb-body").classList.add("stale");
     let res;
@@ -288,7 +321,7 @@
     view.result = null; // another table: the last one's figures go
     $("#lb-body").hidden = true;
     const score = $("#lb-score"); // a new table has its own scores: the API's default first
-    score.replaceChildren(el("option", { value: "" }, "Default (Average ⬆️, else the first)"));
+    score.replaceChildren(el("option", { value: "" }, "Default"));
     score.disabled = false;
     $("#lb-apply").disabled = false;
     analyse();
@@ -683,7 +716,17 @@
     for (const id of ["#lb-score", "#lb-indicator", "#lb-footprint", "#lb-target"]) {
       $(id).addEventListener("change", () => analyse());
     }
-    $("#lb-target").addEventListener("input", () => W.clearFieldError($("#lb-target")));
+    for (const id of ["#lb-target", "#lb-columns"]) {
+      $(id).addEventListener("input", () => W.clearFieldError($(id)));
+    }
+    $("#lb-columns-apply").addEventListener("click", () => {
+      if (view.rows) {
+        useRows(view.rows, view.options, view.source); // other columns: other scores
+      } else {
+        showErrors([{ field: "file", message: "load a file first." }]);
+      }
+    });
+    $("#lb-parameters-in").addEventListener("change", () => analyse());
     $("#lb-more").addEventListener("click", () => {
       view.shown += PAGE;
       renderTable(view.result);
