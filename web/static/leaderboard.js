@@ -608,7 +608,9 @@
       return el("th", { scope: "col", "data-column": c.key, "aria-sort": sorted ? view.sort.dir
         : null, class: c.chosen ? "chosen" : null },
       el("button", { type: "button", class: "sort", "data-sort": c.key }, c.label,
-        c.unit ? el("span", { class: "unit" }, ` (${c.unit})`) : null));
+        c.unit ? el("span", { class: "unit" }, ` (${c.unit})`) : null,
+        el("span", { class: "sort-mark", "aria-hidden": "true" }, sorted
+          ? ` ${view.sort.dir === "ascending" ? "▲" : "▼"}` : " ↕")));
     }));
     $("#lb-table thead").replaceChildren(header);
     const total = result.models.length;
@@ -616,7 +618,9 @@
       const [first, ...rest] = columns;
       return el("tr", { "data-index": index, "data-row": m.row,
         class: m.on_front ? "on-front" : null },
-      el("th", { scope: "row", "data-column": first.key, "data-value": m.name }, m.name),
+      el("th", { scope: "row", "data-column": first.key, "data-value": m.name }, m.name,
+        m.on_front ? el("span", { class: "front-mark", title: "On the Pareto front" },
+          " ◆") : null),
       rest.map((c) => cell(c, m)));
     });
     $("#lb-table tbody").replaceChildren(...rows);
@@ -625,7 +629,8 @@
     $("#lb-caption").textContent = `${shown < total ? `The first ${fmtCount(shown)} of ` : ""}`
       + `${fmtCount(total)} ${total === 1 ? "model" : "models"}`
       + `${column ? `, sorted by ${column.label} (${view.sort.dir})` : ", in the file's order"}`
-      + ". Press a column's heading to sort by it; ranges (5–95 %) below the values.";
+      + ". Press a column's heading to sort by it; ranges (5–95 %) below the values; ◆ marks "
+      + "the Pareto front.";
     const more = $("#lb-more");
     more.hidden = shown >= total;
     more.textContent = `Show ${fmtCount(Math.min(PAGE, total - shown))} more `
