@@ -311,6 +311,29 @@ def test_a_csv_with_a_bom_crlf_and_quoted_commas_and_line_breaks_is_read_as_pyth
         "From board.csv, 5 rows: 3 models analysed, 2 left out")
 
 
+CSV_CASES = [
+    "a,b\r\n1,2\r\n",
+    "a,b\n1,2",  # no line end at the end
+    "a,b\r1,2\r",  # old Mac line ends
+    'a,b\n"",""\n',  # empty quoted fields
+    'a,b\n"x, y","say ""hi"""\n',
+    'a,b\n"two\r\nlines",2\n',
+    "a,b\n\n1,2\n\n",  # blank lines
+    "a,b,\n1,2,\n",  # a trailing comma: an empty last column
+    "a\n,\n",
+]
+
+
+@pytest.mark.parametrize("text", CSV_CASES)
+def test_the_csv_reader_reads_as_pythons_csv_module(page, base_url, text):
+    page.goto(base_url)
+    page.wait_for_function("() => window.lcaLeaderboard")
+    records = page.evaluate("(text) => window.lcaLeaderboard.parseCsv(text)", text)
+    assert records == [r for r in csv.reader(io.StringIO(text, newline="")) if r]
+    with_bom = page.evaluate("(text) => window.lcaLeaderboard.parseCsv(text)", "\ufeff" + text)
+    assert with_bom == records
+
+
 def test_a_json_file_names_its_own_columns_and_a_long_table_shows_a_page_at_a_time(
         page, base_url, tmp_path):
     open_calculator(page, base_url)
