@@ -32,6 +32,8 @@ BOARD = (
     "True,26.551992,69.77,0.48046365\r\n"
     'tiiuae/Falcon3-7B-Instruct,7.456,bfloat16,False,"💬 chat models (RLHF, DPO, IFT, ...)",'
     "True,34.906699,76.12,0.61876067\r\n"
+    'mistralai/Mixtral-8x7B-Instruct-v0.1,46.703,bfloat16,True,"💬 chat models (RLHF, DPO, '
+    'IFT, ...)",True,23.8,55.99,13.7\r\n'
     "example/bad-score,7.0,bfloat16,False,🔶 fine-tuned,False,n/a,30,1.0\r\n"
     "example/odd-precision,7.0,bf12,False,🔶 fine-tuned,False,20,30,1.0\r\n"
 )
@@ -299,16 +301,18 @@ def test_a_csv_with_a_bom_crlf_and_quoted_commas_and_line_breaks_is_read_as_pyth
     assert sent == list(csv.DictReader(io.StringIO(BOARD.lstrip("\ufeff"), newline="")))
     assert sent[0]["fullname"] == 'openai-community/gpt2, "the"\nfirst'
     assert sent[1]["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)"
-    assert len(sent) == 5 and "fullname" in sent[0]  # the BOM is not in the first name
+    assert len(sent) == 6 and "fullname" in sent[0]  # the BOM is not in the first name
     body = response.json()
-    expect(page.locator("#lb-table tbody tr")).to_have_count(3)
+    expect(page.locator("#lb-table tbody tr")).to_have_count(4)
     expect(page.locator("#lb-rejects tbody tr")).to_have_count(2)
+    [note] = body["models"][3]["notes"]  # a MoE without its active parameters says how
+    expect(page.locator('#lb-table tbody tr[data-row="4"] th')).to_contain_text(note)
     for reject, row in zip(body["rejects"], page.locator("#lb-rejects tbody tr").all(),
                            strict=True):
         expect(row.locator("td").first).to_have_text(str(reject["row"]))
         expect(row.locator("td").last).to_have_text(reject["reason"])
     expect(page.locator("#lb-status")).to_contain_text(
-        "From board.csv, 5 rows: 3 models analysed, 2 left out")
+        "From board.csv, 6 rows: 4 models analysed, 2 left out")
 
 
 CSV_CASES = [

@@ -620,7 +620,8 @@
         class: m.on_front ? "on-front" : null },
       el("th", { scope: "row", "data-column": first.key, "data-value": m.name }, m.name,
         m.on_front ? el("span", { class: "front-mark", title: "On the Pareto front" },
-          " ◆") : null),
+          " ◆") : null,
+        (m.notes || []).map((note) => el("span", { class: "range note-line" }, note))),
       rest.map((c) => cell(c, m)));
     });
     $("#lb-table tbody").replaceChildren(...rows);
