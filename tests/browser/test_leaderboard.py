@@ -22,12 +22,13 @@ expect = sync_api.expect
 
 # A leaderboard file as the Open LLM Leaderboard publishes it (its column names; values of the
 # sample's rows), written with a byte-order mark and CRLF line ends: a quoted name holding a
-# comma, a doubled quote and a line break, the Type column's quoted commas, and two bad rows.
+# comma, a doubled quote and a line break, the Type column's quoted commas, a column the API
+# does not read (given on the first row only), and two bad rows.
 BOARD = (
     "\ufefffullname,#Params (B),Precision,MoE,Type,Official Providers,Average ⬆️,IFEval,"
-    "CO₂ cost (kg)\r\n"
+    "CO₂ cost (kg),Hub License\r\n"
     '"openai-community/gpt2, ""the""\nfirst",0.137,bfloat16,False,🟢 pretrained,True,6.510807,'
-    "17.8,0.08594126\r\n"
+    '17.8,0.08594126,"mit, say"\r\n'
     'tiiuae/Falcon3-3B-Instruct,3.228,bfloat16,False,"💬 chat models (RLHF, DPO, IFT, ...)",'
     "True,26.551992,69.77,0.48046365\r\n"
     'tiiuae/Falcon3-7B-Instruct,7.456,bfloat16,False,"💬 chat models (RLHF, DPO, IFT, ...)",'
@@ -298,7 +299,10 @@ def test_a_csv_with_a_bom_crlf_and_quoted_commas_and_line_breaks_is_read_as_pyth
     response = analysed(page, lambda: page.set_input_files("#lb-file", str(path)))
     assert response.status == 200
     sent = response.request.post_data_json["rows"]
-    assert sent == list(csv.DictReader(io.StringIO(BOARD.lstrip("\ufeff"), newline="")))
+    # Sent as Python reads the file, less the columns the API does not read (Hub License).
+    read = list(csv.DictReader(io.StringIO(BOARD.lstrip("\ufeff"), newline="")))
+    assert read[0]["Hub License"] == "mit, say"
+    assert sent == [{k: v for k, v in row.items() if k != "Hub License"} for row in read]
     assert sent[0]["fullname"] == 'openai-community/gpt2, "the"\nfirst'
     assert sent[1]["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)"
     assert len(sent) == 6 and "fullname" in sent[0]  # the BOM is not in the first name

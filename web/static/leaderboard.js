@@ -66,6 +66,37 @@
     seq: 0,
   };
   let chart = null;
+  let layout = null; // /web/leaderboard-columns.json: the columns the API reads, by default
+
+  /** The default columns the API reads a table by (fetched once; null when unavailable). */
+  async function loadLayout() {
+    if (layout) return layout;
+    try {
+      const response = await fetch("web/leaderboard-columns.json",
+        { headers: { Accept: "application/json" } });
+      layout = response.ok ? await response.json() : null;
+    } catch (_) {
+      layout = null;
+    }
+    return layout;
+  }
+
+  /** The rows cut down to the columns the request reads (the roles' columns, the scores and
+   * their standard errors): a whole published table has some forty columns, and the API takes
+   * bodies up to 4 MiB. Without the layout, the rows go whole. */
+  function usedColumns(rows, body, known) {
+    if (!known) return rows;
+    const given = body.columns && typeof body.columns === "object" ? body.columns : {};
+    const roles = { ...known.columns };
+    for (const [role, name] of Object.entries(given)) {
+      if (role !== "scores" && typeof name === "string") roles[role] = name;
+    }
+    const scores = Array.isArray(given.scores) ? given.scores : known.scores;
+    const keep = new Set([...Object.values(roles), ...scores,
+      ...scores.map((name) => `${name}${known.se_suffix}`)]);
+    return rows.map((row) => Object.fromEntries(Object.entries(row)
+      .filter(([key]) => keep.has(key))));
+  }
 
   // ---------- reading files ----------
 
@@ -276,6 +307,8 @@
     }
     setStatus(`Analysing ${fmtCount(view.rows.length)} rows (${view.source})…`);
     $("#lb-body").classList.add("stale");
+    body.rows = usedColumns(body.rows, body, await loadLayout());
+    if (seq !== view.seq) return;
     let res;
     try {
       res = await W.postJson("v1/leaderboards", body);
@@ -285,6 +318,13 @@
     }
     if (seq !== view.seq) return; // a newer request is on its way
     if (!res.ok) { // the figures shown, if any, stay greyed: they are not those asked for
+      if (res.status === 413) {
+        showErrors([{ field: "rows", message: "the table is over the API's body limit even "
+          + "cut down to the columns it reads: split it, or use lca leaderboard for whole "
+          + "files." }], moveFocus);
+        setStatus("The leaderboard was not analysed: the table is too large to send.", true);
+        return;
+      }
       const data = res.data || {};
       const errors = data.errors && data.errors.length ? data.errors
         : [{ field: null, message: `${data.title || "Error"} (${res.status})`
