@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -371,3 +372,15 @@ def test_a_json_file_names_its_own_columns_and_a_long_table_shows_a_page_at_a_ti
     expect(page.locator("#lb-table tbody tr")).to_have_count(150)
     expect(more).to_be_hidden()
     assert table_names(page) == [r["model"] for r in best]
+
+
+def test_on_a_phone_the_view_fits_and_its_wide_table_scrolls_in_its_own_box(page, base_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    load_sample(page, base_url)
+    page.locator("#lb-columns-box summary").click()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    wrap = page.locator("#lb-table").locator("xpath=..")
+    expect(wrap).to_have_class(re.compile(r"\bscrolls\b"))  # says so, and takes the keyboard
+    expect(wrap).to_have_attribute("tabindex", "0")
+    chart = page.evaluate(LEADERBOARD, "#lb-chart")
+    assert 300 <= chart["width"] <= 390 and chart["height"] > 300
