@@ -8,6 +8,7 @@ from dataclasses import asdict
 from flask import Response, jsonify, send_from_directory
 
 from api.requests import Blueprint
+from lca.leaderboard.table import DEFAULT_COLUMNS, DEFAULT_SCORES, SE_SUFFIX
 from lca.report.equivalences import EQUIVALENCES, ILLUSTRATED, ILLUSTRATION
 from web import STATIC
 
@@ -34,6 +35,16 @@ def equivalences() -> Response:
     return jsonify({"note": ILLUSTRATION, "indicators": list(ILLUSTRATED),
                     "items": [asdict(e) | {"one": e.one or e.label, "per_item": e.per_item}
                               for e in EQUIVALENCES]})
+
+
+@blp.route("/web/leaderboard-columns.json")
+def leaderboard_columns() -> Response:
+    """The columns a leaderboard table is read by (lca.leaderboard.table): each role's default
+    column, the default score columns and the suffix of a score's standard-error column. The
+    page's leaderboard view sends only these columns (and those its request names), so that a
+    whole published table (some forty columns) stays under the request body limit."""
+    return jsonify({"columns": DEFAULT_COLUMNS, "scores": list(DEFAULT_SCORES),
+                    "se_suffix": SE_SUFFIX})
 
 
 @blp.after_request

@@ -278,7 +278,8 @@ def test_keyboard_labels_and_visible_focus(page, base_url):
     expect(page.locator(".skip-link")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    page.keyboard.press("Tab")  # past the two links of the header, into the form
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the three links of the header, into the form
     expect(page.locator("#f-name")).to_be_focused()
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") == "solid"
 

@@ -1932,5 +1932,11 @@
     form.dataset.ready = "1";
   }
 
+  // The helpers the leaderboard view (web/static/leaderboard.js) shares with the calculator:
+  // the same units, number formats, errors beside their fields and chart settings.
+  window.lcaWeb = Object.freeze({ INDICATORS, LABELS, SHORT, PALETTE, POINT_STYLES, el, fmt,
+    fmtCount, fmtPercent, scaleFor, human, humanText, postJson, markControl, clearFieldError,
+    chartAnimation, markScrollables, download });
+
   init();
 }());
