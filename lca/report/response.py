@@ -8,9 +8,9 @@ with a request volume left out without one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from functools import cache
+from math import isfinite
 
 from lca.method import METHOD_VERSION, VALUE_BASIS
 from lca.model.warnings import figure_warnings
@@ -20,10 +20,11 @@ from lca.units import convert
 from lca.xp import Array
 
 Bounds = Mapping[str, tuple[Array, Array]]
-# (key, figure path, unit shown, indicator for display units, shown-when path)
-Entry = tuple[str, str, str | None, str | None, str | None]
-# the figures of one object of the response: its parent keys and its entries, in order
-Group = tuple[tuple[str, ...], tuple[Entry, ...]]
+# (key, figure path, unit shown, indicator for display units)
+Entry = tuple[str, str, str | None, str | None]
+# a run of figures of one object of the response shown under one condition: the object's parent
+# keys, the figure whose finite value shows them (None: always shown), the entries in order
+Group = tuple[tuple[str, ...], str | None, tuple[Entry, ...]]
 
 
 def _shown(figure: Figure, training_path: str | None, inference_path: str | None) -> bool:
@@ -35,34 +36,34 @@ def _shown(figure: Figure, training_path: str | None, inference_path: str | None
 
 def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Group, ...]:
     """Where each figure of a response with these phase paths goes (None: phase absent), in
-    runs of figures of the same object, so that the object is found once per run."""
+    runs of figures of the same object and condition, so that the object is found and the
+    condition tested once per run."""
     return _figure_plan(training_path, inference_path, len(FIGURES))
 
 
 @cache  # the shapes are few: paths x phases (x figures declared, which only grow)
 def _figure_plan(training_path: str | None, inference_path: str | None, declared: int
                  ) -> tuple[Group, ...]:
-    groups: list[tuple[tuple[str, ...], list[Entry]]] = []
+    groups: list[tuple[tuple[str, ...], str | None, list[Entry]]] = []
     for figure in FIGURES:
         if _shown(figure, training_path, inference_path):
             *parents, key = figure.path.split(".")
-            if not groups or groups[-1][0] != tuple(parents):  # runs: the declared order kept
-                groups.append((tuple(parents), []))
-            groups[-1][1].append(
-                (key, figure.path, figure.canonical_unit, figure.indicator, figure.when))
-    return tuple((parents, tuple(entries)) for parents, entries in groups)
+            run = (tuple(parents), figure.when)
+            if not groups or groups[-1][:2] != run:  # runs: the declared order kept
+                groups.append((*run, []))
+            groups[-1][2].append((key, figure.path, figure.canonical_unit, figure.indicator))
+    return tuple((parents, when, tuple(entries)) for parents, when, entries in groups)
 
 
 @cache
 def _conditions(plan: tuple[Group, ...]) -> frozenset[str]:
     """The figures whose value decides whether others are shown (their ``when``), once each."""
-    return frozenset(entry[4] for _, entries in plan for entry in entries
-                     if entry[4] is not None)
+    return frozenset(when for _, when, _ in plan if when is not None)
 
 
 def _finite(value: Array) -> float | None:
     value = float(value)
-    return value if math.isfinite(value) else None
+    return value if isfinite(value) else None
 
 
 def _node(body: dict, parents: tuple[str, ...]) -> dict:
@@ -73,10 +74,6 @@ def _node(body: dict, parents: tuple[str, ...]) -> dict:
 
 def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = None) -> dict:
     """The figures of one estimate, nested as in the response (module doc)."""
-    units, scales = CANONICAL_UNITS, None
-    if reading.units:
-        units = {**CANONICAL_UNITS, **reading.units}
-        scales = {k: convert(1.0, unit, units[k]) for k, unit in CANONICAL_UNITS.items()}
     body: dict = {}
     if reading.has_training:
         body["training"] = {"path": reading.training_path}
@@ -84,29 +81,44 @@ def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = 
         body["inference"] = {"path": reading.inference_path}
     plan = figure_plan(reading.training_path if reading.has_training else None,
                        reading.inference_path if reading.has_inference else None)
-    hidden = {when for when in _conditions(plan) if _finite(out[when]) is None}
-    for parents, entries in plan:
-        node = None  # made on the first figure shown: an object of hidden figures is left out
-        for key, path, unit, indicator, when in entries:
-            if when in hidden:
-                continue
-            if node is None:
-                node = _node(body, parents)
-            value = _finite(out[path])
+    hidden = {when for when in _conditions(plan) if not isfinite(out[when])}
+    display = _display(reading.units) if reading.units else None
+    for parents, when, entries in plan:
+        if when in hidden:  # an object whose figures are all hidden is left out
+            continue
+        node = _node(body, parents)
+        for key, path, unit, indicator in entries:
+            value = float(out[path])
+            if not isfinite(value):
+                value = None
             if unit is None:
                 node[key] = value
-                continue
-            scale = 1.0
-            if indicator is not None:
-                unit = units[indicator]
-                scale = scales[indicator] if scales is not None else 1.0
-            quantity = {"value": None if value is None else value * scale, "unit": unit}
-            if bounds is not None and path in bounds:
-                low, high = (_finite(b) for b in bounds[path])
-                quantity["low"] = None if low is None else low * scale
-                quantity["high"] = None if high is None else high * scale
-            node[key] = quantity
+            elif display is None and bounds is None:  # most estimates: canonical, no range
+                node[key] = {"value": value, "unit": unit}
+            else:
+                node[key] = _quantity(value, unit, indicator, display, bounds, path)
     return body
+
+
+def _display(units: Mapping[str, str]) -> dict[str, tuple[str, float]]:
+    """Each indicator's display unit and the factor from its canonical unit."""
+    shown = {**CANONICAL_UNITS, **units}
+    return {k: (shown[k], convert(1.0, unit, shown[k])) for k, unit in CANONICAL_UNITS.items()}
+
+
+def _quantity(value: float | None, unit: str, indicator: str | None,
+              display: Mapping[str, tuple[str, float]] | None, bounds: Bounds | None,
+              path: str) -> dict:
+    """A quantity in its display unit, with the Monte Carlo's low and high when it ran."""
+    scale = 1.0
+    if indicator is not None and display is not None:
+        unit, scale = display[indicator]
+    quantity = {"value": None if value is None else value * scale, "unit": unit}
+    if bounds is not None and path in bounds:
+        low, high = (_finite(b) for b in bounds[path])
+        quantity["low"] = None if low is None else low * scale
+        quantity["high"] = None if high is None else high * scale
+    return quantity
 
 
 def accounting(inputs: Mapping[str, object]) -> str:
@@ -132,7 +144,7 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
     if reading.has_inference:
         warnings.extend(figure_warnings(reading.inputs, out))
     if provenance:
-        result["factors_used"] = [dict(f) for f in reading.factors_used.values()]
+        result["factors_used"] = [f.copy() for f in reading.factors_used.values()]
         result["assumptions"] = reading.assumptions()
     result["warnings"] = warnings
     return result
