@@ -9,6 +9,7 @@ with a request volume left out without one.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from math import isfinite
 
@@ -22,9 +23,19 @@ from lca.xp import Array
 Bounds = Mapping[str, tuple[Array, Array]]
 # (key, figure path, unit shown, indicator for display units)
 Entry = tuple[str, str, str | None, str | None]
-# a run of figures of one object of the response shown under one condition: the object's parent
-# keys, the figure whose finite value shows them (None: always shown), the entries in order
-Group = tuple[tuple[str, ...], str | None, tuple[Entry, ...]]
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    """Where the figures of one shape of response go. ``objects`` are the response's objects
+    (0: the response itself), each as (its parent's number, its key); ``groups`` are runs of
+    figures of one object shown under one condition: the object's number, the figure whose
+    finite value shows them (None: always shown) and their entries, in the declared order;
+    ``conditions`` are those figures, once each."""
+
+    objects: tuple[tuple[int, str], ...]
+    groups: tuple[tuple[int, str | None, tuple[Entry, ...]], ...]
+    conditions: frozenset[str]
 
 
 def _shown(figure: Figure, training_path: str | None, inference_path: str | None) -> bool:
@@ -34,7 +45,7 @@ def _shown(figure: Figure, training_path: str | None, inference_path: str | None
     return not figure.paths or present[figure.phases[0]] in figure.paths
 
 
-def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Group, ...]:
+def figure_plan(training_path: str | None, inference_path: str | None) -> FigurePlan:
     """Where each figure of a response with these phase paths goes (None: phase absent), in
     runs of figures of the same object and condition, so that the object is found and the
     condition tested once per run."""
@@ -43,22 +54,27 @@ def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[
 
 @cache  # the shapes are few: paths x phases (x figures declared, which only grow)
 def _figure_plan(training_path: str | None, inference_path: str | None, declared: int
-                 ) -> tuple[Group, ...]:
-    groups: list[tuple[tuple[str, ...], str | None, list[Entry]]] = []
+                 ) -> FigurePlan:
+    number: dict[tuple[str, ...], int] = {(): 0}
+    objects = [(0, "")]
+    groups: list[tuple[int, str | None, list[Entry]]] = []
     for figure in FIGURES:
         if _shown(figure, training_path, inference_path):
             *parents, key = figure.path.split(".")
-            run = (tuple(parents), figure.when)
+            place = 0
+            for depth in range(len(parents)):  # the objects that hold it, outermost first
+                inner = tuple(parents[:depth + 1])
+                if inner not in number:
+                    number[inner] = len(objects)
+                    objects.append((place, parents[depth]))
+                place = number[inner]
+            run = (place, figure.when)
             if not groups or groups[-1][:2] != run:  # runs: the declared order kept
                 groups.append((*run, []))
             groups[-1][2].append((key, figure.path, figure.canonical_unit, figure.indicator))
-    return tuple((parents, when, tuple(entries)) for parents, when, entries in groups)
-
-
-@cache
-def _conditions(plan: tuple[Group, ...]) -> frozenset[str]:
-    """The figures whose value decides whether others are shown (their ``when``), once each."""
-    return frozenset(when for _, when, _ in plan if when is not None)
+    return FigurePlan(tuple(objects),
+                      tuple((place, when, tuple(entries)) for place, when, entries in groups),
+                      frozenset(when for _, when, _ in groups if when is not None))
 
 
 def _finite(value: Array) -> float | None:
@@ -66,10 +82,15 @@ def _finite(value: Array) -> float | None:
     return value if isfinite(value) else None
 
 
-def _node(body: dict, parents: tuple[str, ...]) -> dict:
-    for parent in parents:
-        body = body.setdefault(parent, {})
-    return body
+def _object(made: list[dict | None], objects: tuple[tuple[int, str], ...], number: int) -> dict:
+    """Object ``number`` of the response (FigurePlan.objects), made with its parents the first
+    time one of its figures is shown: an object whose figures are all hidden is left out."""
+    node = made[number]
+    if node is None:
+        parent, key = objects[number]
+        # setdefault: the phases' objects are made beforehand, with their path
+        node = made[number] = _object(made, objects, parent).setdefault(key, {})
+    return node
 
 
 def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = None) -> dict:
@@ -81,12 +102,15 @@ def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = 
         body["inference"] = {"path": reading.inference_path}
     plan = figure_plan(reading.training_path if reading.has_training else None,
                        reading.inference_path if reading.has_inference else None)
-    hidden = {when for when in _conditions(plan) if not isfinite(out[when])}
+    hidden = {when for when in plan.conditions if not isfinite(out[when])}
     display = _display(reading.units) if reading.units else None
-    for parents, when, entries in plan:
-        if when in hidden:  # an object whose figures are all hidden is left out
+    made: list[dict | None] = [body, *([None] * (len(plan.objects) - 1))]
+    for number, when, entries in plan.groups:
+        if when in hidden:
             continue
-        node = _node(body, parents)
+        node = made[number]
+        if node is None:
+            node = _object(made, plan.objects, number)
         for key, path, unit, indicator in entries:
             value = float(out[path])
             if not isfinite(value):
