@@ -175,9 +175,7 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
 
 def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
     """Every output figure from resolved inputs; the phases present follow the inputs present."""
-    out: dict[str, Array] = {}
-    if "training.path" in x:
-        out.update(training_outputs(x))
+    out = training_outputs(x) if "training.path" in x else {}
     if "inference.path" in x:
         out.update(inference_outputs(x))
     if "training.path" in x and "inference.path" in x:
