@@ -83,13 +83,15 @@ def _finite(value: Array) -> float | None:
 
 
 def _object(made: list[dict | None], objects: tuple[tuple[int, str], ...], number: int) -> dict:
-    """Object ``number`` of the response (FigurePlan.objects), made with its parents the first
-    time one of its figures is shown: an object whose figures are all hidden is left out."""
-    node = made[number]
-    if node is None:
-        parent, key = objects[number]
-        # setdefault: the phases' objects are made beforehand, with their path
-        node = made[number] = _object(made, objects, parent).setdefault(key, {})
+    """Object ``number`` of the response (FigurePlan.objects), not made yet: made, with its
+    parents where they are not either, the first time one of its figures is shown (an object
+    whose figures are all hidden is left out)."""
+    parent, key = objects[number]
+    holder = made[parent]
+    if holder is None:
+        holder = _object(made, objects, parent)
+    # setdefault: the phases' objects are made beforehand, with their path
+    node = made[number] = holder.setdefault(key, {})
     return node
 
 
