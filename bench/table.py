@@ -4,8 +4,8 @@
 
 The two sets of section 2 of bench/run.py: 500 distinct profiles repeated, and every profile
 different (about 5,000 shapes). Prints each run (wall-clock and CPU time) and the median; with
-``--stages`` also where the time of the fastest run went. Nothing here is asserted by the test suite. Issue 14's target is
-1 s for each set.
+``--stages`` also where the time of the fastest run went. Nothing here is asserted by the test
+suite. Issue 14's target is 1 s for each set.
 """
 
 from __future__ import annotations
