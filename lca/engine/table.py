@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 
 import numpy as np
@@ -141,7 +142,8 @@ def _calculate_stack(read: _Rows, members: list[int], at: np.ndarray, place: np.
     plans = [read.plans[number] for number in members]
     rows = len(at)
     # one row per plan, one column per input (same names in the same order across a stack)
-    values = np.array([tuple(plan.inputs.values()) for plan in plans], dtype=float)
+    values = np.fromiter(chain.from_iterable(plan.inputs.values() for plan in plans), dtype=float,
+                         count=len(plans) * len(plans[0].inputs)).reshape(len(plans), -1)
     same = (values == values[0]).all(axis=0) | np.isnan(values).all(axis=0)
     base = {key: values[0, j] if same[j] else values[place, j]
             for j, key in enumerate(plans[0].inputs)}

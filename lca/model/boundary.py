@@ -49,4 +49,5 @@ def network_transfer_energy(tokens: Array, bytes_per_token: Array, energy_per_by
 def grid_impacts(energy: Array, grid: dict[str, Array]) -> dict[str, Array]:
     """Energy (kWh) and its gwp, water, adpe and pe on ``grid`` (no PUE, no on-site water: the
     device and the networks are outside the data centre)."""
-    return {"energy": energy, **{k: energy * grid[k] for k in ("gwp", "water", "adpe", "pe")}}
+    return {"energy": energy, "gwp": energy * grid["gwp"], "water": energy * grid["water"],
+            "adpe": energy * grid["adpe"], "pe": energy * grid["pe"]}

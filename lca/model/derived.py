@@ -17,8 +17,8 @@ from lca.xp import Array
 
 def grid_factors(x: Mapping[str, Array], phase: str) -> dict[str, Array]:
     """The per-kWh factors of a phase's electricity, gwp location-based (lca.model.grid)."""
-    return {**{k: x[f"{phase}.grid.{k}"] for k in ("water", "adpe", "pe")},
-            "gwp": grid.location_gwp(x, phase)}
+    return {"water": x[f"{phase}.grid.water"], "adpe": x[f"{phase}.grid.adpe"],
+            "pe": x[f"{phase}.grid.pe"], "gwp": grid.location_gwp(x, phase)}
 
 
 def per_accelerator_impacts(x: Mapping[str, Array], phase: str) -> dict[str, Array]:

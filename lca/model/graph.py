@@ -28,26 +28,42 @@ from lca.model.derived import active_parameters, grid_factors, per_accelerator_i
 from lca.model.embodied import embodied_impacts
 from lca.model.operational import operational_impacts
 from lca.model.stages import datacenter_stages, user_stages
-from lca.quantities import INDICATORS
+from lca.quantities import INDICATORS, STAGE_INDICATORS
 from lca.units import SECONDS_PER_HOUR
 from lca.xp import Array
+
+
+def _paths(prefix: str) -> dict[str, str]:
+    """The path of each indicator's figure in a block: {"gwp": "training.operational.gwp", ...}."""
+    return {k: f"{prefix}.{k}" for k in INDICATORS}
+
+
+# The blocks' figure paths, spelled once rather than on every calculation
+_BLOCKS = {prefix: _paths(prefix) for prefix in (
+    *(f"{phase}.{block}" for phase in ("training", "inference")
+      for block in ("operational", "embodied", *(f"stages.{s}" for s in STAGE_INDICATORS))),
+    "training.impacts", "inference.per_request", "inference.per_output_token", "inference.total",
+    "lifecycle.total", "lifecycle.per_request", "lifecycle.shares.training",
+    "lifecycle.shares.inference", "lifecycle.breakeven_requests")}
 
 
 def _phase(out: dict[str, Array], phase: str, op: dict[str, Array], emb: dict[str, Array],
            stages: dict[str, dict[str, Array]]) -> None:
     """Store a phase's operational, embodied, stage and total impacts with the water parts: the
     total is operational + embodied (chips) + every stage of the boundary."""
-    total = "impacts" if phase == "training" else "per_request"
+    operational, embodied = _BLOCKS[f"{phase}.operational"], _BLOCKS[f"{phase}.embodied"]
+    totals = _BLOCKS["training.impacts" if phase == "training" else "inference.per_request"]
+    by_stage = [(_BLOCKS[f"{phase}.stages.{stage}"], figures) for stage, figures in stages.items()]
     for k in INDICATORS:
-        out[f"{phase}.operational.{k}"] = op[k]
+        out[operational[k]] = op[k]
         value = op[k] + emb[k] if k in emb else op[k]
         if k in emb:
-            out[f"{phase}.embodied.{k}"] = emb[k]
-        for stage, figures in stages.items():
+            out[embodied[k]] = emb[k]
+        for paths, figures in by_stage:
             if k in figures:
-                out[f"{phase}.stages.{stage}.{k}"] = figures[k]
+                out[paths[k]] = figures[k]
                 value = value + figures[k]
-        out[f"{phase}.{total}.{k}"] = value
+        out[totals[k]] = value
     out[f"{phase}.water.onsite"] = op["water_onsite"]
     out[f"{phase}.water.offsite"] = op["water_offsite"]
     out[f"{phase}.water.manufacturing"] = emb["water"]
@@ -83,7 +99,7 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     emb = embodied_impacts(per_accelerator_impacts(x, "training"), hours, x["hardware_lifetime"])
     out: dict[str, Array] = {"training.accelerator_hours": hours,
                              "training.it_energy": it_energy, "training.compute": compute}
-    _phase(out, "training", op, emb, datacenter_stages(x, "training", hours, it_energy, emb))
+    _phase(out, "training", op, emb, datacenter_stages(x, "training", hours, it_energy, emb, site))
     dual_accounting(x, out, "training", op, site["gwp"])
     return out
 
@@ -110,7 +126,8 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
                            x["hardware_lifetime"])
     out["inference.it_energy"] = it_energy
     _phase(out, "inference", op, emb, {
-        **datacenter_stages(x, "inference", replica_hours, it_energy, emb), **user_stages(x)})
+        **datacenter_stages(x, "inference", replica_hours, it_energy, emb, site),
+        **user_stages(x, site)})
     dual_accounting(x, out, "inference", op, site["gwp"])
     for name, part in parts.items():  # unknown when the energy was measured as a whole
         out[f"inference.energy_breakdown.{name}"] = xp.where(measured, xp.nan, part)
@@ -118,29 +135,37 @@ def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     requests = xp.where(xp.isnan(x["inference.requests"]),
                         lc.request_volume(requests_per_day, x["inference.duration"]),
                         x["inference.requests"])
-    for k in INDICATORS:
-        per_request = out[f"inference.per_request.{k}"]
-        out[f"inference.per_output_token.{k}"] = per_request / x["inference.output_tokens"]
-        out[f"inference.total.{k}"] = per_request * requests
+    per_output_token, total = _BLOCKS["inference.per_output_token"], _BLOCKS["inference.total"]
+    for k, per_request_path in _BLOCKS["inference.per_request"].items():
+        per_request = out[per_request_path]
+        out[per_output_token[k]] = per_request / x["inference.output_tokens"]
+        out[total[k]] = per_request * requests
     for _, per_request_path, total_path, _, _ in LIFECYCLE_BASES:
         out[total_path] = out[per_request_path] * requests
     out["inference.requests"] = requests
     return out
 
 
+# per indicator: the training and per-request paths in, the lifecycle total, amortised per
+# request, training and inference shares and breakeven paths out
+_LIFECYCLE_PATHS = tuple(tuple(_BLOCKS[block][k] for block in (
+    "training.impacts", "inference.per_request", "lifecycle.total", "lifecycle.per_request",
+    "lifecycle.shares.training", "lifecycle.shares.inference", "lifecycle.breakeven_requests"))
+    for k in INDICATORS)
+
+
 def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
     """Lifecycle totals, amortised per-request impacts, shares and breakeven (lca.lifecycle)."""
     requests = out["inference.requests"]
     result: dict[str, Array] = {"lifecycle.requests": requests}
-    for k in INDICATORS:
-        training, per_request = out[f"training.impacts.{k}"], out[f"inference.per_request.{k}"]
+    for (training_path, per_request_path, total_path, amortised_path, training_share,
+         inference_share, breakeven) in _LIFECYCLE_PATHS:
+        training, per_request = out[training_path], out[per_request_path]
         total = lc.lifecycle_total(training, per_request, requests)
-        result[f"lifecycle.total.{k}"] = total
-        result[f"lifecycle.per_request.{k}"] = lc.amortised_per_request(training, per_request,
-                                                                        requests)
-        result[f"lifecycle.shares.training.{k}"], result[f"lifecycle.shares.inference.{k}"] = (
-            lc.shares(training, total))
-        result[f"lifecycle.breakeven_requests.{k}"] = lc.breakeven_requests(training, per_request)
+        result[total_path] = total
+        result[amortised_path] = lc.amortised_per_request(training, per_request, requests)
+        result[training_share], result[inference_share] = lc.shares(training, total)
+        result[breakeven] = lc.breakeven_requests(training, per_request)
     for training_path, per_request_path, _, total_path, amortised_path in LIFECYCLE_BASES:
         training, per_request = out[training_path], out[per_request_path]
         result[total_path] = lc.lifecycle_total(training, per_request, requests)
@@ -150,9 +175,7 @@ def lifecycle_outputs(out: Mapping[str, Array]) -> dict[str, Array]:
 
 def calculate(x: Mapping[str, Array]) -> dict[str, Array]:
     """Every output figure from resolved inputs; the phases present follow the inputs present."""
-    out: dict[str, Array] = {}
-    if "training.path" in x:
-        out.update(training_outputs(x))
+    out = training_outputs(x) if "training.path" in x else {}
     if "inference.path" in x:
         out.update(inference_outputs(x))
     if "training.path" in x and "inference.path" in x:

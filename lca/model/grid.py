@@ -110,9 +110,15 @@ def market_gwp(location: Array, supplier: Array, residual: Array, renewable_shar
     return (1.0 - share) * uncovered
 
 
+# Each phase's supplier-specific factor and renewable share, named once (asked four times an
+# estimate)
+_MARKET_INPUTS = {phase: (f"{phase}.grid.market_gwp", f"{phase}.grid.renewable_share")
+                  for phase in ("training", "inference")}
+
+
 def market_data_given(x: Mapping[str, Array], phase: str) -> Array:
     """Whether a phase's market-based figures are reported: market accounting chosen, or a
     supplier-specific factor or a renewable share given."""
-    grid = f"{phase}.grid"
-    none_given = xp.isnan(x[f"{grid}.market_gwp"]) & xp.isnan(x[f"{grid}.renewable_share"])
+    supplier, renewable_share = _MARKET_INPUTS[phase]
+    none_given = xp.isnan(x[supplier]) & xp.isnan(x[renewable_share])
     return (x["accounting_is_market"] == 1.0) | (xp.where(none_given, 0.0, 1.0) == 1.0)

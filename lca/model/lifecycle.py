@@ -29,10 +29,9 @@ def amortised_per_request(training: Array, per_request: Array, requests: Array) 
 
 def shares(training: Array, total: Array) -> tuple[Array, Array]:
     """Training and inference shares of a lifecycle total (0 to 1; NaN for a zero total)."""
-    positive = total > 0
-    # the inner where keeps a zero total out of the division (NaN carries its unit, not 1.0)
-    training_share = xp.where(positive, training / xp.where(positive, total, total * xp.nan),
-                              xp.nan)
+    # a total that is not positive divides as NaN, which gives NaN shares (and keeps a zero
+    # total out of the division; NaN carries its unit, not 1.0)
+    training_share = training / xp.where(total > 0, total, total * xp.nan)
     return training_share, 1.0 - training_share
 
 

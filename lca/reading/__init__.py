@@ -23,7 +23,7 @@ from lca.reading.plan import Plan
 from lca.reading.planner import FromInput
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """One profile read: its plan, its inputs and spreads, and the options beside them."""
 

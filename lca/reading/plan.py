@@ -88,6 +88,14 @@ class SectionPlans:
         return found[1]
 
 
+def _alone(name: str, reader: Callable) -> Callable:
+    """``reader(p, top)`` of a top level holding field ``name`` only, as a section's reader
+    ``(p, value)`` (SectionPlans.read)."""
+    def read(p: Planner, value: object) -> object:
+        return reader(p, {} if value is None else {name: value})
+    return read
+
+
 def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = None) -> Plan:
     """The plan of ``shape`` against ``factors``, reading its sections through ``sections``
     when given; ProfileError lists every wrong field."""
@@ -102,9 +110,18 @@ def make_plan(shape: Shape, factors: FactorSet, sections: SectionPlans | None = 
         key = (name, factors.version, declared(), part, *more)
         return sections.read(p, key, reader, top.get(name), *more)
 
+    def read_top(name: str, reader: Callable) -> object:
+        """Top-level field ``name`` read by ``reader(p, top)``, which reads that field only;
+        its record kept in ``sections`` as a section's, absent or given (most profiles give
+        no boundary: the default one is read once, not for every new shape)."""
+        if sections is None or shape.key is None:
+            return reader(p, top)
+        key = (name, factors.version, declared(), shape.part(name))
+        return sections.read(p, key, _alone(name, reader), top.get(name))
+
     precision = read("model", read_model)
-    read_lifetime(p, top)
-    boundary = read_boundary(p, top)
+    read_top("hardware_lifetime", read_lifetime)
+    boundary = read_top("boundary", read_boundary)
     read_accounting(p, top)
     p.remaining(top, "")
     has_training = top.get("training") is not None

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from lca.factors import Factor, FactorSet
 from lca.model.warnings import warning
-from lca.quantities import FIELDS, SECTION_KEYS, Spread, section_fields
+from lca.quantities import FIELDS, SECTION_KEYS, Field, Spread, declared, section_fields
 from lca.reading.shape import GIVEN
 from lca.suggest import closest, did_you_mean, suggest
 
@@ -29,6 +30,18 @@ def _copy_error(error: dict) -> dict:
     if "suggestions" in copied:
         copied["suggestions"] = list(copied["suggestions"])
     return copied
+
+
+@cache  # a few sections (x fields declared, which only grow)
+def _section_fields(section: str, declared: tuple[int, int]) -> tuple[Field, ...]:
+    """The numeric fields directly inside ``section`` (lca.quantities.section_fields)."""
+    return tuple(section_fields(section).values())
+
+
+@cache
+def _section_keys(kind: str, declared: tuple[int, int]) -> set[str]:
+    """Every key a section of ``kind`` accepts (lca.quantities.SECTION_KEYS); not to be changed."""
+    return SECTION_KEYS[kind]
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ class Planner:
         if not isinstance(raw, Mapping):
             self.error(path, f"expected an object, got {type(raw).__name__}")
             return {}
-        allowed = SECTION_KEYS[kind]
+        allowed = _section_keys(kind, declared())
         for key in raw:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
@@ -167,7 +180,7 @@ class Planner:
     def remaining(self, section: Mapping, path: str) -> None:
         """Every field of the section at ``path`` that its reader did not place: its number
         when given, else its default constant, else NaN. A plain new field needs no reader."""
-        for field in section_fields(path).values():
+        for field in _section_fields(path, declared()):
             if field.path in self.inputs:
                 continue
             if field.default is not None:

@@ -8,9 +8,10 @@ with a request volume left out without one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
+from math import isfinite
 
 from lca.method import METHOD_VERSION, VALUE_BASIS
 from lca.model.warnings import figure_warnings
@@ -20,10 +21,21 @@ from lca.units import convert
 from lca.xp import Array
 
 Bounds = Mapping[str, tuple[Array, Array]]
-# (key, figure path, unit shown, indicator for display units, shown-when path)
-Entry = tuple[str, str, str | None, str | None, str | None]
-# the figures of one object of the response: its parent keys and its entries, in order
-Group = tuple[tuple[str, ...], tuple[Entry, ...]]
+# (key, figure path, unit shown, indicator for display units)
+Entry = tuple[str, str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    """Where the figures of one shape of response go. ``objects`` are the response's objects
+    (0: the response itself), each as (its parent's number, its key); ``groups`` are runs of
+    figures of one object shown under one condition: the object's number, the figure whose
+    finite value shows them (None: always shown) and their entries, in the declared order;
+    ``conditions`` are those figures, once each."""
+
+    objects: tuple[tuple[int, str], ...]
+    groups: tuple[tuple[int, str | None, tuple[Entry, ...]], ...]
+    conditions: frozenset[str]
 
 
 def _shown(figure: Figure, training_path: str | None, inference_path: str | None) -> bool:
@@ -33,50 +45,58 @@ def _shown(figure: Figure, training_path: str | None, inference_path: str | None
     return not figure.paths or present[figure.phases[0]] in figure.paths
 
 
-def figure_plan(training_path: str | None, inference_path: str | None) -> tuple[Group, ...]:
+def figure_plan(training_path: str | None, inference_path: str | None) -> FigurePlan:
     """Where each figure of a response with these phase paths goes (None: phase absent), in
-    runs of figures of the same object, so that the object is found once per run."""
+    runs of figures of the same object and condition, so that the object is found and the
+    condition tested once per run."""
     return _figure_plan(training_path, inference_path, len(FIGURES))
 
 
 @cache  # the shapes are few: paths x phases (x figures declared, which only grow)
 def _figure_plan(training_path: str | None, inference_path: str | None, declared: int
-                 ) -> tuple[Group, ...]:
-    groups: list[tuple[tuple[str, ...], list[Entry]]] = []
+                 ) -> FigurePlan:
+    number: dict[tuple[str, ...], int] = {(): 0}
+    objects = [(0, "")]
+    groups: list[tuple[int, str | None, list[Entry]]] = []
     for figure in FIGURES:
         if _shown(figure, training_path, inference_path):
             *parents, key = figure.path.split(".")
-            if not groups or groups[-1][0] != tuple(parents):  # runs: the declared order kept
-                groups.append((tuple(parents), []))
-            groups[-1][1].append(
-                (key, figure.path, figure.canonical_unit, figure.indicator, figure.when))
-    return tuple((parents, tuple(entries)) for parents, entries in groups)
-
-
-@cache
-def _conditions(plan: tuple[Group, ...]) -> frozenset[str]:
-    """The figures whose value decides whether others are shown (their ``when``), once each."""
-    return frozenset(entry[4] for _, entries in plan for entry in entries
-                     if entry[4] is not None)
+            place = 0
+            for depth in range(len(parents)):  # the objects that hold it, outermost first
+                inner = tuple(parents[:depth + 1])
+                if inner not in number:
+                    number[inner] = len(objects)
+                    objects.append((place, parents[depth]))
+                place = number[inner]
+            run = (place, figure.when)
+            if not groups or groups[-1][:2] != run:  # runs: the declared order kept
+                groups.append((*run, []))
+            groups[-1][2].append((key, figure.path, figure.canonical_unit, figure.indicator))
+    return FigurePlan(tuple(objects),
+                      tuple((place, when, tuple(entries)) for place, when, entries in groups),
+                      frozenset(when for _, when, _ in groups if when is not None))
 
 
 def _finite(value: Array) -> float | None:
     value = float(value)
-    return value if math.isfinite(value) else None
+    return value if isfinite(value) else None
 
 
-def _node(body: dict, parents: tuple[str, ...]) -> dict:
-    for parent in parents:
-        body = body.setdefault(parent, {})
-    return body
+def _object(made: list[dict | None], objects: tuple[tuple[int, str], ...], number: int) -> dict:
+    """Object ``number`` of the response (FigurePlan.objects), not made yet: made, with its
+    parents where they are not either, the first time one of its figures is shown (an object
+    whose figures are all hidden is left out)."""
+    parent, key = objects[number]
+    holder = made[parent]
+    if holder is None:
+        holder = _object(made, objects, parent)
+    # setdefault: the phases' objects are made beforehand, with their path
+    node = made[number] = holder.setdefault(key, {})
+    return node
 
 
 def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = None) -> dict:
     """The figures of one estimate, nested as in the response (module doc)."""
-    units, scales = CANONICAL_UNITS, None
-    if reading.units:
-        units = {**CANONICAL_UNITS, **reading.units}
-        scales = {k: convert(1.0, unit, units[k]) for k, unit in CANONICAL_UNITS.items()}
     body: dict = {}
     if reading.has_training:
         body["training"] = {"path": reading.training_path}
@@ -84,29 +104,47 @@ def figures(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = 
         body["inference"] = {"path": reading.inference_path}
     plan = figure_plan(reading.training_path if reading.has_training else None,
                        reading.inference_path if reading.has_inference else None)
-    hidden = {when for when in _conditions(plan) if _finite(out[when]) is None}
-    for parents, entries in plan:
-        node = None  # made on the first figure shown: an object of hidden figures is left out
-        for key, path, unit, indicator, when in entries:
-            if when in hidden:
-                continue
-            if node is None:
-                node = _node(body, parents)
-            value = _finite(out[path])
+    hidden = {when for when in plan.conditions if not isfinite(out[when])}
+    display = _display(reading.units) if reading.units else None
+    made: list[dict | None] = [body, *([None] * (len(plan.objects) - 1))]
+    for number, when, entries in plan.groups:
+        if when in hidden:
+            continue
+        node = made[number]
+        if node is None:
+            node = _object(made, plan.objects, number)
+        for key, path, unit, indicator in entries:
+            value = float(out[path])
+            if not isfinite(value):
+                value = None
             if unit is None:
                 node[key] = value
-                continue
-            scale = 1.0
-            if indicator is not None:
-                unit = units[indicator]
-                scale = scales[indicator] if scales is not None else 1.0
-            quantity = {"value": None if value is None else value * scale, "unit": unit}
-            if bounds is not None and path in bounds:
-                low, high = (_finite(b) for b in bounds[path])
-                quantity["low"] = None if low is None else low * scale
-                quantity["high"] = None if high is None else high * scale
-            node[key] = quantity
+            elif display is None and bounds is None:  # most estimates: canonical, no range
+                node[key] = {"value": value, "unit": unit}
+            else:
+                node[key] = _quantity(value, unit, indicator, display, bounds, path)
     return body
+
+
+def _display(units: Mapping[str, str]) -> dict[str, tuple[str, float]]:
+    """Each indicator's display unit and the factor from its canonical unit."""
+    shown = {**CANONICAL_UNITS, **units}
+    return {k: (shown[k], convert(1.0, unit, shown[k])) for k, unit in CANONICAL_UNITS.items()}
+
+
+def _quantity(value: float | None, unit: str, indicator: str | None,
+              display: Mapping[str, tuple[str, float]] | None, bounds: Bounds | None,
+              path: str) -> dict:
+    """A quantity in its display unit, with the Monte Carlo's low and high when it ran."""
+    scale = 1.0
+    if indicator is not None and display is not None:
+        unit, scale = display[indicator]
+    quantity = {"value": None if value is None else value * scale, "unit": unit}
+    if bounds is not None and path in bounds:
+        low, high = (_finite(b) for b in bounds[path])
+        quantity["low"] = None if low is None else low * scale
+        quantity["high"] = None if high is None else high * scale
+    return quantity
 
 
 def accounting(inputs: Mapping[str, object]) -> str:
@@ -132,7 +170,7 @@ def render(reading: Reading, out: Mapping[str, Array], bounds: Bounds | None = N
     if reading.has_inference:
         warnings.extend(figure_warnings(reading.inputs, out))
     if provenance:
-        result["factors_used"] = [dict(f) for f in reading.factors_used.values()]
+        result["factors_used"] = [f.copy() for f in reading.factors_used.values()]
         result["assumptions"] = reading.assumptions()
     result["warnings"] = warnings
     return result

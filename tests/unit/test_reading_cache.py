@@ -119,3 +119,25 @@ def test_a_shape_holding_what_is_not_plain_data_has_no_key_but_its_skeleton():
     shape = split({"model": "llama-3.1-8b", "inference": {"hardware": marker}})[0]
     assert shape.key is None and shape.part("inference") is None
     assert shape.skeleton["inference"]["hardware"] is marker
+
+
+BOUNDARIES = [None, "frugal-ai", "ELECTRICITY-AND-CHIPS", ["electricity", "hardware"],
+              ["electricity", "hardware", "network_storage", "end_user_device"],
+              ["electricity"], ["electricity", "hardware", "hardware"], "nowhere", 5]
+
+
+@pytest.mark.parametrize("version", ["2026.1", "2026.2"])
+def test_boundary_and_lifetime_read_from_records_as_fresh(version):
+    # the boundary and the hardware lifetime are top-level fields read through the records too
+    factors = FactorRepository().get(version)
+    sections = SectionPlans(64)
+    profiles = [{"model": "llama-3.1-8b", "inference": {}, "boundary": boundary,
+                 "hardware_lifetime": life} for boundary, life in itertools.product(
+                     BOUNDARIES, [None, 3e4])]
+    shapes = [split({k: v for k, v in p.items() if v is not None})[0] for p in profiles]
+    for shape in [*shapes, *shapes]:
+        cached, fresh = _record(shape, factors, sections), _record(shape, factors)
+        assert cached == fresh
+        if cached[0] != "errors":
+            assert (make_plan(shape, factors, sections).boundary
+                    == make_plan(shape, factors).boundary)
