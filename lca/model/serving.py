@@ -236,15 +236,19 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
     per_replica = np.where(replicas > 0.0, rate / np.where(replicas > 0.0, replicas, 1.0), 0.0)
     batch = _sustained_batch(hx, h, per_replica)
     at = at_batch(hx, h, batch)
-    share = inf.busy_share(per_replica, at["busy"])
-    served = replicas * share / at["busy"]  # requests/s actually served
+    # the hour's mean busy time: this request's x the ratio a log gives (usage logs), else its
+    # own (the request stands for its hour's others); x 1.0 leaves the single estimate exact
+    ratio = xp.hours(hour_mean_busy_ratio(x))
+    mean_busy = at["busy"] * ratio
+    share = inf.busy_share(per_replica, mean_busy)  # of the hour's replica time, busy
+    served = replicas * share / mean_busy  # requests/s actually served
     idle_replica = replicas * (1.0 - share)  # replicas idle on average in the hour
     n = h["n"]
     idle_power = n * (accelerator_idle_power(hx) + hx["inference.hardware.host_power"]
                       * hx["inference.host_idle_fraction"])
     busy_accel = served * at["busy"] * n * at["accel_power"]  # W, averaged over the hour
     busy_host = served * at["busy"] * n * at["host_power"]
-    idle_w = idle_replica * idle_power
+    idle_w = idle_replica * idle_power / ratio  # shared by busy time: this request's busy/mean
     total_served = served.sum(axis=-1)
     hourly_energy = busy_accel + busy_host + idle_w
     per_request = {k: v.sum(axis=-1) / total_served / J_PER_KWH
@@ -258,7 +262,8 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
         / total_served,
         "inference.replica.busy_seconds_per_request": (served * at["busy"]).sum(axis=-1)
         / total_served,
-        "inference.replica.idle_seconds_per_request": idle_replica.sum(axis=-1) / total_served,
+        "inference.replica.idle_seconds_per_request": (idle_replica / ratio).sum(axis=-1)
+        / total_served,
         "inference.replica.accelerator_power": (served * at["busy"] * at["accel_power"]).sum(
             axis=-1) / (served * at["busy"]).sum(axis=-1),
         "inference.traffic.replicas": replicas.mean(axis=-1),
@@ -273,6 +278,22 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
         "inference.hourly_energy_share": hourly_energy / hourly_energy.sum(axis=-1,
                                                                            keepdims=True),
     }
+
+
+def hour_mean_busy_ratio(x: Mapping[str, Array]) -> Array:
+    """The mean busy replica time of the requests of a request's hour over the request's own
+    (``inference.hour_mean_busy_ratio``; 1 when not given: the request is like the others).
+    The hour's idle replica time is shared among its requests by busy time, so a request
+    carries ``1 / ratio`` times the hour's mean idle time per request (docs/usage.md)."""
+    given = x["inference.hour_mean_busy_ratio"]
+    return xp.where(xp.isnan(given), 1.0, given)
+
+
+def busy_seconds_per_request(x: Mapping[str, Array]) -> Array:
+    """Busy replica-seconds of a request (``inference.replica.busy_seconds_per_request``),
+    from the deployment alone: what a usage log's hour shares its idle time by."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return deployment(x)[0]["inference.replica.busy_seconds_per_request"]
 
 
 class _HourInputs(Mapping[str, Array]):
