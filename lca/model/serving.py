@@ -238,7 +238,7 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
     at = at_batch(hx, h, batch)
     # the hour's mean busy time: this request's x the ratio a log gives (usage logs), else its
     # own (the request stands for its hour's others); x 1.0 leaves the single estimate exact
-    ratio = xp.hours(hour_mean_busy_ratio(x))
+    ratio = hour_mean_busy_ratio(hx, at["busy"])
     mean_busy = at["busy"] * ratio
     share = inf.busy_share(per_replica, mean_busy)  # of the hour's replica time, busy
     served = replicas * share / mean_busy  # requests/s actually served
@@ -280,13 +280,15 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
     }
 
 
-def hour_mean_busy_ratio(x: Mapping[str, Array]) -> Array:
+def hour_mean_busy_ratio(x: Mapping[str, Array], busy: Array) -> Array:
     """The mean busy replica time of the requests of a request's hour over the request's own
-    (``inference.hour_mean_busy_ratio``; 1 when not given: the request is like the others).
-    The hour's idle replica time is shared among its requests by busy time, so a request
-    carries ``1 / ratio`` times the hour's mean idle time per request (docs/usage.md)."""
-    given = x["inference.hour_mean_busy_ratio"]
-    return xp.where(xp.isnan(given), 1.0, given)
+    ``busy`` time: ``inference.hour_mean_busy_ratio`` where given, else the hour's mean
+    ``inference.hour_mean_busy_seconds`` / ``busy`` where given, else 1 (the request is like
+    its hour's others). The hour's idle replica time is shared among its requests by busy
+    time, so a request carries ``1 / ratio`` times the hour's mean idle time per request
+    (docs/usage.md)."""
+    given, mean = x["inference.hour_mean_busy_ratio"], x["inference.hour_mean_busy_seconds"]
+    return np.where(np.isnan(given), np.where(np.isnan(mean), 1.0, mean / busy), given)
 
 
 def busy_seconds_per_request(x: Mapping[str, Array]) -> Array:

@@ -249,6 +249,7 @@ MODEL_INPUTS: dict[str, str] = {
     "inference.collective_latency": "s",
     "inference.traffic": "dimensionless",
     "inference.hour_mean_busy_ratio": "dimensionless",
+    "inference.hour_mean_busy_seconds": "s",
 }
 """Inputs from the factor tables and method constants, with their canonical units."""
 

@@ -25,7 +25,9 @@ from lca.usage.rows import TIME_GROUPS, TOKEN_COLUMNS, TOKEN_FIELDS
 
 OUTPUTS = tuple(f"inference.per_request.{i}" for i in INDICATORS)
 ENERGY_FIELD = "inference.energy_per_request"
+MEAN_BUSY = "inference.hour_mean_busy_seconds"  # the hour's mean busy replica-seconds
 RATIO = "inference.hour_mean_busy_ratio"  # the hour's mean busy time over the row's own
+BUSY = "inference.replica.busy_seconds_per_request"
 # what makes a deployment's profile a traffic one, left out for a row of measured energy
 TRAFFIC_SETTINGS = ("requests_per_second", "replicas", "min_replicas", "max_replicas")
 DEFAULT_CHUNK_ROWS = 32_768  # rows calculated at once: their arrays stay in cache (fastest here)
@@ -260,12 +262,10 @@ class Run:
         reading = self._reading(model, measured)
         n = len(mine)
         inputs, invalid, errors, at = self._bind(model, measured, rows, mine)
-        if not measured and self.means is not None and model in self.means:
-            # the hour's idle time shared by busy time: the row's share is its busy time over
-            # the hour's mean (at central values; lca.model.serving.traffic_by_hour)
-            with np.errstate(all="ignore"):
-                inputs[RATIO] = self.means[model][at] / np.broadcast_to(np.asarray(
-                    busy_seconds_per_request(inputs), dtype=float), (n,))
+        sharing = not measured and self.means is not None and model in self.means
+        if sharing:  # the hour's idle time shared by busy time: the row's share is its busy
+            # time over the hour's mean (lca.model.serving.traffic_by_hour)
+            inputs[MEAN_BUSY] = self.means[model][at]
         for index, problems in sorted(errors.items()):
             reject(int(rows.lines[mine[index]]),
                    "; ".join(f"{p['field']}: {p['message']}" for p in problems))
@@ -275,6 +275,11 @@ class Run:
         for j, o in enumerate(OUTPUTS):
             central[j, mine] = np.broadcast_to(np.asarray(results[o], dtype=float), (n,))
         if draws is not None and not invalid.all():
+            if sharing:  # the sharing key fixed at central values: at each draw the row
+                # carries the same share of its hour's idle time (docs/usage.md)
+                with np.errstate(all="ignore"):
+                    inputs[RATIO] = inputs[MEAN_BUSY] / np.broadcast_to(
+                        np.asarray(results[BUSY], dtype=float), (n,))
             self._draws(reading, inputs, np.flatnonzero(~invalid), local[mine], measured,
                         draws)
 
