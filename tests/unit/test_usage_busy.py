@@ -102,3 +102,22 @@ def test_the_busy_ratio_not_given_leaves_the_single_estimate_as_it_was():
     after = lca.calculate(reading.inputs)
     for path, value in before.items():
         np.testing.assert_array_equal(np.asarray(after[path]), np.asarray(value), err_msg=path)
+
+
+@pytest.mark.parametrize("inference", [
+    SCALED["models"]["llama-3.1-8b"]["inference"],
+    {"hardware": "nvidia-h100-sxm", "location": "USA", "replicas": 3,
+     "hourly_requests_per_second": [0.01 * (h + 1) for h in range(24)]},
+    {"hardware": "nvidia-h100-sxm", "location": "USA"}])  # no traffic: the fleet's figure
+def test_the_busy_time_a_log_shares_by_is_the_estimates_busy_time(inference):
+    from lca.model.serving import busy_seconds_per_request
+
+    profile = {"model": "llama-3.1-8b", "inference": {
+        **inference, "input_tokens": 300, "output_tokens": 100}}
+    if "replicas" not in inference and "min_replicas" in inference:
+        profile["inference"]["requests_per_second"] = 0.3
+    reading = lca.read(profile)
+    x = dict(reading.inputs)
+    x["inference.output_tokens"] = np.array([20.0, 100.0, 900.0])
+    assert np.array_equal(np.broadcast_to(busy_seconds_per_request(x), (3,)),
+                          np.broadcast_to(lca.calculate(x)[BUSY], (3,)))
