@@ -1,7 +1,8 @@
 """``lca usage``: request logs (JSON lines, CSV, Parquet) in, footprints by group out.
 
 The readers stream a log file row by row (Parquet batch by batch), each row with its line
-number; lca.usage_stream reads the file twice (hourly counts, then estimates) in chunks,
+number; lca.usage_stream reads the file three times (hourly counts, the hours' busy time,
+then estimates) in chunks,
 so that memory stays bounded whatever the file's size (docs/usage.md).
 """
 
@@ -36,7 +37,7 @@ from lca.usage import (
 )
 from lca.usage.arrow import from_arrow
 from lca.usage.columns import from_rows, hour_counts
-from lca.usage.run import Run, Totals
+from lca.usage.run import Busy, Run, Totals
 
 LOG_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
                ".parquet": "parquet"}
@@ -331,8 +332,9 @@ def _usage_here(log: str, kind: str, deployments: Deployments, names: list[str],
 def _run_parts(log: str, kind: str, parts: list, deployments: Deployments, names: list[str],
                samples: int, seed: int, folder: str | None, workers: int,
                progress: Callable[[int], None]) -> tuple[Totals, int, int]:
-    """Both passes over the parts: each part's hourly counts (and lines), summed; then each
-    part estimated at those counts, its rejects written to ``folder``/k.jsonl; the groups'
+    """The three passes over the parts: each part's hourly counts (and lines), summed; each
+    part's busy time per hour at those counts, summed; then each part estimated at those
+    counts and busy times, its rejects written to ``folder``/k.jsonl; the groups'
     totals merged, the rows read and estimated."""
     common = (log, kind, deployments, names)
     pool = (ProcessPoolExecutor(workers, mp_context=_fork()) if len(parts) > 1 else None)
@@ -346,9 +348,15 @@ def _run_parts(log: str, kind: str, parts: list, deployments: Deployments, names
                 counts[key] = counts.get(key, 0) + n
             firsts.append(line)
             line += lines
+        busy: Busy = {}
+        for part_busy in run(_busy_part, [(*common, p, first, counts)
+                                          for p, first in zip(parts, firsts, strict=True)]):
+            for key, (b, n) in part_busy.items():
+                old_b, old_n = busy.get(key, (0.0, 0))
+                busy[key] = (old_b + b, old_n + n)
         totals = Totals(samples)
         read = estimated = 0
-        jobs = [(*common, p, first, samples, seed, counts,
+        jobs = [(*common, p, first, samples, seed, counts, busy,
                  None if folder is None else str(Path(folder) / f"{k}.jsonl"))
                 for k, (p, first) in enumerate(zip(parts, firsts, strict=True))]
         for part_totals, part_read, part_estimated in run(_estimate_part, jobs):
@@ -378,11 +386,22 @@ def _count_part(job: tuple) -> tuple[dict, int]:
     return counts, ends.get("lines", 0)
 
 
+def _busy_part(job: tuple) -> Busy:
+    """Pass 2 on one part: its modelled rows' busy replica-seconds summed per (model, hour),
+    with their number (lca.usage.run.Run.busy)."""
+    log, kind, deployments, names, part, first, counts = job
+    run = Run(estimator(), deployments, names, 0, 0, counts)
+    busy: Busy = {}
+    for columns in log_batches(log, kind, [], part, first):
+        run.busy(columns, busy)
+    return busy
+
+
 def _estimate_part(job: tuple) -> tuple[Totals, int, int]:
-    """Pass 2 on one part: its groups' totals, rows read and estimated; its rejects written
+    """Pass 3 on one part: its groups' totals, rows read and estimated; its rejects written
     as JSON lines to the file named last (None: counted only)."""
-    log, kind, deployments, names, part, first, samples, seed, counts, rejects = job
-    run = Run(estimator(), deployments, names, samples, seed, counts)
+    log, kind, deployments, names, part, first, samples, seed, counts, busy, rejects = job
+    run = Run(estimator(), deployments, names, samples, seed, counts, busy)
     out = open(rejects, "w", encoding="utf-8") if rejects else None  # noqa: SIM115
 
     def reject(line: int, reason: str) -> None:

@@ -117,17 +117,25 @@ def _step(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
     return xp.maximum(roofline, s["floor"]) + s["comm"], read, flops
 
 
+def _busy_at(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
+             ) -> tuple[Array, Array, Array, Array]:
+    """The decode step at ``batch`` (time, bytes, FLOP) and the replica time a request takes."""
+    step, read, flops = _step(x, s, batch)
+    output_tokens = x["inference.output_tokens"]
+    busy = xp.where(x["inference.path"] == MEASURED_THROUGHPUT,
+                    output_tokens / x["inference.output_throughput"],
+                    inf.replica_seconds_per_request(s["prefill"], step, output_tokens, batch))
+    return step, read, flops, busy
+
+
 def at_batch(x: Mapping[str, Array], s: Mapping[str, Array], batch: Array
               ) -> dict[str, Array]:
     """The decode step at ``batch`` (any shape that broadcasts with the inputs): its time, the
     replica time a request takes, and the accelerator and host power while busy."""
     n, peak = s["n"], x["inference.hardware.peak_flops"]
     bandwidth = x["inference.hardware.memory_bandwidth"]
-    step, read, flops = _step(x, s, batch)
+    step, read, flops, busy = _busy_at(x, s, batch)
     output_tokens = x["inference.output_tokens"]
-    busy = xp.where(x["inference.path"] == MEASURED_THROUGHPUT,
-                    output_tokens / x["inference.output_throughput"],
-                    inf.replica_seconds_per_request(s["prefill"], step, output_tokens, batch))
     decode_share = xp.minimum(xp.maximum((busy - s["prefill"]) / busy, 0.0), 1.0)
     # power: load-following where the factor set has the slopes, else the flat TDP x load
     idle, tdp = accelerator_idle_power(x), x["inference.hardware.tdp"]
@@ -220,31 +228,52 @@ def _sustained_batch(hx: Mapping[str, Array], h: Mapping[str, Array], per_replic
     return batch
 
 
+def _traffic_load(x: Mapping[str, Array], s: Mapping[str, Array]
+                  ) -> tuple[Mapping[str, Array], dict[str, Array], tuple[np.ndarray, ...]]:
+    """The inputs and serving figures with an hour axis, and per hour: the arrival rate, a
+    replica's capacity, the replicas needed and provisioned, each replica's arrival rate and
+    the decode batch it sustains (traffic_by_hour)."""
+    rate = _hourly_rate(x)
+    h = {k: xp.hours(v) for k, v in s.items()}
+    hx = _HourInputs(x)
+    capacity = inf.replica_capacity(_busy_at(hx, h, h["cap"])[3])
+    needed = inf.replicas_needed(rate, capacity)
+    replicas = _replicas_by_hour(x, needed)
+    per_replica = np.where(replicas > 0.0, rate / np.where(replicas > 0.0, replicas, 1.0), 0.0)
+    batch = _sustained_batch(hx, h, per_replica)
+    return hx, h, (rate, capacity, needed, replicas, per_replica, batch)
+
+
+def _hour_share(hx: Mapping[str, Array], busy: np.ndarray, replicas: np.ndarray,
+                per_replica: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per hour: the hour's mean busy time over the request's ``busy`` (hour_mean_busy_ratio),
+    the share of the replicas' time busy, and the requests served per second."""
+    # the hour's mean busy time: this request's x the ratio a log gives (usage logs), else its
+    # own (the request stands for its hour's others); x 1.0 leaves the single estimate exact
+    ratio = hour_mean_busy_ratio(hx, busy)
+    mean_busy = busy * ratio
+    share = inf.busy_share(per_replica, mean_busy)  # of the hour's replica time, busy
+    served = replicas * share / mean_busy  # requests/s actually served
+    return ratio, share, served
+
+
 def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str, Array]:
     """Deployment from traffic, hour by hour (docs/inference.md): replicas provisioned (given,
     or autoscaled to the load within the bounds), each replica's arrival rate, the decode batch
     that rate sustains (Little's law: batch = rate x latency(batch), solved by iteration from
     batch 1, capped by memory and max_batch_size), busy and idle replica time. Returns the
     per-request figures (request-weighted over the day) and the per-hour energy shares."""
-    rate = _hourly_rate(x)
-    h = {k: xp.hours(v) for k, v in s.items()}
-    hx = _HourInputs(x)
-    at_cap = at_batch(hx, h, h["cap"])
-    capacity = inf.replica_capacity(at_cap["busy"])
-    needed = inf.replicas_needed(rate, capacity)
-    replicas = _replicas_by_hour(x, needed)
-    per_replica = np.where(replicas > 0.0, rate / np.where(replicas > 0.0, replicas, 1.0), 0.0)
-    batch = _sustained_batch(hx, h, per_replica)
+    hx, h, load = _traffic_load(x, s)
+    rate, capacity, needed, replicas, per_replica, batch = load
     at = at_batch(hx, h, batch)
-    share = inf.busy_share(per_replica, at["busy"])
-    served = replicas * share / at["busy"]  # requests/s actually served
+    ratio, share, served = _hour_share(hx, at["busy"], replicas, per_replica)
     idle_replica = replicas * (1.0 - share)  # replicas idle on average in the hour
     n = h["n"]
     idle_power = n * (accelerator_idle_power(hx) + hx["inference.hardware.host_power"]
                       * hx["inference.host_idle_fraction"])
     busy_accel = served * at["busy"] * n * at["accel_power"]  # W, averaged over the hour
     busy_host = served * at["busy"] * n * at["host_power"]
-    idle_w = idle_replica * idle_power
+    idle_w = idle_replica * idle_power / ratio  # shared by busy time: this request's busy/mean
     total_served = served.sum(axis=-1)
     hourly_energy = busy_accel + busy_host + idle_w
     per_request = {k: v.sum(axis=-1) / total_served / J_PER_KWH
@@ -258,7 +287,8 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
         / total_served,
         "inference.replica.busy_seconds_per_request": (served * at["busy"]).sum(axis=-1)
         / total_served,
-        "inference.replica.idle_seconds_per_request": idle_replica.sum(axis=-1) / total_served,
+        "inference.replica.idle_seconds_per_request": (idle_replica / ratio).sum(axis=-1)
+        / total_served,
         "inference.replica.accelerator_power": (served * at["busy"] * at["accel_power"]).sum(
             axis=-1) / (served * at["busy"]).sum(axis=-1),
         "inference.traffic.replicas": replicas.mean(axis=-1),
@@ -273,6 +303,35 @@ def traffic_by_hour(x: Mapping[str, Array], s: Mapping[str, Array]) -> dict[str,
         "inference.hourly_energy_share": hourly_energy / hourly_energy.sum(axis=-1,
                                                                            keepdims=True),
     }
+
+
+def hour_mean_busy_ratio(x: Mapping[str, Array], busy: Array) -> Array:
+    """The mean busy replica time of the requests of a request's hour over the request's own
+    ``busy`` time: ``inference.hour_mean_busy_ratio`` where given, else the hour's mean
+    ``inference.hour_mean_busy_seconds`` / ``busy`` where given, else 1 (the request is like
+    its hour's others). The hour's idle replica time is shared among its requests by busy
+    time, so a request carries ``1 / ratio`` times the hour's mean idle time per request
+    (docs/usage.md)."""
+    given, mean = x["inference.hour_mean_busy_ratio"], x["inference.hour_mean_busy_seconds"]
+    return np.where(np.isnan(given), np.where(np.isnan(mean), 1.0, mean / busy), given)
+
+
+def busy_seconds_per_request(x: Mapping[str, Array]) -> Array:
+    """Busy replica-seconds of a request (``inference.replica.busy_seconds_per_request`` of
+    ``deployment``), from the serving figures alone (no power): what a usage log's hour
+    shares its idle time by."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = serving(x)
+        on = x["inference.traffic"] == 1.0
+        if not xp.any_true(on):
+            return replica(x)["inference.replica.busy_seconds_per_request"]
+        hx, h, (_, _, _, replicas, per_replica, batch) = _traffic_load(x, s)
+        busy = _busy_at(hx, h, batch)[3]
+        served = _hour_share(hx, busy, replicas, per_replica)[2]
+        traffic = (served * busy).sum(axis=-1) / served.sum(axis=-1)
+        if np.all(on):
+            return traffic
+        return xp.where(on, traffic, replica(x)["inference.replica.busy_seconds_per_request"])
 
 
 class _HourInputs(Mapping[str, Array]):

@@ -248,6 +248,8 @@ MODEL_INPUTS: dict[str, str] = {
     "inference.model_aspect_ratio": "dimensionless",
     "inference.collective_latency": "s",
     "inference.traffic": "dimensionless",
+    "inference.hour_mean_busy_ratio": "dimensionless",
+    "inference.hour_mean_busy_seconds": "s",
 }
 """Inputs from the factor tables and method constants, with their canonical units."""
 

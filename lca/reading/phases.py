@@ -174,6 +174,8 @@ def read_inference(p: Planner, raw: object, precision: str | None) -> str | None
     inference_hardware(p, hardware, precision or DEFAULT_PRECISION)
     code = paths.ROOFLINE
     p.inputs["inference.energy_is_facility"] = 0.0
+    p.inputs["inference.hour_mean_busy_ratio"] = NAN  # a usage log's hour gives them
+    p.inputs["inference.hour_mean_busy_seconds"] = NAN  # (lca.usage)
     if s.get("energy_per_request") is GIVEN or s.get("energy_per_output_token") is GIVEN:
         code = (paths.MEASURED_ENERGY_PER_REQUEST if s.get("energy_per_request") is GIVEN
                 else paths.MEASURED_ENERGY_PER_TOKEN)

@@ -20,8 +20,12 @@ quantile stream per origin, lca.engine.montecarlo.quantiles), and each draw's to
 over rows at that draw; a total's 5-95 % range is taken over the draws of the total, so factors
 that every row shares move together and the relative range does not shrink as rows are added.
 
+Each hour's idle replica time is shared among that hour's requests by their busy time: a
+middle pass sums each model-hour's busy replica-seconds (lca.usage.run.Run.busy), and each row
+is calculated with its hour's mean busy time over its own (``inference.hour_mean_busy_ratio``).
+
 Pure: no file is read here (readers live in cli/usage.py); a source of rows or batches is
-called twice (once to count each hour's requests, once to estimate).
+called three times (to count each hour's requests, to sum their busy time, to estimate).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from lca.factors import FactorSet
 from lca.usage.columns import Columns, from_rows, hour_counts
 from lca.usage.deployments import Deployments, read_deployments
 from lca.usage.rows import TIME_GROUPS, Unreadable
-from lca.usage.run import DEFAULT_CHUNK_ROWS, DEFAULT_SAMPLES, Run, Totals
+from lca.usage.run import DEFAULT_CHUNK_ROWS, DEFAULT_SAMPLES, Busy, Run, Totals
 
 __all__ = ["DEFAULT_SAMPLES", "TIME_GROUPS", "Columns", "Deployments", "Unreadable",
            "check_group_by", "read_deployments", "tag_names", "usage", "usage_columns",
@@ -78,9 +82,9 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
                  on_reject: Callable[[int, str], None] | None = None,
                  progress: Callable[[int], None] | None = None) -> dict:
     """Footprint of the rows ``source()`` yields as (line number, row object), in bounded
-    memory: ``source`` is called twice (one pass counts each model's requests per hour, the
-    next estimates ``chunk_rows`` rows at a time), each chunk turned into columns
-    (lca.usage.columns.from_rows); see usage_columns for the rest."""
+    memory: ``source`` is called three times (one pass counts each model's requests per hour,
+    the next sums their busy time, the last estimates ``chunk_rows`` rows at a time), each
+    chunk turned into columns (lca.usage.columns.from_rows); see usage_columns for the rest."""
     tags = tag_names(check_group_by(group_by))
 
     def batches() -> Iterator[Columns]:
@@ -107,8 +111,9 @@ def usage_columns(batches: Callable[[], Iterable[Columns]],
                   factors: FactorSet | Estimator | None = None,
                   on_reject: Callable[[int, str], None] | None = None,
                   progress: Callable[[int], None] | None = None) -> dict:
-    """Footprint of the rows of the batches of columns ``batches()`` yields (called twice:
-    one pass counts each model's requests per hour, the next estimates each batch). Rejected
+    """Footprint of the rows of the batches of columns ``batches()`` yields (called three
+    times: one pass counts each model's requests per hour, the next sums each hour's busy
+    replica time (Run.busy), the last estimates each batch). Rejected
     rows go to ``on_reject(line, reason)`` (and are listed in the result when it is None);
     ``progress(rows)`` is told the rows estimated so far after each batch.
 
@@ -134,7 +139,11 @@ def usage_columns(batches: Callable[[], Iterable[Columns]],
     counts: dict[tuple[str, int], int] = {}
     for columns in batches():
         hour_counts(columns, deployments, counts)
-    run = Run(estimator, deployments, names, samples, seed, counts)
+    busy: Busy = {}
+    timing = Run(estimator, deployments, names, 0, seed, counts)
+    for columns in batches():
+        timing.busy(columns, busy)
+    run = Run(estimator, deployments, names, samples, seed, counts, busy)
     read = estimated = 0
     for columns in batches():
         read += len(columns) + len(columns.unreadable)

@@ -1,10 +1,13 @@
 """Usage logs beyond one machine: lca.usage over the partitions of a Dask DataFrame (docs/usage.md).
 
-The same two passes as lca.usage_stream, each a map over partitions and a reduction:
+The same three passes as lca.usage_stream, each a map over partitions and a reduction:
 
 1. ``hour_counts(frame)`` counts each model's valid requests per UTC hour in one partition; the
    counts of all partitions are summed (they set each hour's rate, which needs the whole log).
-2. ``partition_groups(frame, ...)`` estimates one partition's rows at those rates (the single
+2. ``hour_busy(frame, ...)`` sums each model-hour's busy replica-seconds at those rates in one
+   partition; the partitions' sums are summed (each hour's idle time is shared among its
+   requests by busy time, which needs the whole hour).
+3. ``partition_groups(frame, ...)`` estimates one partition's rows at those rates (the single
    engine's chunk code, lca.usage.Run) and returns its groups as a flat table: the group keys,
    ``requests``, the token totals, each indicator's ``{indicator}_total`` and, with draws, its
    total at each shared draw ``{indicator}_draw_{k}``. Every column adds, so the partitions'
@@ -31,15 +34,16 @@ from lca.usage import check_group_by, tag_names
 from lca.usage.columns import Columns, from_rows
 from lca.usage.columns import hour_counts as count_hours
 from lca.usage.deployments import Deployments, read_deployments
-from lca.usage.run import DEFAULT_SAMPLES, Run, Totals, counts_table
+from lca.usage.run import DEFAULT_SAMPLES, Busy, Run, Totals, counts_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["groups_result", "hour_counts", "partition_groups", "spark_partitions",
+__all__ = ["groups_result", "hour_busy", "hour_counts", "partition_groups", "spark_partitions",
            "spark_schema", "sum_groups", "usage_dask", "value_columns"]
 
 COUNT_COLUMNS = ("model", "hour", "count")
+BUSY_COLUMNS = ("model", "hour", "busy_seconds", "rows")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -97,6 +101,31 @@ def _hour_keys(counts: Mapping[tuple[str, str], int]) -> dict[tuple[str, int], i
     return {(m, h): int(c) for ((m, _), c), h in zip(items, hours, strict=True)}
 
 
+def hour_busy(frame: pd.DataFrame, deployments: Mapping | Deployments,
+              counts: Mapping[tuple[str, str], int], factors: FactorSet | None = None
+              ) -> pd.DataFrame:
+    """Pass 2 on one partition: its modelled rows' busy replica-seconds at the log's hourly
+    rates ``counts``, summed per (model, UTC hour), as a table ``model, hour, busy_seconds,
+    rows`` whose rows add across partitions (lca.usage.run.Run.busy)."""
+    import pandas as pd
+
+    deployments = _deployments(deployments, factors)
+    run = Run(estimator_for(factors), deployments, [], 0, 0, _hour_keys(counts))
+    busy: Busy = {}
+    run.busy(frame_columns(frame, []), busy)
+    table = counts_table({k: n for k, (_, n) in busy.items()})
+    sums = [b for b, _ in busy.values()]
+    return pd.DataFrame([(m, h, b, n) for (m, h, n), b in zip(table, sums, strict=True)],
+                        columns=BUSY_COLUMNS)
+
+
+def _busy_keys(busy: Mapping[tuple[str, str], tuple[float, int]]) -> Busy:
+    """Hourly busy sums keyed by ``YYYY-MM-DDTHH`` text, keyed by hour since 1970 instead."""
+    hours = _hour_keys({k: 0 for k in busy})
+    return {(m, h): busy[(m, text)] for (m, text), (_, h) in zip(
+        busy, hours, strict=True)}
+
+
 def value_columns(samples: int) -> list[str]:
     """The columns of a partition's groups table after the keys, all of which add."""
     columns = ["requests", "input_tokens", "output_tokens"]
@@ -109,16 +138,21 @@ def partition_groups(frame: pd.DataFrame, deployments: Mapping | Deployments,
                      group_by: Sequence[str], counts: Mapping[tuple[str, str], int],
                      samples: int = DEFAULT_SAMPLES, seed: int = mc.DEFAULT_SEED,
                      factors: FactorSet | None = None, first_line: int = 1,
-                     rejects: list[dict] | None = None) -> pd.DataFrame:
-    """Pass 2 on one partition: its rows estimated at the log's hourly rates ``counts``
-    ((model, hour) -> requests in the whole log), as a groups table (the keys, then
-    ``value_columns(samples)``) whose rows add across partitions. Rejected rows are appended
-    to ``rejects`` as ``{"line", "reason"}``, lines numbered from ``first_line``."""
+                     rejects: list[dict] | None = None,
+                     busy: Mapping[tuple[str, str], tuple[float, int]] | None = None
+                     ) -> pd.DataFrame:
+    """Pass 3 on one partition: its rows estimated at the log's hourly rates ``counts``
+    ((model, hour) -> requests in the whole log), each hour's idle time shared by busy time
+    where ``busy`` gives the hours' summed busy time ((model, hour) -> (busy replica-seconds,
+    rows), hour_busy summed over the log; None: each row's single estimate), as a groups table
+    (the keys, then ``value_columns(samples)``) whose rows add across partitions. Rejected rows
+    are appended to ``rejects`` as ``{"line", "reason"}``, lines numbered from ``first_line``."""
     import pandas as pd
 
     deployments = _deployments(deployments, factors)
     names = check_group_by(group_by)
-    run = Run(estimator_for(factors), deployments, names, samples, seed, _hour_keys(counts))
+    run = Run(estimator_for(factors), deployments, names, samples, seed, _hour_keys(counts),
+              None if busy is None else _busy_keys(busy))
 
     def reject(line: int, reason: str) -> None:
         if rejects is not None:
@@ -200,7 +234,13 @@ def usage_dask(ddf: Any, deployments: Mapping | Deployments,
         for model, hour, count in table.itertuples(index=False):
             counts[(model, hour)] = counts.get((model, hour), 0) + int(count)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(int) + 1 + line_offset
-    partials = [_groups_part(p, deployments, names, counts, samples, seed, factors, int(s))
+    busy: dict[tuple[str, str], tuple[float, int]] = {}
+    for table in dask.compute(*[_busy_part(p, deployments, counts, factors) for p in parts]):
+        for model, hour, b, n in table.itertuples(index=False):
+            old_b, old_n = busy.get((model, hour), (0.0, 0))
+            busy[(model, hour)] = (old_b + float(b), old_n + int(n))
+    partials = [_groups_part(p, deployments, names, counts, samples, seed, factors, int(s),
+                             busy)
                 for p, s in zip(parts, starts.tolist(), strict=True)]
     while len(partials) > 1:  # a tree of sums: each step halves the number of tables
         partials = [_merge(*partials[i:i + 2], names) if i + 1 < len(partials)
@@ -226,13 +266,19 @@ def _count_part(part: Any, deployments: Deployments, names: list[str]) -> Any:
     return _delayed(lambda frame: (hour_counts(frame, deployments, names), len(frame)))(part)
 
 
+def _busy_part(part: Any, deployments: Deployments, counts: Mapping[tuple[str, str], int],
+               factors: FactorSet | None) -> Any:
+    return _delayed(lambda frame: hour_busy(frame, deployments, counts, factors))(part)
+
+
 def _groups_part(part: Any, deployments: Deployments, names: list[str],
                  counts: Mapping[tuple[str, str], int], samples: int, seed: int,
-                 factors: FactorSet | None, first_line: int) -> Any:
+                 factors: FactorSet | None, first_line: int,
+                 busy: Mapping[tuple[str, str], tuple[float, int]]) -> Any:
     def run(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
         rejects: list[dict] = []
         table = partition_groups(frame, deployments, names, counts, samples, seed, factors,
-                                 first_line, rejects)
+                                 first_line, rejects, busy)
         return table, rejects
     return _delayed(run)(part)
 
@@ -256,14 +302,17 @@ def spark_schema(group_by: Sequence[str], samples: int) -> str:
 def spark_partitions(deployments: Mapping | Deployments, group_by: Sequence[str],
                      counts: Mapping[tuple[str, str], int], samples: int = DEFAULT_SAMPLES,
                      seed: int = mc.DEFAULT_SEED,
+                     busy: Mapping[tuple[str, str], tuple[float, int]] | None = None,
                      ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     """A function for ``spark_df.mapInPandas(f, spark_schema(group_by, samples))``: each
-    Arrow batch of a Spark partition estimated by partition_groups (rejected rows are left
-    out; their number is the rows read less the summed ``requests``)."""
+    Arrow batch of a Spark partition estimated by partition_groups at the hours' ``counts``
+    and ``busy`` sums (rejected rows are left out; their number is the rows read less the
+    summed ``requests``)."""
     deployments = _deployments(deployments)
     names = check_group_by(group_by)
 
     def per_batch(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for frame in frames:
-            yield partition_groups(frame, deployments, names, counts, samples, seed)
+            yield partition_groups(frame, deployments, names, counts, samples, seed,
+                                   busy=busy)
     return per_batch

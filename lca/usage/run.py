@@ -15,6 +15,7 @@ import numpy as np
 from lca.engine import montecarlo as mc
 from lca.estimator import Estimator
 from lca.model.graph import calculate
+from lca.model.serving import busy_seconds_per_request
 from lca.quantities import INDICATORS
 from lca.reading.bind import bind_columns
 from lca.units import SECONDS_PER_HOUR
@@ -24,6 +25,9 @@ from lca.usage.rows import TIME_GROUPS, TOKEN_COLUMNS, TOKEN_FIELDS
 
 OUTPUTS = tuple(f"inference.per_request.{i}" for i in INDICATORS)
 ENERGY_FIELD = "inference.energy_per_request"
+MEAN_BUSY = "inference.hour_mean_busy_seconds"  # the hour's mean busy replica-seconds
+RATIO = "inference.hour_mean_busy_ratio"  # the hour's mean busy time over the row's own
+BUSY = "inference.replica.busy_seconds_per_request"
 # what makes a deployment's profile a traffic one, left out for a row of measured energy
 TRAFFIC_SETTINGS = ("requests_per_second", "replicas", "min_replicas", "max_replicas")
 DEFAULT_CHUNK_ROWS = 32_768  # rows calculated at once: their arrays stay in cache (fastest here)
@@ -104,24 +108,66 @@ def _grow(array: np.ndarray, size: int) -> np.ndarray:
     return grown
 
 
+Busy = dict[tuple[str, int], tuple[float, int]]
+"""(model, hour since 1970) -> (busy replica-seconds summed over the hour's modelled rows,
+those rows): what the hour's idle time is shared by (Run.busy)."""
+
+
 class Run:
     """A log's groups, estimated batch by batch at the log's hourly rates ``counts``
-    ((model, hour since 1970) -> requests of that model in that hour, over the whole log)."""
+    ((model, hour since 1970) -> requests of that model in that hour, over the whole log),
+    each hour's idle replica time shared among its modelled rows by busy time where ``busy``
+    gives the hour's busy time (Run.busy over the whole log; None: each row carries the idle
+    time of its single estimate, as if its hour's requests were all like it)."""
 
     def __init__(self, estimator: Estimator, deployments: Deployments, group_by: list[str],
-                 samples: int, seed: int, counts: Mapping[tuple[str, int], int]) -> None:
+                 samples: int, seed: int, counts: Mapping[tuple[str, int], int],
+                 busy: Mapping[tuple[str, int], tuple[float, int]] | None = None) -> None:
         self.estimator, self.deployments = estimator, deployments
         self.group_by, self.samples, self.seed = group_by, samples, seed
         self.totals = Totals(samples)
         self.readings: dict[tuple[str, bool], object] = {}
         self.rates: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.means: dict[str, np.ndarray] | None = None if busy is None else {}
         by_model: dict[str, list[tuple[int, int]]] = {}
         for (model, hour), count in counts.items():
             by_model.setdefault(model, []).append((hour, count))
         for model, pairs in by_model.items():
             pairs.sort()
-            self.rates[model] = (np.array([h for h, _ in pairs], dtype=np.int64),
+            hours = np.array([h for h, _ in pairs], dtype=np.int64)
+            self.rates[model] = (hours,
                                  np.array([c for _, c in pairs], dtype=float) / SECONDS_PER_HOUR)
+            if busy is not None and self.means is not None:  # the hour's mean busy time
+                sums = [busy.get((model, h), (np.nan, 1)) for h in hours.tolist()]
+                self.means[model] = np.array([b / max(n, 1) for b, n in sums], dtype=float)
+
+    def busy(self, columns: Columns, sums: Busy) -> None:
+        """The busy pass: each modelled row's busy replica-seconds at its hour's rate (central
+        values), summed per (model, hour) into ``sums`` with the number of such rows. Rows
+        rejected, or of measured energy (no traffic mode), are left out."""
+        for part in pieces(columns, DEFAULT_CHUNK_ROWS):
+            valid, _ = check(part, self.deployments)
+            rows = part.take(np.flatnonzero(valid)) if not valid.all() else part
+            if not len(rows):
+                continue
+            codes, model_of = rows.model.codes, rows.model.values
+            for code in np.unique(codes).tolist():
+                mine = np.flatnonzero((codes == code) & np.isnan(rows.energy))
+                if not len(mine):
+                    continue
+                model = str(model_of[code])
+                inputs, invalid, _, _ = self._bind(model, False, rows, mine)
+                busy = np.broadcast_to(np.asarray(busy_seconds_per_request(inputs), dtype=float),
+                                       (len(mine),))
+                kept = ~invalid
+                hours = rows.hour[mine][kept]
+                distinct, local = np.unique(hours, return_inverse=True)
+                totals = np.bincount(local.reshape(-1), busy[kept], minlength=len(distinct))
+                numbers = np.bincount(local.reshape(-1), minlength=len(distinct))
+                for hour, b, n in zip(distinct.tolist(), totals.tolist(), numbers.tolist(),
+                                      strict=True):
+                    old_b, old_n = sums.get((model, hour), (0.0, 0))
+                    sums[(model, hour)] = (old_b + b, old_n + n)
 
     def add(self, columns: Columns, reject: Callable[[int, str], None]) -> int:
         """Estimate a batch's rows and add them to their groups; reject the others (with
@@ -214,18 +260,12 @@ class Run:
         """One model's rows (``mine``) calculated as columns into ``central``; those a field
         check refuses rejected (``keep`` False); their draws summed per group into ``draws``."""
         reading = self._reading(model, measured)
-        hours, rates = self.rates[model]
-        at = np.searchsorted(hours, rows.hour[mine])
-        assert np.all(hours[np.minimum(at, len(hours) - 1)] == rows.hour[mine]), "uncounted hour"
         n = len(mine)
-        columns = {TOKEN_FIELDS[c]: getattr(rows, c)[mine] for c in TOKEN_COLUMNS}
-        if measured:
-            columns[ENERGY_FIELD] = rows.energy[mine]
-        inputs, invalid, errors = bind_columns(reading.plan, reading.inputs, columns, n)
-        if not measured:  # the rate is a traffic field, which a column may not vary in
-            # general (it decides whether a profile is read in traffic mode); here every
-            # modelled row is in traffic mode
-            inputs[RATE] = rates[at]
+        inputs, invalid, errors, at = self._bind(model, measured, rows, mine)
+        sharing = not measured and self.means is not None and model in self.means
+        if sharing:  # the hour's idle time shared by busy time: the row's share is its busy
+            # time over the hour's mean (lca.model.serving.traffic_by_hour)
+            inputs[MEAN_BUSY] = self.means[model][at]
         for index, problems in sorted(errors.items()):
             reject(int(rows.lines[mine[index]]),
                    "; ".join(f"{p['field']}: {p['message']}" for p in problems))
@@ -235,8 +275,31 @@ class Run:
         for j, o in enumerate(OUTPUTS):
             central[j, mine] = np.broadcast_to(np.asarray(results[o], dtype=float), (n,))
         if draws is not None and not invalid.all():
+            if sharing:  # the sharing key fixed at central values: at each draw the row
+                # carries the same share of its hour's idle time (docs/usage.md)
+                with np.errstate(all="ignore"):
+                    inputs[RATIO] = inputs[MEAN_BUSY] / np.broadcast_to(
+                        np.asarray(results[BUSY], dtype=float), (n,))
             self._draws(reading, inputs, np.flatnonzero(~invalid), local[mine], measured,
                         draws)
+
+    def _bind(self, model: str, measured: bool, rows: Columns, mine: np.ndarray
+              ) -> tuple[dict, np.ndarray, dict, np.ndarray]:
+        """The inputs of one model's rows ``mine`` bound as columns at their hours' rates:
+        inputs, rows a field check refuses, their problems, each row's hour in self.rates."""
+        reading = self._reading(model, measured)
+        hours, rates = self.rates[model]
+        at = np.searchsorted(hours, rows.hour[mine])
+        assert np.all(hours[np.minimum(at, len(hours) - 1)] == rows.hour[mine]), "uncounted hour"
+        columns = {TOKEN_FIELDS[c]: getattr(rows, c)[mine] for c in TOKEN_COLUMNS}
+        if measured:
+            columns[ENERGY_FIELD] = rows.energy[mine]
+        inputs, invalid, errors = bind_columns(reading.plan, reading.inputs, columns, len(mine))
+        if not measured:  # the rate is a traffic field, which a column may not vary in
+            # general (it decides whether a profile is read in traffic mode); here every
+            # modelled row is in traffic mode
+            inputs[RATE] = rates[at]
+        return inputs, invalid, errors, at
 
     def _draws(self, reading, inputs: Mapping[str, object], kept: np.ndarray,
                local: np.ndarray, measured: bool, draws: np.ndarray) -> None:

@@ -28,7 +28,10 @@ def _profile(row: dict, rate: float) -> dict:
 
 
 def test_each_row_equals_the_single_estimate_of_its_request_at_its_hours_traffic():
-    rows = [_row(i) for i in range(5)] + [_row(i, hour=11) for i in range(5, 7)]
+    # each hour's requests alike, so that sharing its idle time by busy time is sharing it
+    # equally, as the single estimate does (tests/unit/test_usage_busy.py: hours of mixed rows)
+    rows = ([{**_row(0), "id": f"a{k}"} for k in range(5)]
+            + [{**_row(5, hour=11), "id": f"b{k}"} for k in range(2)])
     result = usage(rows, DEPLOYMENTS, group_by=["id"], samples=0)
     by_id = {g["id"]: g for g in result["groups"]}
     for row in rows:
@@ -52,8 +55,15 @@ def test_totals_range_equals_a_brute_force_monte_carlo_with_shared_draws():
     result = usage(rows, DEPLOYMENTS, group_by=["model"], samples=samples, seed=7)
     counts = {10: 3, 11: 3}
     brute = np.zeros((len(INDICATORS), samples))
-    for row in rows:
-        reading = lca.read(_profile(row, counts[int(row["timestamp"][11:13])] / 3600))
+    readings = [lca.read(_profile(row, counts[int(row["timestamp"][11:13])] / 3600))
+                for row in rows]
+    # each hour's idle time shared by busy time (at central values): the hour's mean busy
+    # time over the row's own, given to the row's single estimate
+    busy = [float(lca.calculate(r.inputs)["inference.replica.busy_seconds_per_request"])
+            for r in readings]
+    for k, reading in enumerate(readings):
+        mean = np.mean([b for j, b in enumerate(busy) if j % 2 == k % 2])
+        reading.inputs["inference.hour_mean_busy_ratio"] = mean / busy[k]
         drawn = mc.simulate(reading, samples, seed=7)
         brute += np.array([drawn.outputs[f"inference.per_request.{i}"] for i in INDICATORS])
     (group,) = result["groups"]

@@ -18,7 +18,13 @@ from click.testing import CliRunner  # noqa: E402
 from cli import main  # noqa: E402
 from lca.quantities import INDICATORS  # noqa: E402
 from lca.usage import usage  # noqa: E402
-from lca.usage.dask import hour_counts, partition_groups, spark_schema, usage_dask  # noqa: E402
+from lca.usage.dask import (  # noqa: E402
+    hour_busy,
+    hour_counts,
+    partition_groups,
+    spark_schema,
+    usage_dask,
+)
 
 DEPLOYMENTS = {"models": {
     "llama-3.1-8b": {"inference": {"hardware": "nvidia-h100-sxm", "location": "USA",
@@ -93,6 +99,28 @@ def test_partition_tables_add_up_and_fit_the_spark_schema():
     names = [c.split("`")[1] for c in spark_schema(GROUP_BY, 3).split(", ")]
     assert list(table.columns) == names
     assert table["requests"].sum() == 37  # 40 rows, 3 rejected
+
+
+def test_partitions_busy_sums_add_up_to_the_whole_logs():
+    frame = pd.DataFrame(_log(240))
+    counts = {tuple(r[:2]): int(r[2]) for r in hour_counts(frame, DEPLOYMENTS).itertuples(
+        index=False)}
+    whole = hour_busy(frame, DEPLOYMENTS, counts).set_index(["model", "hour"]).sort_index()
+    halves = pd.concat([hour_busy(frame.iloc[:120], DEPLOYMENTS, counts),
+                        hour_busy(frame.iloc[120:], DEPLOYMENTS, counts)])
+    summed = halves.groupby(["model", "hour"]).sum().sort_index()
+    assert (summed["rows"] == whole["rows"]).all() and whole["rows"].max() == 2  # mixed hours
+    assert np.allclose(summed["busy_seconds"], whole["busy_seconds"], rtol=1e-12)
+    assert whole["rows"].sum() == 237  # the rejected rows carry no busy time
+    frame["id"] = [str(i) for i in range(len(frame))]  # a group per row
+    table = partition_groups(frame, DEPLOYMENTS, ["id"], counts, samples=0)
+    shared = partition_groups(frame, DEPLOYMENTS, ["id"], counts, samples=0, busy={
+        k: (b, n) for k, b, n in zip(whole.index, whole["busy_seconds"], whole["rows"],
+                                     strict=True)})
+    # the same total over the log (the sharing moves idle time between rows of an hour, and
+    # every hour's rows are in the table), not the same rows
+    assert shared["energy_total"].sum() == pytest.approx(table["energy_total"].sum(), rel=1e-9)
+    assert not np.allclose(shared["energy_total"], table["energy_total"], rtol=1e-6)
 
 
 def test_the_command_line_runs_on_a_given_scheduler(cluster, tmp_path: Path):
