@@ -5,14 +5,13 @@ provider and model; CSV, JSON or Parquet) in, the footprint of one request per r
 from __future__ import annotations
 
 import csv
-import io
 import json
-from pathlib import Path
 
 import click
 
 from cli import estimator, failure, main
 from cli.leaderboard import numbered_rows
+from cli.render import csv_text, write_out
 from lca.errors import ProfileError
 from lca.leaderboard.performance import performance
 from lca.quantities import CANONICAL_UNITS, INDICATORS, PRECISIONS
@@ -106,19 +105,8 @@ def performance_command(file: str, fmt: str, output: str | None,
                              estimator(), lines=lines)
     except ProfileError as exc:
         raise failure(file, exc) from None
-    if fmt == "json":
-        text = json.dumps(result, ensure_ascii=False) + "\n"
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        header, table = result_table(result)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in table])
-        text = out.getvalue()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    write_out(json.dumps(result, ensure_ascii=False) + "\n" if fmt == "json"
+              else csv_text(*result_table(result)), output)
     for a in result["assumptions"]:
         click.echo(f"assumed {a['field']} = {a['value']}: {a['why']}", err=True)
     for r in result["rejects"]:

@@ -24,6 +24,7 @@ import click
 import numpy as np
 
 from cli import FILE, estimator, failure, load_profile, main
+from cli.render import csv_text, write_out
 from lca.errors import LcaError, ProfileError
 from lca.quantities import CANONICAL_UNITS, INDICATORS
 from lca.usage import (
@@ -209,20 +210,9 @@ def write_groups(result: dict, fmt: str, output: str | None) -> None:
         table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(header)})
         pq.write_table(table, output)
         return
-    if fmt == "json":
-        text = json.dumps({k: result[k] for k in ("group_by", "groups", "summary")},
-                          ensure_ascii=False) + "\n"
-    else:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        header, rows = group_table(result)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        text = out.getvalue()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    write_out(json.dumps({k: result[k] for k in ("group_by", "groups", "summary")},
+                         ensure_ascii=False) + "\n" if fmt == "json"
+              else csv_text(*group_table(result)), output)
 
 
 @main.command()
