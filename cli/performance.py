@@ -80,7 +80,7 @@ def performance_command(file: str, fmt: str, output: str | None,
 
     \b
     Examples:
-      lca performance tests/fixtures/performance-leaderboard.csv
+      lca performance examples/performance-leaderboard.csv
       lca performance board.csv --concurrency 16 --hardware nvidia-h200 --location USA
       lca performance board.json --format json --task reasoning --output footprint.json
     """

@@ -22,7 +22,7 @@ from cli import main
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLES = ROOT / "examples"
-NOTES = {"README.md", "mistral-large-2.md"}  # notes about the examples, not inputs
+NOTES = {"README.md", "mistral-large-2.md", "performance-leaderboard.md"}  # notes about the examples, not inputs
 
 
 def readme_example_commands() -> list[str]:
@@ -148,3 +148,11 @@ def test_leaderboard_examples_give_a_row_per_model_and_their_files(command, monk
     if "--plot" in words:
         assert "<svg" in (tmp_path / words[words.index("--plot") + 1]).read_text()
     assert redirected is None or not (tmp_path / redirected).exists()  # stdout was captured
+
+
+@pytest.mark.parametrize("command", [c for c in LCA if c.startswith("lca performance")])
+def test_performance_examples_give_one_request_per_provider_and_model(command, monkeypatch):
+    out = run_lca(command, monkeypatch)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(float(r["gwp [kgCO2e]"]) > 0 for r in rows)
+    assert {r["provider"] for r in rows} >= {"Amazon Bedrock Standard", "Microsoft Azure"}

@@ -14,7 +14,7 @@ from cli import main
 from cli.usage import has_pyarrow
 from lca.leaderboard.performance import performance
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "performance-leaderboard.csv"
+FIXTURE = Path(__file__).parents[2] / "examples" / "performance-leaderboard.csv"
 
 
 def _run(*args: str):

@@ -15,7 +15,7 @@ from lca.leaderboard.model_names import match_preset
 from lca.leaderboard.performance import performance, profile_of
 from lca.quantities import INDICATORS
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "performance-leaderboard.csv"
+FIXTURE = Path(__file__).parents[2] / "examples" / "performance-leaderboard.csv"
 AZURE = {"Provider": "Microsoft Azure", "Model": "Llama 3.1 Instruct 405B",
          "Output Speed (tokens/s)": 29.4, "Latency (TTFT, s)": 2.01}
 DENSE = {"Provider": "p", "Model": "Some 30B", "Output Speed (tokens/s)": "100",
