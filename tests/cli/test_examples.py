@@ -22,7 +22,8 @@ from cli import main
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 EXAMPLES = ROOT / "examples"
-NOTES = {"README.md", "mistral-large-2.md", "performance-leaderboard.md"}  # notes about the examples, not inputs
+# notes about the examples, not inputs
+NOTES = {"README.md", "mistral-large-2.md", "performance-leaderboard.md"}
 
 
 def readme_example_commands() -> list[str]:
