@@ -9,7 +9,8 @@ reading, so that the Monte Carlo varies the factors they come from.
 
 This module wires the phases: training, inference and lifecycle, each as operational + embodied
 + the boundary's stages. Their parts are wired in lca.model.serving (the replica, the decode
-step, traffic and the energy of a request), lca.model.stages (the stages beyond electricity and
+step and the energy of a request), lca.model.traffic (the deployment from traffic, hour by
+hour), lca.model.stages (the stages beyond electricity and
 chips), lca.model.accounting (location- and market-based gwp) and lca.model.derived (inputs both
 phases derive). The formulas themselves are the functions of lca.model.training, inference,
 operational, embodied, boundary, grid and lifecycle.
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from lca import xp
 from lca.model import lifecycle as lc
 from lca.model import serving as sv
+from lca.model import traffic as tf
 from lca.model import training as tr
 from lca.model.accounting import LIFECYCLE_BASES, dual_accounting, show_dual
 from lca.model.derived import active_parameters, grid_factors, per_accelerator_impacts
@@ -107,12 +109,12 @@ def training_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
 def inference_outputs(x: Mapping[str, Array]) -> dict[str, Array]:
     """Per-request inference impacts, replica sizing and roofline times (module doc); with
     traffic inputs, the deployment they describe (lca.model.serving)."""
-    out, hourly_share = sv.deployment(x)
+    out, hourly_share = tf.deployment(x)
     if xp.any_true(x["inference.traffic"] == 1.0) and not xp.all_nan(
             x["inference.grid.gwp_hourly"]):
         # an hourly grid profile is weighted by each hour's share of the energy (lca.model.grid)
         x = {**x, "inference.hourly_energy_share": hourly_share}
-    requests_per_day = sv.requests_per_day(x)
+    requests_per_day = tf.requests_per_day(x)
     it_energy, parts, measured = sv.request_energy(x, out)
     out.pop("_parts", None)
     out.pop("_host_power")

@@ -37,7 +37,7 @@ def hourly_weights(x: Mapping[str, Array], phase: str) -> Array:
 
     Training runs around the clock: uniform. Inference: each hour's share of the deployment's
     energy where its traffic gives one (``inference.hourly_energy_share``, put in by
-    lca.model.graph from the traffic model of lca.model.serving: idle replicas draw power in
+    lca.model.graph from the traffic model of lca.model.traffic: idle replicas draw power in
     quiet hours too), else the hourly request rate, else uniform.
     """
     if phase != "inference":

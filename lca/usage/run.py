@@ -15,7 +15,7 @@ import numpy as np
 from lca.engine import montecarlo as mc
 from lca.estimator import Estimator
 from lca.model.graph import calculate
-from lca.model.serving import busy_seconds_per_request
+from lca.model.traffic import busy_seconds_per_request
 from lca.quantities import INDICATORS
 from lca.reading.bind import bind_columns
 from lca.units import SECONDS_PER_HOUR
@@ -264,7 +264,7 @@ class Run:
         inputs, invalid, errors, at = self._bind(model, measured, rows, mine)
         sharing = not measured and self.means is not None and model in self.means
         if sharing:  # the hour's idle time shared by busy time: the row's share is its busy
-            # time over the hour's mean (lca.model.serving.traffic_by_hour)
+            # time over the hour's mean (lca.model.traffic.traffic_by_hour)
             inputs[MEAN_BUSY] = self.means[model][at]
         for index, problems in sorted(errors.items()):
             reject(int(rows.lines[mine[index]]),

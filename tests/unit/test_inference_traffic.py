@@ -18,6 +18,7 @@ from lca import read as resolve
 from lca.errors import ProfileError
 from lca.model import inference as inf
 from lca.model import serving as sv
+from lca.model import traffic as tf
 
 READINGS = Path(__file__).parents[1] / "data" / "measurements"
 J_PER_KWH = 3.6e6
@@ -137,7 +138,7 @@ def test_hourly_energy_shares_sum_to_one_and_follow_the_load():
     reading = resolve({"model": "llama-3.1-8b", "inference": {
         "hardware": H200, "min_replicas": 1,
         "hourly_requests_per_second": [0.1] * 12 + [30.0] * 12}})
-    t = sv.traffic_by_hour(reading.inputs, sv.serving(reading.inputs))
+    t = tf.traffic_by_hour(reading.inputs, sv.serving(reading.inputs))
     share = t["inference.hourly_energy_share"]
     assert share.shape == (24,) and share.sum() == pytest.approx(1.0)
     assert share[12] > 5 * share[0]

@@ -110,7 +110,7 @@ def test_the_busy_ratio_not_given_leaves_the_single_estimate_as_it_was():
      "hourly_requests_per_second": [0.01 * (h + 1) for h in range(24)]},
     {"hardware": "nvidia-h100-sxm", "location": "USA"}])  # no traffic: the fleet's figure
 def test_the_busy_time_a_log_shares_by_is_the_estimates_busy_time(inference):
-    from lca.model.serving import busy_seconds_per_request
+    from lca.model.traffic import busy_seconds_per_request
 
     profile = {"model": "llama-3.1-8b", "inference": {
         **inference, "input_tokens": 300, "output_tokens": 100}}
