@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lca.errors import ProfileError
+from lca.leaderboard.cells import number_or_reason
 from lca.quantities import PRECISIONS
 
 # The roles a column may play, with the Open LLM Leaderboard v2's names for them.
@@ -120,21 +121,12 @@ def read_layout(options: Mapping, header: Sequence[str]) -> Layout:
 
 
 def _number(value: object) -> float | None:
-    """A finite number from a cell (a number or its text); None when empty; NaN when not one."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A finite number from a cell (cells.number_or_reason); None when empty; NaN when not a
+    number or not finite (the row's reason is written by its caller, which names the column)."""
+    found = number_or_reason(value)
+    if found is None:
         return None
-    if isinstance(value, bool):
-        return math.nan
-    if isinstance(value, (int, float)):
-        number = float(value)
-        return None if math.isnan(number) else (number if math.isfinite(number) else math.nan)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return math.nan
-        return number if math.isfinite(number) else math.nan
-    return math.nan
+    return found if not isinstance(found, str) and math.isfinite(found) else math.nan
 
 
 def _flag(value: object) -> bool | None:
