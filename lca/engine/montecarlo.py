@@ -116,6 +116,17 @@ def _cached_draw(spread: Spread, samples: int, seed: int) -> np.ndarray:
     return values
 
 
+def drawn_inputs(spreads: Mapping[str, Spread], samples: int, seed: int = DEFAULT_SEED
+                 ) -> dict[str, np.ndarray]:
+    """Every input of ``spreads`` drawn ``samples`` times: the draws a single estimate's Monte
+    Carlo makes (the same stream per origin), for engines that calculate many rows on shared
+    draws (usage logs, leaderboards). Read-only when kept for reuse (CACHED_SAMPLES)."""
+    if samples <= CACHED_SAMPLES:
+        return {name: _cached_draw(spread, samples, seed) for name, spread in spreads.items()}
+    return {name: inverse_cdf(quantiles(spread.label, samples, seed), spread)
+            for name, spread in spreads.items()}
+
+
 def simulate(reading: Reading, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
              ) -> MonteCarlo:
     """Run ``calculate`` on sampled inputs; inputs without a spread stay at their value.

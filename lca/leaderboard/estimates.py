@@ -19,7 +19,7 @@ that comparisons between models see factors they share move together.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -51,14 +51,6 @@ class Estimates:
     per_hour: dict[str, float]
     per_request_draws: dict[str, np.ndarray] | None = None
     per_hour_draws: dict[str, np.ndarray] | None = None
-    errors: dict[int, str] = field(default_factory=dict)  # model index -> reason
-    assumptions: list[str] = field(default_factory=list)
-
-
-def _draws(reading, samples: int, seed: int) -> dict[str, np.ndarray]:
-    """Every input of ``reading`` with a range, drawn ``samples`` times (shared streams)."""
-    return {name: mc.inverse_cdf(mc.quantiles(spread.label, samples, seed), spread)
-            for name, spread in reading.spreads.items()}
 
 
 def _renamed(error: ProfileError, section: str, option: str) -> ProfileError:
@@ -103,7 +95,7 @@ def per_hour(estimator: Estimator, setup: Mapping, version: str | None, samples:
     central = {i: float(out[k]) for i, k in zip(INDICATORS, EVALUATION, strict=True)}
     if not samples:
         return central, None
-    inputs = {**reading.inputs, **_draws(reading, samples, seed)}
+    inputs = {**reading.inputs, **mc.drawn_inputs(reading.spreads, samples, seed)}
     with np.errstate(all="ignore"):
         drawn = calculate(inputs)
     return central, {i: np.broadcast_to(np.asarray(drawn[k], dtype=float), (samples,))
@@ -188,7 +180,8 @@ def _drawn_group(reading, inputs: Mapping, columns: Mapping, keep: np.ndarray, a
     varied = set(columns) | {name for name, value in inputs.items()
                              if isinstance(value, np.ndarray) and value.ndim == 1
                              and value is not reading.inputs.get(name)}
-    draws = {name: value[:, None] for name, value in _draws(reading, samples, seed).items()}
+    draws = {name: value[:, None]
+             for name, value in mc.drawn_inputs(reading.spreads, samples, seed).items()}
     step = max(1, MC_CELLS // samples)
     for start in range(0, len(keep), step):
         part = keep[start:start + step]

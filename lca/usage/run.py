@@ -321,8 +321,8 @@ class Run:
         group = local[first]
         order = np.argsort(group, kind="stable")
         first, group, weight = first[order], group[order], weight[order].astype(float)
-        drawn = {name: mc._cached_draw(spread, s, self.seed)[:, None]
-                 for name, spread in reading.spreads.items()}
+        drawn = {name: values[:, None]
+                 for name, values in mc.drawn_inputs(reading.spreads, s, self.seed).items()}
         step = max(1, MC_CELLS // s)
         for start in range(0, len(first), step):
             part = first[start:start + step]
