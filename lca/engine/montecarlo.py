@@ -116,15 +116,15 @@ def _cached_draw(spread: Spread, samples: int, seed: int) -> np.ndarray:
     return values
 
 
-def drawn_inputs(spreads: Mapping[str, Spread], samples: int, seed: int = DEFAULT_SEED
-                 ) -> dict[str, np.ndarray]:
-    """Every input of ``spreads`` drawn ``samples`` times: the draws a single estimate's Monte
-    Carlo makes (the same stream per origin), for engines that calculate many rows on shared
-    draws (usage logs, leaderboards). Read-only when kept for reuse (CACHED_SAMPLES)."""
+def drawn_inputs(spreads: Mapping[str, Spread], samples: int, seed: int = DEFAULT_SEED,
+                 streams: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Every input of ``spreads`` drawn as a single estimate's Monte Carlo draws it (from
+    ``streams``, the quantiles by origin, when already made), for rows calculated on shared
+    draws too (usage logs, leaderboards); read-only when kept for reuse."""
     if samples <= CACHED_SAMPLES:
         return {name: _cached_draw(spread, samples, seed) for name, spread in spreads.items()}
-    return {name: inverse_cdf(quantiles(spread.label, samples, seed), spread)
-            for name, spread in spreads.items()}
+    streams = streams or {s.label: quantiles(s.label, samples, seed) for s in spreads.values()}
+    return {name: inverse_cdf(streams[spread.label], spread) for name, spread in spreads.items()}
 
 
 def simulate(reading: Reading, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED
@@ -135,18 +135,11 @@ def simulate(reading: Reading, samples: int = DEFAULT_SAMPLES, seed: int = DEFAU
     spreads are factors' (the same in every request), so small draws are kept, read-only, for
     the next estimate (see CACHED_SAMPLES): generating them was a third of a Monte Carlo.
     """
-    drawn: dict[str, np.ndarray] = {}
-    inputs: dict[str, object] = dict(reading.inputs)
-    cached = samples <= CACHED_SAMPLES
-    for name, spread in reading.spreads.items():
-        if cached:
-            drawn[spread.label] = _cached_quantiles(spread.label, samples, seed)
-            inputs[name] = _cached_draw(spread, samples, seed)
-            continue
-        if spread.label not in drawn:
-            drawn[spread.label] = quantiles(spread.label, samples, seed)
-        inputs[name] = inverse_cdf(drawn[spread.label], spread)
-    outputs = calculate(inputs)
+    stream = _cached_quantiles if samples <= CACHED_SAMPLES else quantiles
+    drawn = {spread.label: stream(spread.label, samples, seed)
+             for spread in reading.spreads.values()}
+    outputs = calculate({**reading.inputs,
+                         **drawn_inputs(reading.spreads, samples, seed, drawn)})
     return MonteCarlo(samples, seed, {k: _as_samples(v, samples) for k, v in outputs.items()},
                       drawn)
 
