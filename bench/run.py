@@ -13,7 +13,9 @@
 6. peak resident memory of a worker serving each of the largest requests (bench/memory.py);
 7. a request log through lca.usage beside the single-estimate loop it replaces, and 10 million
    log rows end to end from Parquet and JSON lines files, on one and two Dask workers
-   (bench/usage_log.py; --quick: 200,000 rows).
+   (bench/usage_log.py; --quick: 200,000 rows);
+8. how close the default Monte Carlo's low and high come to a 200,000-draw reference
+   (bench/accuracy.py).
 Targets are ratios or medians measured in this run; nothing here is asserted by the test suite.
 """
 
@@ -248,6 +250,9 @@ def main() -> None:
 
     side_by_side(20_000 if quick else 100_000)
     files_end_to_end(200_000 if quick else 10_000_000)
+    from bench import accuracy
+
+    accuracy.main(2 if quick else 8)
 
 
 if __name__ == "__main__":
