@@ -24,11 +24,23 @@ inf = math.inf
 _ndarray = np.ndarray  # exact-type checks: the scalar path must cost next to nothing
 
 
+_float64 = np.dtype(np.float64)
+
+
 def where(condition: object, if_true: Array, if_false: Array) -> Array:
-    """``if_true`` where ``condition`` holds, else ``if_false`` (numpy.where for arrays)."""
-    if (condition.__class__ is bool and if_true.__class__ is not _ndarray
-            and if_false.__class__ is not _ndarray):
-        return if_true if condition else if_false
+    """``if_true`` where ``condition`` holds, else ``if_false`` (numpy.where for arrays).
+
+    A plain bool (a choice made for the whole profile, such as traffic mode or not) returns the
+    chosen value itself whenever numpy.where would return a copy of it: the same values, shape
+    and dtype; half the calls of a Monte Carlo are such choices."""
+    if condition.__class__ is bool:
+        chosen, other = (if_true, if_false) if condition else (if_false, if_true)
+        if chosen.__class__ is not _ndarray and other.__class__ is not _ndarray:
+            return chosen
+        if (chosen.__class__ is _ndarray and chosen.dtype == _float64
+                and (other.__class__ is float or (other.__class__ is _ndarray
+                                                  and other.shape == chosen.shape))):
+            return chosen
     return np.where(condition, if_true, if_false)
 
 
