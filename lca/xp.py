@@ -34,9 +34,9 @@ def where(condition: object, if_true: Array, if_false: Array) -> Array:
     chosen value itself whenever numpy.where would return a copy of it: the same values, shape
     and dtype; half the calls of a Monte Carlo are such choices."""
     if condition.__class__ is bool:
+        if if_true.__class__ is not _ndarray and if_false.__class__ is not _ndarray:
+            return if_true if condition else if_false
         chosen, other = (if_true, if_false) if condition else (if_false, if_true)
-        if chosen.__class__ is not _ndarray and other.__class__ is not _ndarray:
-            return chosen
         if (chosen.__class__ is _ndarray and chosen.dtype == _float64
                 and (other.__class__ is float or (other.__class__ is _ndarray
                                                   and other.shape == chosen.shape))):
