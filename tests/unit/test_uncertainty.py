@@ -326,3 +326,51 @@ def test_ranks_equal_a_stable_argsorts_with_and_without_ties():
         row[np.argsort(values, kind="stable")] = np.arange(rows.shape[1])
     np.testing.assert_array_equal(_ranks(rows), expected)
     np.testing.assert_array_equal(_ranks(rows[2]), expected[2:3])
+
+
+def test_drivers_are_the_squared_spearman_correlations_of_each_input_in_order():
+    """Each driver's correlation is the rank correlation of its input's draws with the
+    indicator's samples (Pearson's of the input's uniform quantiles, which are its ranks up to
+    sampling, with the indicator's ranks), its share that correlation squared over the sum for
+    all inputs; the list runs from the largest share."""
+    from lca import read
+    from lca.engine import montecarlo
+    from lca.method import MAX_DRIVERS, MIN_DRIVER_SHARE
+    from lca.quantities import INDICATORS
+
+    reading = read(PROFILE)
+    run = montecarlo.simulate(reading, 1500, seed=3)
+    found = montecarlo.drivers(run, reading)
+    labels = list(run.quantiles)
+
+    def ranks(values: np.ndarray) -> np.ndarray:
+        out = np.empty(len(values))
+        out[np.argsort(values, kind="stable")] = np.arange(len(values))
+        return out
+
+    for indicator in INDICATORS:
+        y = ranks(run.outputs[f"{found['block']}.{indicator}"])
+        rho = np.array([np.corrcoef(run.quantiles[label], y)[0, 1] for label in labels])
+        shares = rho ** 2 / (rho ** 2).sum()
+        expected = [i for i in np.argsort(-shares, kind="stable")[:MAX_DRIVERS]
+                    if shares[i] >= MIN_DRIVER_SHARE]
+        listed = found["indicators"][indicator]
+        assert [d["input"] for d in listed] == [labels[i] for i in expected]
+        for driver, i in zip(listed, expected, strict=True):
+            assert driver["correlation"] == pytest.approx(rho[i], abs=1e-9)
+            assert driver["share"] == pytest.approx(shares[i], abs=1e-9)
+
+
+@pytest.mark.parametrize("condition", [True, False])
+def test_a_whole_profile_choice_gives_what_numpy_where_gives(condition):
+    """xp.where with a plain bool returns the chosen operand itself where numpy.where would copy
+    it; the values, shape and dtype are numpy's in every combination of floats and arrays."""
+    from lca import xp
+
+    array, other, hourly = np.arange(24.0), np.arange(24.0) + 10, np.ones((4, 24))
+    for a, b in [(array, 2.0), (2.0, array), (array, other), (1.0, 2.0), (array, hourly),
+                 (hourly, 3.0), (np.arange(24), 2.0)]:
+        got, expected = xp.where(condition, a, b), np.where(condition, a, b)
+        assert np.shape(got) == expected.shape
+        assert np.asarray(got).dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
