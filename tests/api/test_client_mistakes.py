@@ -1,0 +1,35 @@
+"""The mistakes a client library or a person with curl makes, and what the service answers.
+
+Each answer must be a 4xx problem that names the field and says what is accepted, or, where the
+request means something plain (a count written 1e3), the estimate itself.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.test_errors import assert_problem, fields
+
+PROFILE = {"model": "llama-3.1-8b", "inference": {"location": "FRA"}}
+
+
+def test_a_sample_count_written_as_a_whole_float_is_read(client):
+    # 1e3 in a request, or a Python client's float 1000.0, is the count 1000.
+    response = client.post("/v1/estimates", data='{"model": "llama-3.1-8b", "inference": {}, '
+                           '"uncertainty": {"samples": 1e3, "seed": 1.0}}',
+                           content_type="application/json")
+    assert response.status_code == 200, response.json
+    assert response.json["uncertainty"]["samples"] == 1000
+
+
+def test_a_fractional_sample_count_is_422_showing_the_value(client):
+    body = assert_problem(client.post("/v1/estimates",
+                                      json={**PROFILE, "uncertainty": {"samples": 1000.5}}), 422)
+    assert fields(body)["uncertainty.samples"] == "expected a whole number, got 1000.5"
+
+
+def test_a_sample_count_out_of_range_is_422_showing_the_value_and_the_range(client):
+    body = assert_problem(client.post("/v1/estimates",
+                                      json={**PROFILE, "uncertainty": {"samples": 1e9}}), 422)
+    message = fields(body)["uncertainty.samples"]
+    assert "1e+09" in message and "[100, 100000]" in message
