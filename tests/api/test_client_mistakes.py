@@ -33,3 +33,21 @@ def test_a_sample_count_out_of_range_is_422_showing_the_value_and_the_range(clie
                                       json={**PROFILE, "uncertainty": {"samples": 1e9}}), 422)
     message = fields(body)["uncertainty.samples"]
     assert "1e+09" in message and "[100, 100000]" in message
+
+
+def test_a_misspelt_query_parameter_of_a_factor_table_is_422_not_ignored(client):
+    # ?verison=2026.1 used to answer the newest set's rows as if no version were asked.
+    body = assert_problem(client.get("/v1/factors/hardware?verison=2026.1"), 422)
+    assert fields(body) == {"verison": "unknown query parameter; allowed here: version"}
+
+
+def test_a_factor_table_answers_the_version_asked(client):
+    response = client.get("/v1/factors/hardware?version=2026.1")
+    assert response.status_code == 200 and response.json["version"] == "2026.1"
+
+
+def test_the_factor_table_operation_names_every_table(client):
+    from lca.factors import TABLES
+
+    operation = client.get("/openapi.json").json["paths"]["/v1/factors/{table}"]["get"]
+    assert all(table in operation["summary"] for table in TABLES)
