@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, g, json
+from flask import Flask, Response, g, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 from lca.errors import LcaError, ProfileError
@@ -67,9 +67,13 @@ def http_error(error: HTTPException) -> Response:
             messages = {k: v for loc in messages.values() for k, v in _items(loc)}
         return invalid_profile(flatten_messages(messages))
     headers = {}
+    detail = data.get("message") or error.description or error.name
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    detail = data.get("message") or error.description or error.name
+        usable = sorted(set(error.valid_methods) - {"HEAD", "OPTIONS"})
+        if usable and has_request_context():
+            detail = (f"{request.method} is not allowed on {request.path}; "
+                      f"use {' or '.join(usable)}")
     return problem(error.code or 500, error.name, detail, headers=headers,
                    errors=data.get("errors"))
 

@@ -51,3 +51,12 @@ def test_the_factor_table_operation_names_every_table(client):
 
     operation = client.get("/openapi.json").json["paths"]["/v1/factors/{table}"]["get"]
     assert all(table in operation["summary"] for table in TABLES)
+
+
+@pytest.mark.parametrize(("method", "path", "use"), [
+    ("get", "/v1/estimates", "use POST"), ("put", "/v1/comparisons", "use POST"),
+    ("post", "/v1/factors", "use GET"), ("delete", "/healthz", "use GET"),
+])
+def test_a_wrong_method_is_405_saying_which_method_to_use(client, method, path, use):
+    body = assert_problem(getattr(client, method)(path), 405)
+    assert body["detail"] == f"{method.upper()} is not allowed on {path}; {use}"
