@@ -60,3 +60,11 @@ def test_the_factor_table_operation_names_every_table(client):
 def test_a_wrong_method_is_405_saying_which_method_to_use(client, method, path, use):
     body = assert_problem(getattr(client, method)(path), 405)
     assert body["detail"] == f"{method.upper()} is not allowed on {path}; {use}"
+
+
+def test_a_rate_written_with_its_period_is_422_asking_for_a_plain_number(client):
+    profile = {"model": "llama-3.1-8b",
+               "inference": {"requests_per_day": "1e6/day", "duration": "18 month"}}
+    body = assert_problem(client.post("/v1/estimates", json=profile), 422)
+    assert fields(body) == {
+        "inference.requests_per_day": "expected a number, like 1000000 or '1e6', got '1e6/day'"}
