@@ -68,3 +68,16 @@ def test_a_rate_written_with_its_period_is_422_asking_for_a_plain_number(client)
     body = assert_problem(client.post("/v1/estimates", json=profile), 422)
     assert fields(body) == {
         "inference.requests_per_day": "expected a number, like 1000000 or '1e6', got '1e6/day'"}
+
+
+def test_the_openapi_text_never_says_a_number_in_dimensionless(client):
+    text = client.get("/openapi.json").get_data(as_text=True)
+    assert "in dimensionless" not in text and "] dimensionless" not in text
+    inference = client.get("/openapi.json").json["components"]["schemas"]["Inference"]
+    assert "A plain number" in inference["properties"]["requests_per_day"]["description"]
+
+
+def test_a_plain_number_out_of_range_is_422_without_the_word_dimensionless(client):
+    profile = {"model": "llama-3.1-8b", "inference": {"requests": -1}}
+    body = assert_problem(client.post("/v1/estimates", json=profile), 422)
+    assert fields(body) == {"inference.requests": "-1 is outside the accepted range (0, 1e+16]"}
