@@ -68,7 +68,7 @@ class FactorTable(MethodView):
         sets = factor_sets()
         version = query.get("version") or default_version()
         if version not in sets:
-            abort(404, message=f"unknown factor set '{version}'; available: {list(sets)}")
+            abort(404, message=f"unknown factor set '{version}'; available: {', '.join(sets)}")
         if table not in TABLES:
             abort(404, message=f"unknown table; one of {', '.join(TABLES)}")
         if not sets[version].holds(table):

@@ -81,3 +81,24 @@ def test_a_plain_number_out_of_range_is_422_without_the_word_dimensionless(clien
     profile = {"model": "llama-3.1-8b", "inference": {"requests": -1}}
     body = assert_problem(client.post("/v1/estimates", json=profile), 422)
     assert fields(body) == {"inference.requests": "-1 is outside the accepted range (0, 1e+16]"}
+
+
+def known_versions(client) -> str:
+    return ", ".join(client.get("/healthz").json["versions"])
+
+
+def test_a_factors_version_given_as_a_number_is_422_asking_for_quotes(client):
+    body = assert_problem(client.post("/v1/estimates", json={**PROFILE, "factors_version": 2026.1}),
+                          422)
+    assert fields(body) == {"factors_version": f"expected a version string, one of "
+                                               f"{known_versions(client)}; "
+                                               f"got 2026.1 (a float): write it in quotes"}
+
+
+def test_an_unknown_factors_version_is_422_listing_the_versions_plainly(client):
+    body = assert_problem(client.post("/v1/estimates",
+                                      json={**PROFILE, "factors_version": "2026.3"}), 422)
+    assert fields(body) == {"factors_version":
+                            f"unknown factor set '2026.3'; available: {known_versions(client)}"}
+    body = assert_problem(client.get("/v1/factors/zones?version=2026.3"), 404)
+    assert body["detail"] == f"unknown factor set '2026.3'; available: {known_versions(client)}"
