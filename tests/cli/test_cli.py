@@ -266,7 +266,11 @@ def test_factors_prints_every_table_with_sources(table, fmt, factors):
 
 
 def test_factors_of_an_unknown_version_is_a_clear_error():
-    assert_clear_error(invoke("factors", "zones", "--version", "1999.9"), "unknown factor set")
+    from lca.factors import FactorRepository
+
+    known = ", ".join(FactorRepository().versions)
+    assert_clear_error(invoke("factors", "zones", "--version", "1999.9"),
+                       f"unknown factor set '1999.9'; available: {known}")
 
 
 def test_factors_of_an_unknown_table_is_a_usage_error():
