@@ -307,6 +307,9 @@ class ColumnsSchema(ma.Schema):
     errors = f.List(f.Nested(RowErrorSchema), required=True)
     path = f.Dict(keys=f.String(), values=f.String(allow_none=True), required=True)
     factors_version = f.String(required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "each output's unit, as its values are given (canonical: kWh, kgCO2e, L, "
+                       "kgSbeq, MJ, ...); 1 for a bare number"})
 
 
 class TableRequestSchema(ma.Schema):
@@ -331,6 +334,9 @@ class TableSchema(ma.Schema):
     paths = f.Nested(TablePathsSchema, required=True, metadata={
         "description": "each profile's training and inference path (null: phase absent)"})
     factors_version = f.String(required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "each output's unit, as its values are given (canonical: kWh, kgCO2e, L, "
+                       "kgSbeq, MJ, ...); 1 for a bare number"})
 
 
 class ComparisonRequestSchema(ma.Schema):
@@ -539,6 +545,8 @@ class UsageSchema(ma.Schema):
                        "units (low/high null without samples)"})
     summary = f.Nested(UsageSummarySchema, required=True)
     rejects = f.List(f.Nested(UsageRejectSchema), required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the unit of each indicator's total, low, high and mean_per_request"})
 
 
 class LeaderboardRequestSchema(ma.Schema):

@@ -210,7 +210,7 @@ def write_groups(result: dict, fmt: str, output: str | None) -> None:
         table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(header)})
         pq.write_table(table, output)
         return
-    write_out(json.dumps({k: result[k] for k in ("group_by", "groups", "summary")},
+    write_out(json.dumps({k: result[k] for k in ("group_by", "groups", "units", "summary")},
                          ensure_ascii=False) + "\n" if fmt == "json"
               else csv_text(*group_table(result)), output)
 

@@ -102,3 +102,27 @@ def test_an_unknown_factors_version_is_422_listing_the_versions_plainly(client):
                             f"unknown factor set '2026.3'; available: {known_versions(client)}"}
     body = assert_problem(client.get("/v1/factors/zones?version=2026.3"), 404)
     assert body["detail"] == f"unknown factor set '2026.3'; available: {known_versions(client)}"
+
+
+def test_table_and_columns_answers_name_the_unit_of_each_output(client):
+    outputs = ["inference.per_request.gwp", "inference.replica.prefill_seconds",
+               "inference.replica.batch_size"]
+    table = client.post("/v1/estimates/table", json={"profiles": [PROFILE], "outputs": outputs})
+    columns = client.post("/v1/estimates/columns", json={
+        "base": PROFILE, "columns": {"inference.output_tokens": [100, 400]}, "outputs": outputs})
+    for response in (table, columns):
+        assert response.status_code == 200, response.json
+        assert response.json["units"] == {"inference.per_request.gwp": "kgCO2e",
+                                          "inference.replica.prefill_seconds": "s",
+                                          "inference.replica.batch_size": "1"}
+
+
+def test_a_usage_answer_names_the_unit_of_each_indicator(client):
+    body = {"deployments": {"models": {"llama-3.1-8b": {"inference": {"location": "FRA"}}}},
+            "rows": [{"timestamp": "2026-03-02T10:15:00Z", "model": "llama-3.1-8b",
+                      "input_tokens": 420, "output_tokens": 230}], "samples": 0}
+    response = client.post("/v1/usage", json=body)
+    assert response.status_code == 200, response.json
+    assert response.json["units"] == {"energy": "kWh", "gwp": "kgCO2e", "water": "L",
+                                      "adpe": "kgSbeq", "pe": "MJ"}
+    assert set(response.json["units"]) <= set(response.json["groups"][0])

@@ -36,6 +36,15 @@ def test_the_readme_example_gives_the_groups_of_lca_usage():
     assert "300 rows read = 300 estimated + 0 rejected" in result.stderr
 
 
+def test_json_output_names_the_unit_of_each_indicator():
+    result = _run(str(LOG), "--deployments", str(DEPLOYMENTS), "--format", "json",
+                  "--samples", "0")
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["units"] == {"energy": "kWh", "gwp": "kgCO2e", "water": "L",
+                                "adpe": "kgSbeq", "pe": "MJ"}
+
+
 def test_csv_output_has_one_row_per_group_with_units_in_the_header(tmp_path: Path):
     out = tmp_path / "usage.csv"
     result = _run(str(LOG), "--deployments", str(DEPLOYMENTS), "--group-by", "model",
