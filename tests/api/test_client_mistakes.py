@@ -126,3 +126,11 @@ def test_a_usage_answer_names_the_unit_of_each_indicator(client):
     assert response.json["units"] == {"energy": "kWh", "gwp": "kgCO2e", "water": "L",
                                       "adpe": "kgSbeq", "pe": "MJ"}
     assert set(response.json["units"]) <= set(response.json["groups"][0])
+
+
+@pytest.mark.parametrize("data", [b"", b" \n"])
+def test_an_empty_body_is_400_saying_it_is_empty(client, data):
+    # curl -X POST -H 'Content-Type: application/json' without -d: not "invalid JSON at column 1".
+    body = assert_problem(client.post("/v1/estimates", data=data,
+                                      content_type="application/json"), 400)
+    assert body["detail"] == "the body is empty; send the request as a JSON object"
