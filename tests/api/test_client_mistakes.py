@@ -134,3 +134,20 @@ def test_an_empty_body_is_400_saying_it_is_empty(client, data):
     body = assert_problem(client.post("/v1/estimates", data=data,
                                       content_type="application/json"), 400)
     assert body["detail"] == "the body is empty; send the request as a JSON object"
+
+
+@pytest.mark.parametrize(("inference", "code", "advice"), [
+    ({}, "zone-default", "give inference.location"),
+    ({"location": "FRA"}, "no-volume", "give inference.requests"),
+    ({"location": "FRA", "hardware": "nvidia-l4", "accelerators": 1}, "replica-too-small",
+     "give more inference.accelerators"),
+    ({"location": "FRA", "requests_per_second": 500, "replicas": 1, "duration": "1 day"},
+     "over-capacity", "raise inference.replicas to"),
+])
+def test_a_warning_says_which_input_would_lift_it(client, inference, code, advice):
+    model = "llama-3.1-405b" if code == "replica-too-small" else "llama-3.1-70b"
+    response = client.post("/v1/estimates", json={"model": model, "inference": inference,
+                                                  "uncertainty": False})
+    assert response.status_code == 200, response.json
+    messages = {w["code"]: w["message"] for w in response.json["warnings"]}
+    assert advice in messages[code]
