@@ -39,6 +39,19 @@ ABSENT = {"not": {}}
 """OpenAPI: a field that must not be given."""
 
 
+class WholeNumber(f.Integer):
+    """An integer that a JSON writer may also have written 1e3 or 200.0 (a Python client's
+    float count); a fraction, a string or a boolean is refused, naming the value."""
+
+    def _validated(self, value: object) -> int:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = repr(value) if isinstance(value, (int, float, str)) else type(value).__name__
+            raise ma.ValidationError(f"expected a whole number, got {shown}")
+        return value
+
+
 def _schema(name: str, fields: dict[str, f.Field], doc: str) -> type[ma.Schema]:
     schema = ma.Schema.from_dict(fields, name=name)
     schema.__doc__ = doc
@@ -515,10 +528,10 @@ class UsageRequestSchema(ma.Schema):
                   metadata={"description": "one object per request: timestamp (ISO 8601 or "
                                            "Unix seconds), model, input_tokens, output_tokens, "
                                            "tags; a malformed row is listed in rejects"})
-    samples = f.Integer(strict=True, load_default=200, validate=validate.Range(0, 500), metadata={
+    samples = WholeNumber(load_default=200, validate=validate.Range(0, 500), metadata={
         "description": "Monte Carlo draws shared by every row, for each total's low and high "
                        "(0: central values only)"})
-    seed = f.Integer(strict=True, load_default=0, validate=validate.Range(0, 2**32 - 1))
+    seed = WholeNumber(load_default=0, validate=validate.Range(0, 2**32 - 1))
 
 
 class UsageSummarySchema(ma.Schema):
@@ -584,10 +597,10 @@ class LeaderboardRequestSchema(ma.Schema):
     evaluation = f.Dict(metadata={"description": "the evaluation setup: hardware, accelerators, "
                                                  "location (default: the leaderboard's 8 H100 "
                                                  "SXM in aws:us-east-1)"})
-    samples = f.Integer(strict=True, validate=validate.Range(0, 500), metadata={
+    samples = WholeNumber(validate=validate.Range(0, 500), metadata={
         "description": "draws shared by every model, for low/high and probabilities (0: none; "
                        "default 200)"})
-    seed = f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1))
+    seed = WholeNumber(validate=validate.Range(0, 2**32 - 1))
     factors_version = FactorId("versions", "pin a factor set (GET /v1/factors)")
 
 

@@ -151,3 +151,23 @@ def test_a_warning_says_which_input_would_lift_it(client, inference, code, advic
     assert response.status_code == 200, response.json
     messages = {w["code"]: w["message"] for w in response.json["warnings"]}
     assert advice in messages[code]
+
+
+USAGE = {"deployments": {"models": {"llama-3.1-8b": {"inference": {"location": "FRA"}}}},
+         "rows": [{"timestamp": "2026-03-02T10:15:00Z", "model": "llama-3.1-8b",
+                   "input_tokens": 420, "output_tokens": 230}]}
+
+
+def test_a_usage_sample_count_written_as_a_whole_float_is_read(client):
+    response = client.post("/v1/usage", json={**USAGE, "samples": 200.0, "seed": 1e0})
+    assert response.status_code == 200, response.json
+    assert response.json["summary"]["samples"] == 200 and response.json["summary"]["seed"] == 1
+
+
+@pytest.mark.parametrize(("samples", "message"), [
+    (200.5, "expected a whole number, got 200.5"), ("200", "expected a whole number, got '200'"),
+    (True, "expected a whole number, got True"),
+])
+def test_a_usage_sample_count_that_is_not_whole_is_422_showing_it(client, samples, message):
+    body = assert_problem(client.post("/v1/usage", json={**USAGE, "samples": samples}), 422)
+    assert fields(body) == {"samples": message}
