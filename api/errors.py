@@ -65,7 +65,8 @@ def http_error(error: HTTPException) -> Response:
         messages = data["messages"]
         if isinstance(messages, Mapping) and set(messages) <= {"json", "query", "view_args"}:
             messages = {k: v for loc in messages.values() for k, v in _items(loc)}
-        return invalid_profile(flatten_messages(messages))
+        return invalid_profile([_explained(e, data.get("schema"))
+                                for e in flatten_messages(messages)])
     headers = {}
     detail = data.get("message") or error.description or error.name
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
@@ -76,6 +77,19 @@ def http_error(error: HTTPException) -> Response:
                       f"use {' or '.join(usable)}")
     return problem(error.code or 500, error.name, detail, headers=headers,
                    errors=data.get("errors"))
+
+
+def _explained(error: dict, schema: object) -> dict:
+    """marshmallow's "Invalid input type." for a whole body that is not an object (a list, a
+    number) as what the operation reads: its fields, the required ones named."""
+    if error["field"] or error["message"] != "Invalid input type." or schema is None:
+        return error
+    declared = {field.data_key or name: field
+                for name, field in getattr(schema, "fields", {}).items() if not field.dump_only}
+    required = [name for name, field in declared.items() if field.required]
+    listed = ", ".join(declared)
+    needs = f" (required: {', '.join(required)})" if required else ""
+    return {"field": "", "message": f"expected a JSON object with the fields {listed}{needs}"}
 
 
 def _items(loc: object) -> list[tuple[str, object]]:

@@ -171,3 +171,15 @@ def test_a_usage_sample_count_written_as_a_whole_float_is_read(client):
 def test_a_usage_sample_count_that_is_not_whole_is_422_showing_it(client, samples, message):
     body = assert_problem(client.post("/v1/usage", json={**USAGE, "samples": samples}), 422)
     assert fields(body) == {"samples": message}
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/v1/estimates/batch", "expected a JSON object with the fields profiles, view "
+                            "(required: profiles)"),
+    ("/v1/usage", "expected a JSON object with the fields deployments, group_by, rows, samples, "
+                  "seed (required: deployments, rows)"),
+])
+def test_a_list_body_where_an_object_is_read_is_422_naming_the_fields(client, path, message):
+    # A bare list of profiles posted to /v1/estimates/batch was "Invalid input type."
+    body = assert_problem(client.post(path, json=[PROFILE]), 422)
+    assert fields(body) == {"": message}
