@@ -635,6 +635,8 @@ class LeaderboardSchema(ma.Schema):
                        "groups (official_vs_community, base_vs_instruct, moe_vs_dense: medians "
                        "and quartiles)"})
     rejects = f.List(f.Nested(LeaderboardRejectSchema), required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the unit of each indicator's evaluation and per_request figures"})
     assumptions = f.List(f.String(), required=True)
 
 

@@ -183,3 +183,12 @@ def test_a_list_body_where_an_object_is_read_is_422_naming_the_fields(client, pa
     # A bare list of profiles posted to /v1/estimates/batch was "Invalid input type."
     body = assert_problem(client.post(path, json=[PROFILE]), 422)
     assert fields(body) == {"": message}
+
+
+def test_a_leaderboard_answer_names_the_unit_of_each_indicator(client):
+    response = client.post("/v1/leaderboards", json={"rows": [
+        {"fullname": "tiiuae/Falcon3-7B-Instruct", "#Params (B)": 7.456, "Average ⬆️": 34.9}],
+        "samples": 0})
+    assert response.status_code == 200, response.json
+    units = response.json["units"]
+    assert units["gwp"] == "kgCO2e" and set(response.json["models"][0]["per_request"]) <= set(units)
