@@ -145,7 +145,8 @@ def parse_quantity(raw: object, canonical: str, field: str) -> float:
 
 
 def _malformed(raw: str, canonical: str) -> str:
-    """What a string that is not "<number> <unit>" should have been, for a field in ``canonical``."""
+    """What a string that is not "<number> <unit>" should have been, for a field in
+    ``canonical`` (a plain number for a dimensionless one, else an example in its unit)."""
     if canonical == "dimensionless":
         return f"expected a number, like 1000000 or '1e6', got {_show(raw)}"
     return f"expected a number followed by a unit, like '10 {canonical}', got {_show(raw)}"

@@ -472,3 +472,18 @@ def test_the_factor_folder_comes_from_the_environment_and_a_profile_can_pin_it(
                                    "inference": {}, "uncertainty": False}))
     result = json.loads(ok(invoke("estimate", profile, "--format", "json")).stdout)
     assert result["versions"]["factors"] == "t.1"
+
+
+def test_estimate_of_several_files_says_how_to_do_several():
+    examples = Path(__file__).parents[2] / "examples"
+    result = invoke("estimate", examples / "chat-service.json", examples / "training-run.json",
+                    "--format", "markdown")
+    assert result.exit_code == 2
+    assert "estimate reads one PROFILE, got 2 files" in result.stderr
+    assert "lca compare" in result.stderr and "lca batch" in result.stderr
+
+
+def test_estimate_of_a_comparison_request_points_to_compare():
+    examples = Path(__file__).parents[2] / "examples"
+    assert_clear_error(invoke("estimate", examples / "comparison.json"),
+                       "a comparison request (it has scenarios), not a profile")
