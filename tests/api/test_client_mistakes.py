@@ -192,3 +192,14 @@ def test_a_leaderboard_answer_names_the_unit_of_each_indicator(client):
     assert response.status_code == 200, response.json
     units = response.json["units"]
     assert units["gwp"] == "kgCO2e" and set(response.json["models"][0]["per_request"]) <= set(units)
+
+
+@pytest.mark.parametrize(("path", "detail"), [
+    ("/v1/estimates/", "no such path: /v1/estimates/; did you mean /v1/estimates?"),
+    ("/v1/estimate", "no such path: /v1/estimate; did you mean /v1/estimates?"),
+    ("/v1/factors/zones/", "no such path: /v1/factors/zones/; did you mean /v1/factors/zones?"),
+    ("/v1/nothing-here", "no such path: /v1/nothing-here; the operations are listed at "
+                         "/openapi.json"),
+])
+def test_an_unknown_path_is_404_naming_the_path_it_most_likely_meant(client, path, detail):
+    assert assert_problem(client.post(path, json={}), 404)["detail"] == detail
