@@ -94,8 +94,13 @@ def baseline_index(scenarios: Sequence[Mapping], baseline: object) -> int:
         for i, scenario in enumerate(scenarios):
             if isinstance(scenario, Mapping) and scenario.get("name") == baseline:
                 return i
-    raise ProfileError([{"field": "baseline", "message": "expected the index or the name of a "
-                                                         "scenario"}])
+    names = [s["name"] for s in scenarios
+             if isinstance(s, Mapping) and isinstance(s.get("name"), str)]
+    listed = ", ".join(map(repr, names[:10])) + (", ..." if len(names) > 10 else "")
+    named = f", or one of the names {listed}" if names else ""
+    shown = repr(baseline) if isinstance(baseline, (int, float, str)) else type(baseline).__name__
+    raise ProfileError([{"field": "baseline", "message": (
+        f"expected the index of a scenario, 0 to {len(scenarios) - 1}{named}; got {shown}")}])
 
 
 def scenario_label(profile: object, index: int) -> str:

@@ -203,3 +203,11 @@ def test_a_leaderboard_answer_names_the_unit_of_each_indicator(client):
 ])
 def test_an_unknown_path_is_404_naming_the_path_it_most_likely_meant(client, path, detail):
     assert assert_problem(client.post(path, json={}), 404)["detail"] == detail
+
+
+def test_a_baseline_out_of_range_is_422_giving_the_indices_and_names_accepted(client):
+    scenarios = [{**PROFILE, "name": "France"}, {**PROFILE, "name": "Poland"}, PROFILE]
+    body = assert_problem(client.post("/v1/comparisons", json={
+        "scenarios": scenarios, "baseline": 5, "uncertainty": False}), 422)
+    assert fields(body) == {"baseline": "expected the index of a scenario, 0 to 2, or one of "
+                                        "the names 'France', 'Poland'; got 5"}
