@@ -211,3 +211,12 @@ def test_a_baseline_out_of_range_is_422_giving_the_indices_and_names_accepted(cl
         "scenarios": scenarios, "baseline": 5, "uncertainty": False}), 422)
     assert fields(body) == {"baseline": "expected the index of a scenario, 0 to 2, or one of "
                                         "the names 'France', 'Poland'; got 5"}
+
+
+def test_a_misspelt_vary_path_is_422_suggesting_the_path_meant(client):
+    body = assert_problem(client.post("/v1/comparisons", json={
+        "base": PROFILE, "vary": {"inference.locaton": ["FRA", "DEU"]}}), 422)
+    (error,) = body["errors"]
+    assert error["field"] == "vary.inference.locaton"
+    assert error["suggestions"][0] == "inference.location"
+    assert "did you mean inference.location" in error["message"]
