@@ -10,6 +10,7 @@ error entry naming its index. Central values only: the Monte Carlo is per profil
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -32,8 +33,13 @@ def check_outputs(outputs: Sequence[str] | None) -> list[str]:
     known = output_names()
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ProfileError([{"field": "outputs", "message": f"unknown outputs {unknown[:5]}; "
-                             f"available: {', '.join(sorted(known))}"}])
+        shown = ", ".join(repr(n) for n in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        close = [m for n in unknown[:5]
+                 for m in difflib.get_close_matches(str(n)[:100], known, n=1, cutoff=0.8)]
+        meant = f" (did you mean {', '.join(close)}?)" if close else ""
+        error = {"field": "outputs", "message": f"unknown outputs {shown}{meant}; "
+                 f"available: {', '.join(sorted(known))}"}
+        raise ProfileError([{**error, "suggestions": close} if close else error])
     return names
 
 

@@ -220,3 +220,12 @@ def test_a_misspelt_vary_path_is_422_suggesting_the_path_meant(client):
     assert error["field"] == "vary.inference.locaton"
     assert error["suggestions"][0] == "inference.location"
     assert "did you mean inference.location" in error["message"]
+
+
+def test_a_misspelt_output_is_422_suggesting_the_figure_meant(client):
+    body = assert_problem(client.post("/v1/estimates/table", json={
+        "profiles": [PROFILE], "outputs": ["inference.per_request.gwpp"]}), 422)
+    (error,) = body["errors"]
+    assert error["field"] == "outputs" and error["suggestions"] == ["inference.per_request.gwp"]
+    assert error["message"].startswith("unknown outputs 'inference.per_request.gwpp' "
+                                       "(did you mean inference.per_request.gwp?); available: ")
