@@ -47,8 +47,13 @@ def _rows(columns: Mapping[str, Sequence]) -> int:
     lengths = {len(v) for v in columns.values() if isinstance(v, (list, tuple, np.ndarray))}
     if not columns or len(lengths) != 1 or any(
             not isinstance(v, (list, tuple, np.ndarray)) for v in columns.values()):
+        found = ""
+        if len(lengths) > 1:  # say which column is how long
+            found = "; got " + ", ".join(
+                f"{path}: {len(v)}" for path, v in list(columns.items())[:10]
+                if isinstance(v, (list, tuple, np.ndarray)))
         raise ProfileError([{"field": "columns", "message": "expected field path -> list of "
-                                                            "numbers, all of one length"}])
+                                                            f"numbers, all of one length{found}"}])
     rows = lengths.pop()
     if not 1 <= rows <= MAX_ROWS:
         raise ProfileError([{"field": "columns", "message": f"1 to {MAX_ROWS} rows"}])

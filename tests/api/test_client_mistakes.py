@@ -229,3 +229,12 @@ def test_a_misspelt_output_is_422_suggesting_the_figure_meant(client):
     assert error["field"] == "outputs" and error["suggestions"] == ["inference.per_request.gwp"]
     assert error["message"].startswith("unknown outputs 'inference.per_request.gwpp' "
                                        "(did you mean inference.per_request.gwp?); available: ")
+
+
+def test_columns_of_unequal_lengths_are_422_giving_each_length(client):
+    body = assert_problem(client.post("/v1/estimates/columns", json={
+        "base": PROFILE, "columns": {"inference.output_tokens": [100, 400],
+                                     "inference.input_tokens": [10, 20, 30]}}), 422)
+    assert fields(body) == {"columns": "expected field path -> list of numbers, all of one "
+                                       "length; got inference.output_tokens: 2, "
+                                       "inference.input_tokens: 3"}
