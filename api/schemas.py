@@ -710,7 +710,8 @@ class PerformanceSchema(ma.Schema):
     """Per provider and model, the footprint of one request; the rows that could not be read."""
 
     rows = f.List(f.Dict(), required=True, metadata={
-        "description": "per estimated row: line (from 1), provider, model, inputs (preset, "
+        "description": "per estimated row: index (its place in rows, from 0, as in rejects), "
+                       "line (from 1), provider, model, inputs (preset, "
                        "parameters, output_speed, ttft, concurrency, input_tokens, "
                        "output_tokens, output_throughput), replica (accelerators, batch_size, "
                        "busy and idle seconds per request), per_request (energy, gwp, water, "

@@ -238,3 +238,13 @@ def test_columns_of_unequal_lengths_are_422_giving_each_length(client):
     assert fields(body) == {"columns": "expected field path -> list of numbers, all of one "
                                        "length; got inference.output_tokens: 2, "
                                        "inference.input_tokens: 3"}
+
+
+def test_performance_rows_and_rejects_are_named_by_the_same_index(client):
+    response = client.post("/v1/leaderboards/performance", json={"rows": [
+        {"Model": "GPT-4o", "Output Speed (tokens/s)": 100},
+        {"Model": "Llama 3.1 Instruct 405B", "Output Speed (tokens/s)": 29.4}]})
+    assert response.status_code == 200, response.json
+    assert [r["index"] for r in response.json["rejects"]] == [0]
+    assert [(r["index"], r["model"]) for r in response.json["rows"]] == [
+        (1, "Llama 3.1 Instruct 405B")]
