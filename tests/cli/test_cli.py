@@ -487,3 +487,20 @@ def test_estimate_of_a_comparison_request_points_to_compare():
     examples = Path(__file__).parents[2] / "examples"
     assert_clear_error(invoke("estimate", examples / "comparison.json"),
                        "a comparison request (it has scenarios), not a profile")
+
+
+def test_the_estimate_table_shows_each_figures_range_in_its_unit():
+    examples = Path(__file__).parents[2] / "examples"
+    out = ok(invoke("estimate", examples / "chat-service.json", "--format", "table")).stdout
+    lines = out.splitlines()
+    figures = next(i for i, line in enumerate(lines) if line.startswith("per request"))
+    ranges = lines[figures + 1]
+    assert ranges.startswith("  5-95 %") and ranges.count(" to ") == 5  # one per indicator
+    assert "5-95 %: the Monte Carlo range of the figure above, in its unit" in out
+
+
+def test_the_estimate_table_has_no_range_row_without_the_monte_carlo():
+    profile = json.dumps({"model": "llama-3.1-8b", "inference": {"location": "FRA"},
+                          "uncertainty": False})
+    out = ok(invoke("estimate", "-", "--format", "table", stdin=profile)).stdout
+    assert "5-95 %" not in out
