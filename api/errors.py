@@ -7,10 +7,11 @@ server's internals (stack traces, paths, versions) ever reaches a response.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, g, json
+from flask import Flask, Response, current_app, g, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 from lca.errors import LcaError, ProfileError
@@ -65,13 +66,56 @@ def http_error(error: HTTPException) -> Response:
         messages = data["messages"]
         if isinstance(messages, Mapping) and set(messages) <= {"json", "query", "view_args"}:
             messages = {k: v for loc in messages.values() for k, v in _items(loc)}
-        return invalid_profile(flatten_messages(messages))
+        return invalid_profile([_explained(e, data.get("schema"))
+                                for e in flatten_messages(messages)])
     headers = {}
+    detail = data.get("message") or error.description or error.name
+    if error.code == 404 and "message" not in data and has_request_context():
+        detail = _no_such_path(request.path)
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    detail = data.get("message") or error.description or error.name
+        usable = sorted(set(error.valid_methods) - {"HEAD", "OPTIONS"})
+        if usable and has_request_context():
+            detail = (f"{request.method} is not allowed on {request.path}; "
+                      f"use {' or '.join(usable)}")
     return problem(error.code or 500, error.name, detail, headers=headers,
                    errors=data.get("errors"))
+
+
+def _no_such_path(path: str) -> str:
+    """A routing 404's detail: the path, and the served paths it most likely meant (a trailing
+    slash dropped, a close spelling), else where they are listed."""
+    rules = sorted({rule.rule for rule in current_app.url_map.iter_rules()
+                    if not rule.rule.startswith("/static")})
+    stripped = path.rstrip("/")
+    meant = [stripped] if stripped and stripped != path and _routed(stripped) else (
+        difflib.get_close_matches(path[:200], [r for r in rules if "<" not in r and r != path],
+                                  n=3, cutoff=0.8))
+    hint = (f"did you mean {' or '.join(meant)}?" if meant
+            else "the operations are listed at /openapi.json")
+    return f"no such path: {path[:200]}; {hint}"
+
+
+def _routed(path: str) -> bool:
+    """Whether ``path`` is served (by any method)."""
+    try:
+        current_app.url_map.bind("").match(path, method="GET")
+    except HTTPException as exc:
+        return exc.code == 405
+    return True
+
+
+def _explained(error: dict, schema: object) -> dict:
+    """marshmallow's "Invalid input type." for a whole body that is not an object (a list, a
+    number) as what the operation reads: its fields, the required ones named."""
+    if error["field"] or error["message"] != "Invalid input type." or schema is None:
+        return error
+    declared = {field.data_key or name: field
+                for name, field in getattr(schema, "fields", {}).items() if not field.dump_only}
+    required = [name for name, field in declared.items() if field.required]
+    listed = ", ".join(declared)
+    needs = f" (required: {', '.join(required)})" if required else ""
+    return {"field": "", "message": f"expected a JSON object with the fields {listed}{needs}"}
 
 
 def _items(loc: object) -> list[tuple[str, object]]:

@@ -46,16 +46,21 @@ class Quantity(f.Field):
     lca.quantities.Spec reads it."""
 
     def __init__(self, spec: Spec, name: str, **kwargs: object) -> None:
-        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A number in {spec.unit}, a "
-                       f"string with a unit, or a range {{low, high, value}} for the Monte "
+        plain = spec.unit == "dimensionless"
+        number = ("a plain number (a string holding one, \"1e6\", is read too)" if plain
+                  else f"a number in {spec.unit}, a string with a unit")
+        description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. {number[0].upper()}{number[1:]}, "
+                       f"or a range {{low, high, value}} for the Monte "
                        f"Carlo, with low <= value <= high. Accepted range "
-                       f"{spec.describe_range()}. The string pattern documents common units; "
-                       f"any unit of the same dimension is read.")
+                       f"{spec.describe_range()}.")
+        if not plain:
+            description += (" The string pattern documents common units; any unit of the "
+                            "same dimension is read.")
         if spec.length:
+            each = "a plain number" if plain else f"a number in {spec.unit} or a string with a unit"
             description = (f"{spec.doc[0].upper()}{spec.doc[1:]}. A list of exactly "
-                           f"{spec.length} values, each a number in {spec.unit} or a string "
-                           f"with a unit, in the range {spec.describe_range()}; no range "
-                           f"for the Monte Carlo.")
+                           f"{spec.length} values, each {each}, in the range "
+                           f"{spec.describe_range()}; no range for the Monte Carlo.")
         super().__init__(metadata={"description": description, "x-unit": spec.unit},
                          allow_none=True, **kwargs)
         self.spec, self.name = spec, name

@@ -144,6 +144,9 @@ class UnreadableBodyError(ValueError):
 def read_json(raw: bytes) -> object:
     """A JSON body, parsed strictly (NaN and Infinity come back as field errors later) and
     within MAX_DEPTH levels of nesting."""
+    if not raw.strip():
+        raise UnreadableBodyError("the body is empty; send the request as a JSON object",
+                                  "unreadable-json")
     try:
         body = json.loads(raw)
     except RecursionError:

@@ -39,6 +39,19 @@ ABSENT = {"not": {}}
 """OpenAPI: a field that must not be given."""
 
 
+class WholeNumber(f.Integer):
+    """An integer that a JSON writer may also have written 1e3 or 200.0 (a Python client's
+    float count); a fraction, a string or a boolean is refused, naming the value."""
+
+    def _validated(self, value: object) -> int:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = repr(value) if isinstance(value, (int, float, str)) else type(value).__name__
+            raise ma.ValidationError(f"expected a whole number, got {shown}")
+        return value
+
+
 def _schema(name: str, fields: dict[str, f.Field], doc: str) -> type[ma.Schema]:
     schema = ma.Schema.from_dict(fields, name=name)
     schema.__doc__ = doc
@@ -307,6 +320,9 @@ class ColumnsSchema(ma.Schema):
     errors = f.List(f.Nested(RowErrorSchema), required=True)
     path = f.Dict(keys=f.String(), values=f.String(allow_none=True), required=True)
     factors_version = f.String(required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "each output's unit, as its values are given (canonical: kWh, kgCO2e, L, "
+                       "kgSbeq, MJ, ...); 1 for a bare number"})
 
 
 class TableRequestSchema(ma.Schema):
@@ -331,6 +347,9 @@ class TableSchema(ma.Schema):
     paths = f.Nested(TablePathsSchema, required=True, metadata={
         "description": "each profile's training and inference path (null: phase absent)"})
     factors_version = f.String(required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "each output's unit, as its values are given (canonical: kWh, kgCO2e, L, "
+                       "kgSbeq, MJ, ...); 1 for a bare number"})
 
 
 class ComparisonRequestSchema(ma.Schema):
@@ -509,10 +528,10 @@ class UsageRequestSchema(ma.Schema):
                   metadata={"description": "one object per request: timestamp (ISO 8601 or "
                                            "Unix seconds), model, input_tokens, output_tokens, "
                                            "tags; a malformed row is listed in rejects"})
-    samples = f.Integer(strict=True, load_default=200, validate=validate.Range(0, 500), metadata={
+    samples = WholeNumber(load_default=200, validate=validate.Range(0, 500), metadata={
         "description": "Monte Carlo draws shared by every row, for each total's low and high "
                        "(0: central values only)"})
-    seed = f.Integer(strict=True, load_default=0, validate=validate.Range(0, 2**32 - 1))
+    seed = WholeNumber(load_default=0, validate=validate.Range(0, 2**32 - 1))
 
 
 class UsageSummarySchema(ma.Schema):
@@ -539,6 +558,8 @@ class UsageSchema(ma.Schema):
                        "units (low/high null without samples)"})
     summary = f.Nested(UsageSummarySchema, required=True)
     rejects = f.List(f.Nested(UsageRejectSchema), required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the unit of each indicator's total, low, high and mean_per_request"})
 
 
 class LeaderboardRequestSchema(ma.Schema):
@@ -576,10 +597,10 @@ class LeaderboardRequestSchema(ma.Schema):
     evaluation = f.Dict(metadata={"description": "the evaluation setup: hardware, accelerators, "
                                                  "location (default: the leaderboard's 8 H100 "
                                                  "SXM in aws:us-east-1)"})
-    samples = f.Integer(strict=True, validate=validate.Range(0, 500), metadata={
+    samples = WholeNumber(validate=validate.Range(0, 500), metadata={
         "description": "draws shared by every model, for low/high and probabilities (0: none; "
                        "default 200)"})
-    seed = f.Integer(strict=True, validate=validate.Range(0, 2**32 - 1))
+    seed = WholeNumber(validate=validate.Range(0, 2**32 - 1))
     factors_version = FactorId("versions", "pin a factor set (GET /v1/factors)")
 
 
@@ -614,6 +635,8 @@ class LeaderboardSchema(ma.Schema):
                        "groups (official_vs_community, base_vs_instruct, moe_vs_dense: medians "
                        "and quartiles)"})
     rejects = f.List(f.Nested(LeaderboardRejectSchema), required=True)
+    units = f.Dict(keys=f.String(), values=f.String(), required=True, metadata={
+        "description": "the unit of each indicator's evaluation and per_request figures"})
     assumptions = f.List(f.String(), required=True)
 
 
@@ -687,7 +710,8 @@ class PerformanceSchema(ma.Schema):
     """Per provider and model, the footprint of one request; the rows that could not be read."""
 
     rows = f.List(f.Dict(), required=True, metadata={
-        "description": "per estimated row: line (from 1), provider, model, inputs (preset, "
+        "description": "per estimated row: index (its place in rows, from 0, as in rejects), "
+                       "line (from 1), provider, model, inputs (preset, "
                        "parameters, output_speed, ttft, concurrency, input_tokens, "
                        "output_tokens, output_throughput), replica (accelerators, batch_size, "
                        "busy and idle seconds per request), per_request (energy, gwp, water, "

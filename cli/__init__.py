@@ -111,10 +111,10 @@ def _estimator(root: Path) -> Estimator:
 
 
 @main.command()
-@click.argument("profile", type=FILE)
+@click.argument("profiles", nargs=-1, required=True, type=FILE, metavar="PROFILE")
 @format_option(*FORMATS, "huggingface")
 @units_option()
-def estimate(profile: str, fmt: str, units: dict[str, str]) -> None:
+def estimate(profiles: tuple[str, ...], fmt: str, units: dict[str, str]) -> None:
     """Estimate one PROFILE (.json, or .yaml/.yml; - reads JSON from stdin).
 
     --format table and markdown show each figure in the unit that keeps it between 1 and 999
@@ -126,8 +126,19 @@ def estimate(profile: str, fmt: str, units: dict[str, str]) -> None:
       lca estimate profile.json --format table
       lca estimate profile.yaml --format markdown > disclosure.md
       lca estimate profile.json --format csv --units gwp=g,water=mL
+      for f in examples/*-service.json; do lca estimate "$f" --format markdown; done
     """
+    if len(profiles) > 1:  # a shell glob: say what does several, not "unexpected arguments"
+        raise click.UsageError(
+            f"estimate reads one PROFILE, got {len(profiles)} files; for several, run it once "
+            f"per file (for f in ...; do lca estimate \"$f\"; done), compare them side by side "
+            f"with `lca compare`, or estimate a JSON Lines file of profiles with `lca batch`")
+    (profile,) = profiles
     data = with_units(load_profile(profile), units)
+    if isinstance(data, Mapping) and "scenarios" in data:
+        raise click.ClickException(
+            f"{profile}: a comparison request (it has scenarios), not a profile: POST it to "
+            f"/v1/comparisons, or give each scenario's profile file to `lca compare`")
     result = run(data, profile)
     try:
         click.echo(render.estimate(result, fmt, data, asked_units(data)), nl=False)

@@ -101,19 +101,27 @@ def table(result: Mapping, units: Mapping[str, str] | None = None) -> str:
     """The headline figures of an estimate as an aligned text table, with its warnings.
 
     Each figure in the unit of its indicator that keeps it between 1 and 999 (three significant
-    digits), or in ``units`` (by indicator) where the reader asked for one."""
+    digits), or in ``units`` (by indicator) where the reader asked for one; under it, when the
+    Monte Carlo ran, its 5-95 % range in the same unit."""
     versions = result.get("versions") or {}
     rows = [["", *INDICATORS]]
+    ranged = False
     for label, block in HEADLINE:
         values = _block(result, block)
         if values:
             rows.append([label, *(_figure(k, values.get(k), units) for k in INDICATORS)])
+            spans = [_span(k, values.get(k), units) for k in INDICATORS]
+            if any(spans):
+                rows.append(["  5-95 %", *spans])
+                ranged = True
     shares = (result.get("lifecycle") or {}).get("shares")
     if shares:
         rows.append(["inference share", *(percent(shares["inference"].get(k))
                                           for k in INDICATORS)])
     lines = [f"{result.get('name') or 'estimate'}  (method {versions.get('method')}, factors "
              f"{versions.get('factors')})", "", *_aligned(rows)]
+    if ranged:
+        lines += ["", "5-95 %: the Monte Carlo range of the figure above, in its unit"]
     lines += _illustrations(result, units)
     warnings = result.get("warnings") or []
     if warnings:
@@ -259,6 +267,17 @@ def _figure(indicator: str, q: Mapping | None, units: Mapping[str, str] | None) 
     if not q or q.get("value") is None:
         return "n/a"
     return quantity(indicator, q["value"], q.get("unit"), scale=shown_in(indicator, q, units))
+
+
+def _span(indicator: str, q: Mapping | None, units: Mapping[str, str] | None) -> str:
+    """A figure's 5-95 % range in the unit its value is shown in (``255 to 662``); empty
+    without one."""
+    if not q or q.get("value") is None or q.get("low") is None or q.get("high") is None:
+        return ""
+    scale = shown_in(indicator, q, units) or scale_for(indicator, q["value"])
+    low, high = (quantity(indicator, q[k], q.get("unit"), scale=scale).removesuffix(
+        f" {scale.label}") for k in ("low", "high"))
+    return f"{low} to {high}"
 
 
 def _illustrations(result: Mapping, units: Mapping[str, str] | None = None) -> list[str]:

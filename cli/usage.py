@@ -210,7 +210,7 @@ def write_groups(result: dict, fmt: str, output: str | None) -> None:
         table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(header)})
         pq.write_table(table, output)
         return
-    write_out(json.dumps({k: result[k] for k in ("group_by", "groups", "summary")},
+    write_out(json.dumps({k: result[k] for k in ("group_by", "groups", "units", "summary")},
                          ensure_ascii=False) + "\n" if fmt == "json"
               else csv_text(*group_table(result)), output)
 
@@ -279,8 +279,9 @@ def usage(log: str, deployments_path: str, group_by: str, fmt: str, log_format: 
     s = result["summary"]
     where = f" (see {rejects})" if rejects else " (--rejects FILE lists them)" if rejected else ""
     click.echo(f"{s['rows_read']:,} rows read = {s['rows_estimated']:,} estimated + "
-               f"{s['rows_rejected']:,} rejected{where}; {len(result['groups']):,} groups",
-               err=True)
+               f"{s['rows_rejected']:,} rejected{where}; {len(result['groups']):,} groups; "
+               f"factor set {s['factors_version']} (each value's source: lca factors TABLE "
+               f"--version {s['factors_version']})", err=True)
 
 
 def _usage_here(log: str, kind: str, deployments: Deployments, names: list[str], samples: int,

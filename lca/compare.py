@@ -10,6 +10,7 @@ A sweep expands a base profile over ``vary`` (field path -> values) into the car
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -47,7 +48,7 @@ def expand_sweep(base: Mapping, vary: Mapping[str, Sequence]) -> list[dict]:
             or (len(parts) == 3 and parts[1] in ("grid", "datacenter")
                 and parts[2] in SECTION_KEYS[parts[1]]))
         if not known:
-            errors.append({"field": f"vary.{path}", "message": "not a profile field path"})
+            errors.append(_unknown_path(str(path)))
         elif not isinstance(values, list) or not values:
             errors.append({"field": f"vary.{path}", "message": "expected a non-empty list"})
     if errors:
@@ -84,6 +85,27 @@ def _set(profile: dict, parts: list[str], value: object) -> None:
     node[parts[-1]] = value
 
 
+def _sweep_paths() -> list[str]:
+    """Every path ``vary`` accepts: top-level keys, section keys, grid and datacenter keys."""
+    paths = list(SECTION_KEYS[""])
+    for section in SECTION_KEYS[""]:
+        for key in SECTION_KEYS.get(section, ()):
+            paths.append(f"{section}.{key}")
+            if key in ("grid", "datacenter"):
+                paths += [f"{section}.{key}.{sub}" for sub in SECTION_KEYS[key]]
+    return sorted(paths)
+
+
+def _unknown_path(path: str) -> dict:
+    """The error of an unknown ``vary`` path, with the close spellings of known ones."""
+    error: dict = {"field": f"vary.{path}", "message": "not a profile field path"}
+    close = difflib.get_close_matches(path[:100], _sweep_paths(), n=3, cutoff=0.8)
+    if close:
+        error["message"] += f" (did you mean {', '.join(close)}?)"
+        error["suggestions"] = close
+    return error
+
+
 def baseline_index(scenarios: Sequence[Mapping], baseline: object) -> int:
     """The baseline's index: an index into ``scenarios`` or the name of one of them."""
     if isinstance(baseline, bool):
@@ -94,8 +116,13 @@ def baseline_index(scenarios: Sequence[Mapping], baseline: object) -> int:
         for i, scenario in enumerate(scenarios):
             if isinstance(scenario, Mapping) and scenario.get("name") == baseline:
                 return i
-    raise ProfileError([{"field": "baseline", "message": "expected the index or the name of a "
-                                                         "scenario"}])
+    names = [s["name"] for s in scenarios
+             if isinstance(s, Mapping) and isinstance(s.get("name"), str)]
+    listed = ", ".join(map(repr, names[:10])) + (", ..." if len(names) > 10 else "")
+    named = f", or one of the names {listed}" if names else ""
+    shown = repr(baseline) if isinstance(baseline, (int, float, str)) else type(baseline).__name__
+    raise ProfileError([{"field": "baseline", "message": (
+        f"expected the index of a scenario, 0 to {len(scenarios) - 1}{named}; got {shown}")}])
 
 
 def scenario_label(profile: object, index: int) -> str:

@@ -47,8 +47,12 @@ class Estimator:
         try:
             return self.repository.get(version)  # type: ignore[arg-type]
         except UnknownFactorSetError:
-            raise ProfileError([{"field": "factors_version", "message": (
-                f"unknown factor set; available: {self.repository.versions}")}]) from None
+            known = ", ".join(self.repository.versions)
+            message = (f"unknown factor set {version!r}; available: {known}"
+                       if isinstance(version, str) else
+                       f"expected a version string, one of {known}; got {version!r} "
+                       f"(a {type(version).__name__}): write it in quotes")
+            raise ProfileError([{"field": "factors_version", "message": message}]) from None
 
     def plan(self, shape: Shape, factors: FactorSet) -> Plan:
         """The plan of ``shape`` (kept for the next profile of that shape)."""

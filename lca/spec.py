@@ -54,7 +54,8 @@ class Spec:
     def describe_range(self) -> str:
         """The accepted range as a reader sees it."""
         left = "(" if self.low_open else "["
-        return f"{left}{self.low:g}, {self.high:g}] {self.unit}"
+        unit = "" if self.unit == "dimensionless" else f" {self.unit}"
+        return f"{left}{self.low:g}, {self.high:g}]{unit}"
 
     def read_uncertain(self, raw: object, field: str) -> tuple[float, Range | None]:
         """``raw`` read like ``read``, or a range ``{"low": .., "high": .., "value": ..}``.

@@ -30,7 +30,8 @@ _NAME = r"[A-Za-z_%][A-Za-z0-9_]*"
 _POWER = r"(?:(?:\*\*|\^)-?[1-4])?"
 _FACTOR = rf"{_NAME}{_POWER}"
 _UNIT_EXPR = rf"{_FACTOR}(?:\s*[*/]\s*{_FACTOR}|\s+{_FACTOR})*"
-_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*({_UNIT_EXPR})?\s*$", re.ASCII)
+# The number keeps its exponent: "1e6/day" is refused as a whole, never read as 1 "e6/day".
+_QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})(?![eE][+-]?\d)\s*({_UNIT_EXPR})?\s*$", re.ASCII)
 _UNIT_RE = re.compile(rf"^\s*{_UNIT_EXPR}\s*$", re.ASCII)
 
 # Common spellings that pint's grammar would misread, rewritten before lookup.
@@ -123,10 +124,7 @@ def parse_quantity(raw: object, canonical: str, field: str) -> float:
             raise FieldError(field, f"quantity string longer than {MAX_STRING_LENGTH} characters")
         match = _QUANTITY_RE.match(raw)
         if not match:
-            raise FieldError(
-                field,
-                f"expected a number followed by a unit, like '700 W', got {_show(raw)}",
-            )
+            raise FieldError(field, _malformed(raw, canonical))
         number, expr = match.group(1), match.group(2)
         value = float(number)
         if expr:
@@ -144,6 +142,14 @@ def parse_quantity(raw: object, canonical: str, field: str) -> float:
     if not math.isfinite(value):
         raise FieldError(field, f"must be a finite number, got {_show(raw)}")
     return value
+
+
+def _malformed(raw: str, canonical: str) -> str:
+    """What a string that is not "<number> <unit>" should have been, for a field in
+    ``canonical`` (a plain number for a dimensionless one, else an example in its unit)."""
+    if canonical == "dimensionless":
+        return f"expected a number, like 1000000 or '1e6', got {_show(raw)}"
+    return f"expected a number followed by a unit, like '10 {canonical}', got {_show(raw)}"
 
 
 def convert(value: float, canonical: str, unit: str) -> float:

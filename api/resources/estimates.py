@@ -24,6 +24,7 @@ from lca.engine.columns import estimate_columns
 from lca.engine.table import estimate_table
 from lca.estimator import estimate
 from lca.report import to_csv, to_markdown
+from lca.report.csv import figure_unit
 
 blp = Blueprint("estimates", __name__, url_prefix="/v1",
                 description="Footprint of a model: training, per request and over its life.")
@@ -121,7 +122,13 @@ class EstimateColumns(MethodView):
         """
         result = estimate_columns(body["base"], body["columns"], body.get("outputs"),
                                   estimator())
-        return jsonify({**result, "outputs": json_columns(result["outputs"])})
+        return jsonify({**result, "outputs": json_columns(result["outputs"]),
+                        "units": output_units(result["outputs"])})
+
+
+def output_units(outputs: dict[str, np.ndarray]) -> dict[str, str]:
+    """The canonical unit of each output (``kgCO2e``), ``1`` for a bare number."""
+    return {path: figure_unit(path) for path in outputs}
 
 
 def json_columns(outputs: dict[str, np.ndarray]) -> dict[str, list[float | None]]:
@@ -159,4 +166,5 @@ class EstimateTable(MethodView):
         Monte Carlo, no provenance.
         """
         result = estimate_table(body["profiles"], body.get("outputs"), estimator())
-        return jsonify({**result, "outputs": json_columns(result["outputs"])})
+        return jsonify({**result, "outputs": json_columns(result["outputs"]),
+                        "units": output_units(result["outputs"])})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 
 from api.extensions import default_version, factor_sets
@@ -55,14 +55,20 @@ class FactorTable(MethodView):
     @blp.arguments(FactorQuerySchema, location="query")
     @blp.response(200, FactorTableSchema)
     @blp.problems(404, 422)
+    @blp.doc(summary=f"Rows of one table ({', '.join(TABLES)}).")
     def get(self, query: dict, table: str) -> dict:
-        """Rows of one table (zones, regions, hardware, datacenters, models, constants, tasks)."""
+        """Rows of one table, each value with its unit, source and year."""
         from flask_smorest import abort
 
+        unknown = sorted(set(request.args) - set(FactorQuerySchema().fields))
+        if unknown:  # a misspelt ?verison= would otherwise answer the newest set's rows
+            abort(422, message="unknown query parameter(s); see errors", errors=[
+                {"field": name, "message": "unknown query parameter; allowed here: version"}
+                for name in unknown])
         sets = factor_sets()
         version = query.get("version") or default_version()
         if version not in sets:
-            abort(404, message=f"unknown factor set '{version}'; available: {list(sets)}")
+            abort(404, message=f"unknown factor set '{version}'; available: {', '.join(sets)}")
         if table not in TABLES:
             abort(404, message=f"unknown table; one of {', '.join(TABLES)}")
         if not sets[version].holds(table):

@@ -50,4 +50,6 @@ class Performance(MethodView):
         result = performance(rows, body, estimator())
         result["rejects"] = [{"index": r["line"] - 1, "reason": r["reason"]}
                              for r in result["rejects"]]
+        for row in result["rows"]:  # named by its place in rows, as its reject would be
+            row["index"] = row["line"] - 1
         return jsonify(result)

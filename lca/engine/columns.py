@@ -10,6 +10,7 @@ error entry naming its index. Central values only: the Monte Carlo is per profil
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -32,8 +33,13 @@ def check_outputs(outputs: Sequence[str] | None) -> list[str]:
     known = output_names()
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ProfileError([{"field": "outputs", "message": f"unknown outputs {unknown[:5]}; "
-                             f"available: {', '.join(sorted(known))}"}])
+        shown = ", ".join(repr(n) for n in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        close = [m for n in unknown[:5]
+                 for m in difflib.get_close_matches(str(n)[:100], known, n=1, cutoff=0.8)]
+        meant = f" (did you mean {', '.join(close)}?)" if close else ""
+        error = {"field": "outputs", "message": f"unknown outputs {shown}{meant}; "
+                 f"available: {', '.join(sorted(known))}"}
+        raise ProfileError([{**error, "suggestions": close} if close else error])
     return names
 
 
@@ -41,8 +47,13 @@ def _rows(columns: Mapping[str, Sequence]) -> int:
     lengths = {len(v) for v in columns.values() if isinstance(v, (list, tuple, np.ndarray))}
     if not columns or len(lengths) != 1 or any(
             not isinstance(v, (list, tuple, np.ndarray)) for v in columns.values()):
+        found = ""
+        if len(lengths) > 1:  # say which column is how long
+            found = "; got " + ", ".join(
+                f"{path}: {len(v)}" for path, v in list(columns.items())[:10]
+                if isinstance(v, (list, tuple, np.ndarray)))
         raise ProfileError([{"field": "columns", "message": "expected field path -> list of "
-                                                            "numbers, all of one length"}])
+                                                            f"numbers, all of one length{found}"}])
     rows = lengths.pop()
     if not 1 <= rows <= MAX_ROWS:
         raise ProfileError([{"field": "columns", "message": f"1 to {MAX_ROWS} rows"}])

@@ -66,7 +66,8 @@ def load_factor_set(root: Path | None = None, version: str | None = None) -> Fac
         raise FactorDataError(f"no factor set (no */manifest.json) under {root}")
     version = version or versions[-1]
     if version not in versions:
-        raise UnknownFactorSetError(f"unknown factor set '{version}'; available: {versions}")
+        raise UnknownFactorSetError(f"unknown factor set '{version}'; "
+                                    f"available: {', '.join(versions)}")
     folder = root / version
     manifest = _read_manifest(folder)
     tables: dict[str, Table] = {}

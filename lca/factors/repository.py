@@ -45,5 +45,5 @@ class FactorRepository:
         found = self.sets.get(version) if isinstance(version, str) else None
         if found is None:
             raise UnknownFactorSetError(f"unknown factor set {version!r}; available: "
-                                        f"{self.versions}")
+                                        f"{', '.join(self.versions)}")
         return found

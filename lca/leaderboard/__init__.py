@@ -86,6 +86,7 @@ def leaderboard(rows: Sequence[object], options: Mapping | None = None,
         "analysis": _analysis(entries, models, est, score, settings, layout, seed),
         "rejects": rejects,
         "assumptions": _assumptions(setup, settings["deployment"]),
+        "units": dict(CANONICAL_UNITS),
     }
     return result
 

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from lca.method import MAX_ACCELERATORS_PER_SERVER, MAX_DECODE_STEP_SECONDS
 
 WARNINGS: dict[str, str] = {
-    "zone-default": "{phase}: no location given, the world-average grid is used",
+    "zone-default": "{phase}: no location given, the world-average grid is used (give "
+                    "{phase}.location: a zone such as FRA or USA-CA, or a cloud region such as "
+                    "aws:eu-west-3)",
     "peak-flops-fallback": "{phase}: {hardware} has no {attribute}; its 16-bit peak is used",
     "hours-from-energy": "training: accelerator-hours for the embodied share are implied by the "
                          "measured energy and the power per accelerator",
@@ -22,9 +24,12 @@ WARNINGS: dict[str, str] = {
                                    "median of contemporary presets' tokens stands in, with "
                                    "their range (give training.tokens or another activity)",
     "no-volume": "inference: no requests (or requests_per_day with duration) given, so no "
-                 "deployment total",
+                 "deployment total (give inference.requests, or inference.requests_per_day "
+                 "and inference.duration, for one)",
     "replica-too-small": "inference: the weights do not fit in the usable memory of the "
-                         "accelerators given; the estimate assumes they run anyway",
+                         "accelerators given; the estimate assumes they run anyway (give "
+                         "more inference.accelerators, hardware with more memory, or a lower "
+                         "model.precision)",
     "batch-capped": "inference: the batch size was lowered to what the replica's memory holds "
                     "beside the weights",
     "replica-spans-servers": "inference: one replica spreads the weights over {accelerators} "
@@ -40,7 +45,8 @@ WARNINGS: dict[str, str] = {
                             "figures are those of batch 1, which still misses it",
     "over-capacity": "inference: the request rate exceeds what {replicas} replica(s) ({field}) "
                      "serve; {needed} are needed in the busiest hour, so the figures are those "
-                     "of saturated replicas serving what they can",
+                     "of saturated replicas serving what they can (raise {field} to "
+                     "{needed} for the whole traffic)",
 }
 """Every warning code of the core and its message."""
 

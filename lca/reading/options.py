@@ -63,15 +63,26 @@ def _uncertainty(raw: object, errors: list[dict]) -> dict | None:
         if key not in ("samples", "seed"):
             errors.append({"field": f"uncertainty.{key}",
                            "message": "unknown field; allowed here: samples, seed"})
-        elif isinstance(value, bool) or not isinstance(value, int):
-            errors.append({"field": f"uncertainty.{key}", "message": "expected a whole number"})
+        elif isinstance(value, bool) or not _whole(value):
+            errors.append({"field": f"uncertainty.{key}",
+                           "message": f"expected a whole number, got {_shown(value)}"})
         elif key == "samples" and not MIN_SAMPLES <= value <= MAX_SAMPLES:
             errors.append({"field": "uncertainty.samples",
-                           "message": f"outside the accepted range [{MIN_SAMPLES}, "
+                           "message": f"{value:g} is outside the accepted range [{MIN_SAMPLES}, "
                                       f"{MAX_SAMPLES}]"})
         elif key == "seed" and not 0 <= value < MAX_SEED:
             errors.append({"field": "uncertainty.seed",
-                           "message": "outside the accepted range [0, 2**32)"})
+                           "message": f"{value:g} is outside the accepted range [0, 2**32)"})
         else:
-            out[key] = value
+            out[key] = int(value)
     return out
+
+
+def _whole(value: object) -> bool:
+    """Whether ``value`` is a whole number: an int, or a float such as 1e3 or 1000.0 (what JSON
+    writers and Python clients send for a count)."""
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _shown(value: object) -> str:
+    return repr(value) if isinstance(value, (int, float, str)) else type(value).__name__

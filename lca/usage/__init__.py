@@ -36,6 +36,7 @@ from lca.engine import montecarlo as mc
 from lca.errors import ProfileError
 from lca.estimator import Estimator, estimator_for
 from lca.factors import FactorSet
+from lca.quantities import CANONICAL_UNITS
 from lca.usage.columns import Columns, from_rows, hour_counts
 from lca.usage.deployments import Deployments, read_deployments
 from lca.usage.rows import TIME_GROUPS, Unreadable
@@ -158,6 +159,7 @@ def usage_result(totals: Totals, names: list[str], read: int, estimated: int, sa
                  seed: int, version: str, rejects: list[dict]) -> dict:
     """What usage_columns returns, from the groups' totals and the counts of rows."""
     return {"group_by": names, "groups": totals.result(names),
+            "units": dict(CANONICAL_UNITS),
             "summary": {"rows_read": read, "rows_estimated": estimated,
                         "rows_rejected": read - estimated, "samples": samples, "seed": seed,
                         "factors_version": version},

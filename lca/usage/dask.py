@@ -29,7 +29,7 @@ import numpy as np
 from lca.engine import montecarlo as mc
 from lca.estimator import estimator_for
 from lca.factors import FactorSet
-from lca.quantities import INDICATORS
+from lca.quantities import CANONICAL_UNITS, INDICATORS
 from lca.usage import check_group_by, tag_names
 from lca.usage.columns import Columns, from_rows
 from lca.usage.columns import hour_counts as count_hours
@@ -250,6 +250,7 @@ def usage_dask(ddf: Any, deployments: Mapping | Deployments,
     version = estimator_for(factors).factor_set(deployments.factors_version).version
     estimated = int(table["requests"].sum()) if len(table) else 0
     return {"group_by": names, "groups": groups_result(table, names, samples),
+            "units": dict(CANONICAL_UNITS),
             "summary": {"rows_read": read, "rows_estimated": estimated,
                         "rows_rejected": read - estimated, "samples": samples, "seed": seed,
                         "factors_version": version},

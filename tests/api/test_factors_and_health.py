@@ -126,5 +126,5 @@ def test_an_estimate_can_pin_any_version_of_the_apps_factor_folder(two_releases)
     unknown = client.post("/v1/estimates", json={**profile, "factors_version": "2026.1"})
     assert unknown.status_code == 422
     assert unknown.json["errors"] == [{"field": "factors_version",
-                                       "message": "unknown factor set; available: "
-                                                  "['t.9', 't.10']"}]
+                                       "message": "unknown factor set '2026.1'; available: "
+                                                  "t.9, t.10"}]

@@ -266,7 +266,11 @@ def test_factors_prints_every_table_with_sources(table, fmt, factors):
 
 
 def test_factors_of_an_unknown_version_is_a_clear_error():
-    assert_clear_error(invoke("factors", "zones", "--version", "1999.9"), "unknown factor set")
+    from lca.factors import FactorRepository
+
+    known = ", ".join(FactorRepository().versions)
+    assert_clear_error(invoke("factors", "zones", "--version", "1999.9"),
+                       f"unknown factor set '1999.9'; available: {known}")
 
 
 def test_factors_of_an_unknown_table_is_a_usage_error():
@@ -468,3 +472,35 @@ def test_the_factor_folder_comes_from_the_environment_and_a_profile_can_pin_it(
                                    "inference": {}, "uncertainty": False}))
     result = json.loads(ok(invoke("estimate", profile, "--format", "json")).stdout)
     assert result["versions"]["factors"] == "t.1"
+
+
+def test_estimate_of_several_files_says_how_to_do_several():
+    examples = Path(__file__).parents[2] / "examples"
+    result = invoke("estimate", examples / "chat-service.json", examples / "training-run.json",
+                    "--format", "markdown")
+    assert result.exit_code == 2
+    assert "estimate reads one PROFILE, got 2 files" in result.stderr
+    assert "lca compare" in result.stderr and "lca batch" in result.stderr
+
+
+def test_estimate_of_a_comparison_request_points_to_compare():
+    examples = Path(__file__).parents[2] / "examples"
+    assert_clear_error(invoke("estimate", examples / "comparison.json"),
+                       "a comparison request (it has scenarios), not a profile")
+
+
+def test_the_estimate_table_shows_each_figures_range_in_its_unit():
+    examples = Path(__file__).parents[2] / "examples"
+    out = ok(invoke("estimate", examples / "chat-service.json", "--format", "table")).stdout
+    lines = out.splitlines()
+    figures = next(i for i, line in enumerate(lines) if line.startswith("per request"))
+    ranges = lines[figures + 1]
+    assert ranges.startswith("  5-95 %") and ranges.count(" to ") == 5  # one per indicator
+    assert "5-95 %: the Monte Carlo range of the figure above, in its unit" in out
+
+
+def test_the_estimate_table_has_no_range_row_without_the_monte_carlo():
+    profile = json.dumps({"model": "llama-3.1-8b", "inference": {"location": "FRA"},
+                          "uncertainty": False})
+    out = ok(invoke("estimate", "-", "--format", "table", stdin=profile)).stdout
+    assert "5-95 %" not in out

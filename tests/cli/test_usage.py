@@ -36,6 +36,24 @@ def test_the_readme_example_gives_the_groups_of_lca_usage():
     assert "300 rows read = 300 estimated + 0 rejected" in result.stderr
 
 
+def test_json_output_names_the_unit_of_each_indicator():
+    result = _run(str(LOG), "--deployments", str(DEPLOYMENTS), "--format", "json",
+                  "--samples", "0")
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["units"] == {"energy": "kWh", "gwp": "kgCO2e", "water": "L",
+                                "adpe": "kgSbeq", "pe": "MJ"}
+
+
+def test_the_summary_line_names_the_factor_set_and_where_its_sources_are():
+    result = _run(str(LOG), "--deployments", str(DEPLOYMENTS), "--samples", "0")
+    assert result.exit_code == 0, result.output
+    version = json.loads(_run(str(LOG), "--deployments", str(DEPLOYMENTS), "--samples", "0",
+                              "--format", "json").stdout)["summary"]["factors_version"]
+    assert (f"factor set {version} (each value's source: lca factors TABLE --version {version})"
+            in result.stderr)
+
+
 def test_csv_output_has_one_row_per_group_with_units_in_the_header(tmp_path: Path):
     out = tmp_path / "usage.csv"
     result = _run(str(LOG), "--deployments", str(DEPLOYMENTS), "--group-by", "model",

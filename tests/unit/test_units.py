@@ -89,3 +89,24 @@ def test_convert_expresses_a_canonical_value_in_a_display_unit():
     assert convert(1.5, "kgCO2e", "g") == pytest.approx(1500.0)
     assert convert(2.0, "L", "mL") == pytest.approx(2000.0)
     assert math.isclose(convert(3.6, "MJ", "kWh"), 1.0)
+
+
+@pytest.mark.parametrize(("raw", "unit", "message"), [
+    ("1e6/day", "dimensionless", "expected a number, like 1000000 or '1e6', got '1e6/day'"),
+    ("1,000,000", "dimensionless", "expected a number, like 1000000 or '1e6', got '1,000,000'"),
+    ("four hundred", "token",
+     "expected a number followed by a unit, like '10 token', got 'four hundred'"),
+    ("20/s", "request/s", "expected a number followed by a unit, like '10 request/s', got '20/s'"),
+])
+def test_a_malformed_quantity_is_refused_whole_with_an_example_in_the_fields_unit(
+        raw, unit, message):
+    # "1e6/day" used to be read as 1 of an unknown unit "e6/day".
+    with pytest.raises(FieldError) as caught:
+        parse_quantity(raw, unit, "f")
+    assert caught.value.message == message
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1e6", 1e6), ("1E6", 1e6), ("2.5e+3", 2500.0)])
+def test_a_number_with_an_exponent_is_read_whole(raw, expected):
+    assert parse_quantity(raw, "dimensionless", "f") == expected
+    assert parse_quantity(raw + " W", "W", "f") == expected
