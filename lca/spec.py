@@ -66,7 +66,8 @@ class Spec:
         """
         if self.length:
             return self.read_series(raw, field), None
-        if not isinstance(raw, Mapping):
+        if raw.__class__ is float or raw.__class__ is int or not isinstance(raw, Mapping):
+            # a plain number (most fields) skips the abstract Mapping check
             return self.read(raw, field), None
         unknown = set(raw) - {"low", "high", "value"}
         if unknown or "low" not in raw or "high" not in raw:

@@ -112,9 +112,11 @@ def parse_quantity(raw: object, canonical: str, field: str) -> float:
     Raises FieldError naming ``field`` for booleans, non-finite numbers, malformed strings,
     unknown units and wrong dimensions.
     """
-    if isinstance(raw, bool) or raw is None:
+    if raw.__class__ is float:  # the common case, checked first (bool is an int, not a float)
+        value = raw
+    elif isinstance(raw, bool) or raw is None:
         raise FieldError(field, f"expected {describe(canonical)}, got {_show(raw)}")
-    if isinstance(raw, (int, float)):
+    elif isinstance(raw, (int, float)):
         try:
             value = float(raw)
         except OverflowError:  # a JSON integer beyond any float
