@@ -935,7 +935,7 @@
           row.append(el("th", { scope: "rowgroup", rowspan: visible }, LABELS[indicator]));
         }
         row.append(
-          el("td", {}, describeKey(driver.input), el("br"), el("code", {}, driver.input)),
+          el("td", {}, describeKey(driver.input), el("br"), keyCode(driver.input)),
           el("td", { class: "num" }, fmtPercent(driver.share)),
           el("td", { class: "num" }, `${driver.correlation >= 0 ? "raises it" : "lowers it"} `
             + `(ρ = ${driver.correlation.toFixed(2)})`));
@@ -948,6 +948,17 @@
     more.setAttribute("aria-expanded", String(allDrivers));
     more.textContent = allDrivers ? `Show the top ${TOP_DRIVERS} per indicator`
       : `Show all ${total} drivers (${shown} shown)`;
+  }
+
+  /**
+   * A dotted key (`models.llama-3.1-70b.parameters`) as code that wraps only after an
+   * underscore or a dot before a letter, never inside a word or a version (not at `llama-`,
+   * `3.` nor letter by letter).
+   */
+  function keyCode(key) {
+    const parts = String(key).split(/(?<=_)|(?<=\.)(?=[A-Za-z])/);
+    return el("code", { class: "key" }, ...parts.map((part, k) => (k < parts.length - 1
+      ? [el("span", {}, part), el("wbr")] : el("span", {}, part))));
   }
 
   function valueText(value) {
@@ -994,7 +1005,7 @@
 
   function renderAssumptions(estimate) {
     $("#assumptions tbody").replaceChildren(...estimate.assumptions.map((a) => el("tr", {},
-      el("td", {}, el("code", {}, a.field)), el("td", {}, valueText(a.value)),
+      el("td", {}, keyCode(a.field)), el("td", {}, valueText(a.value)),
       el("td", {}, a.why))));
     const warnings = estimate.warnings || [];
     $("#warnings-box").hidden = warnings.length === 0;
@@ -1010,7 +1021,7 @@
       const unit = f.unit === "dimensionless" ? "" : ` ${f.unit}`;
       const range = f.low !== undefined && f.high !== undefined
         ? ` (${fmt(f.low)} – ${fmt(f.high)})` : "";
-      return el("tr", {}, el("td", {}, el("code", {}, f.key)),
+      return el("tr", {}, el("td", {}, keyCode(f.key)),
         el("td", { class: "num" }, `${valueText(f.value)}${unit}${range}`),
         el("td", {}, f.source), el("td", { class: "num" }, f.year === null ? "–" : f.year));
     }));
