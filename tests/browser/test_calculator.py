@@ -561,7 +561,8 @@ def test_traffic_inputs_send_a_rate_and_replicas_not_the_batch_and_show_the_traf
     needed = body["inference"]["traffic"]["replicas_needed"]
     assert needed > 1
     expect(page.locator("#traffic-warning")).to_be_visible()
-    expect(page.locator("#traffic-warning")).to_contain_text(over["message"])
+    expect(page.locator("#traffic-warning")).to_contain_text(  # in the form's words
+        over["message"].replace("inference.max_replicas", "“Max replicas”"))
     expect(page.locator("#warnings")).to_contain_text("over-capacity")
     expect(page.locator("#status")).to_contain_text("exceeds what the replicas serve")
     assert body["inference"]["replica"]["batch_size"] <= 64

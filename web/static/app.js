@@ -267,7 +267,9 @@
         select.append(option(value, text ? `${value}: ${text}` : value, false));
       }
     }
-    for (const hint of $$("[data-doc]", form)) hint.textContent = docOf(hint.dataset.doc);
+    for (const hint of $$("[data-doc]", form)) {  // in the form's words, as errors are
+      hint.textContent = formMessage(docOf(hint.dataset.doc), hint.dataset.doc.toLowerCase());
+    }
   }
 
   function option(value, text, isDefault) {
@@ -529,6 +531,60 @@
     return label ? label.textContent.replace(/\s+/g, " ").trim() : control.name;
   }
 
+  // The Julian year in hours, as lca/units.py (HOURS_PER_YEAR): ranges in hours also in years.
+  const HOURS_PER_YEAR = 8766;
+  const EXACT = new Intl.NumberFormat("en", { maximumSignificantDigits: 15 });
+
+  /** A bound or a value of an API message for people (1e+07 -> 10 million), never rounded. */
+  function exact(x) {
+    const a = Math.abs(x);
+    if (a >= 1e15) return x.toExponential().replace("e+", "e");
+    if (a >= 1e12) return `${EXACT.format(x / 1e12)} trillion`;
+    if (a >= 1e9) return `${EXACT.format(x / 1e9)} billion`;
+    if (a >= 1e6) return `${EXACT.format(x / 1e6)} million`;
+    return EXACT.format(x);
+  }
+
+  /** The control of the form that an API message names (`requests_per_day`), if any. */
+  function namedControl(name, field) {
+    const section = (field || "").split(".")[0];
+    for (const candidate of [name, `${section}.${name}`]) {
+      const item = form.elements.namedItem(candidate);
+      if (item && !(item instanceof RadioNodeList) && item.id
+          && $(`label[for="${item.id}"]`)) return item;
+    }
+    return null;
+  }
+
+  /** A label without its "(optional)" note. */
+  function shortLabel(control) {
+    const label = $(`label[for="${control.id}"]`).cloneNode(true);
+    for (const note of $$(".optional", label)) note.remove();
+    return label.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /**
+   * An API message about `field` in the form's words: the fields it names by their labels
+   * ("needed with “Requests per day”"), numbers in digits, and an accepted range in words
+   * ("[1, 4096]" -> "at least 1 and at most 4,096"; hours also in years).
+   */
+  function formMessage(message, field) {
+    return String(message)
+      .replace(/\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b/g, (name) => {
+        const control = namedControl(name, field);
+        return control ? `“${shortLabel(control)}”` : name;
+      })
+      .replace(/the accepted range ([[(])(\S+), (\S+)]( .+)?$/,
+        (_, left, low, high, unit = "") => {
+          const [lo, hi] = [Number(low), Number(high)];
+          const years = unit.trim() === "h" && hi >= HOURS_PER_YEAR
+            ? ` (${exact(lo / HOURS_PER_YEAR)} to ${exact(hi / HOURS_PER_YEAR)} years)` : "";
+          return `the accepted range: ${left === "(" ? "more than" : "at least"} ${exact(lo)} `
+            + `and at most ${exact(hi)}${unit === " token" ? " tokens" : unit}${years}`;
+        })
+      .replace(/(?<![\w.'])-?\d+(?:\.\d+)?e[+-]\d+\b/g, (n) => exact(Number(n)));
+  }
+
   function clearErrors() {
     for (const control of $$("[aria-invalid]", form)) clearFieldError(control);
     for (const node of $$(".field-error[data-generated]", form)) node.remove();
@@ -584,18 +640,19 @@
     const items = [];
     for (const error of errors) {
       const target = errorTarget(error.field);
+      const message = formMessage(error.message, error.field);
       if (target.control) {
-        markControl(target.control, error.message);
+        markControl(target.control, message);
         const link = el("a", { href: `#${target.control.id}`, "data-focus": target.control.id },
-          `${labelText(target.control)}: ${error.message}`);
+          `${labelText(target.control)}: ${message}`);
         items.push(el("li", {}, link));
       } else if (target.section) {
         target.section.hidden = false;
         target.section.textContent = target.section.textContent
-          ? `${target.section.textContent} ${error.message}` : error.message;
-        items.push(el("li", {}, `${error.field}: ${error.message}`));
+          ? `${target.section.textContent} ${message}` : message;
+        items.push(el("li", {}, `${error.field}: ${message}`));
       } else {
-        items.push(el("li", {}, error.field ? `${error.field}: ${error.message}` : error.message));
+        items.push(el("li", {}, error.field ? `${error.field}: ${message}` : message));
       }
     }
     const summary = $("#form-errors");
@@ -1000,7 +1057,7 @@
     const over = (estimate.warnings || []).find((w) => w.code === "over-capacity");
     const note = $("#traffic-warning");
     note.hidden = !over;
-    note.textContent = over ? `Over capacity: ${over.message}.` : "";
+    note.textContent = over ? `Over capacity: ${formMessage(over.message, "inference")}.` : "";
   }
 
   function renderAssumptions(estimate) {
