@@ -468,9 +468,9 @@ def test_a_bad_score_is_shown_next_to_it_and_lower_scores_can_be_better(page, ba
 def test_the_task_selector_sets_the_lengths_shown_and_sent(page, base_url):
     open_calculator(page, base_url)
     output = page.locator("#f-inference-output_tokens")
-    expect(output).to_have_attribute("placeholder", re.compile(r"^chat: 415$"))
+    expect(output).to_have_attribute("placeholder", re.compile(r"^415 \(chat\)$"))
     page.select_option("#f-inference-task", "reasoning")
-    expect(output).to_have_attribute("placeholder", re.compile(r"^reasoning: 5,535$"))
+    expect(output).to_have_attribute("placeholder", re.compile(r"^5,535 \(reasoning\)$"))
     response = estimate(page)
     assert response.request.post_data_json["inference"]["task"] == "reasoning"
     body = response.json()

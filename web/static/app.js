@@ -338,8 +338,8 @@
     const row = rowOf("tasks", task);
     for (const input of $$("input[data-task-length]", form)) {
       const factor = row && row.attributes[input.dataset.taskLength];
-      input.placeholder = factor
-        ? `${task}: ${Math.round(factor.value).toLocaleString("en-US")}` : "";
+      input.placeholder = factor  // the number first: a narrow box cuts the task's name
+        ? `${Math.round(factor.value).toLocaleString("en-US")} (${task})` : "";
     }
   }
 
@@ -766,10 +766,27 @@
     return cell;
   }
 
-  function figureColumns(estimate) {
+  /** The prompt and answer lengths of one request: as the profile gives them, else assumed. */
+  function requestTokens(estimate, profile) {
+    const given = (profile && profile.inference) || {};
+    return ["input_tokens", "output_tokens"].map((name) => {
+      const value = typeof given[name] === "string" ? Number.parseFloat(given[name])
+        : given[name];
+      if (Number.isFinite(value)) return value;
+      const assumed = (estimate.assumptions || []).find((a) => a.field === `inference.${name}`);
+      return assumed && Number.isFinite(assumed.value) ? assumed.value : null;
+    });
+  }
+
+  function figureColumns(estimate, profile) {
     const columns = [];
     const inference = estimate.inference;
-    if (inference) columns.push(["inference.per_request", "Per request", "one answer"]);
+    const [prompt, answer] = requestTokens(estimate, profile);
+    const count = (n) => Math.round(n).toLocaleString("en-US");
+    if (inference) {
+      columns.push(["inference.per_request", "Per request", prompt !== null && answer !== null
+        ? `one answer: ${count(prompt)} tokens in, ${count(answer)} out` : "one answer"]);
+    }
     if (inference && inference.total && !(estimate.lifecycle && estimate.lifecycle.total)) {
       columns.push(["inference.total", "Inference total",
         `${fmtCount(inference.requests)} requests`]);
@@ -783,8 +800,8 @@
     return columns;
   }
 
-  function renderFigures(estimate) {
-    const columns = figureColumns(estimate);
+  function renderFigures(estimate, profile) {
+    const columns = figureColumns(estimate, profile);
     const table = $("#figures");
     $("thead", table).replaceChildren(el("tr", {},
       el("th", { scope: "col" }, "Indicator"),
@@ -1180,7 +1197,7 @@
     $("#result-body").hidden = false;
     $("#result-body").classList.remove("stale");
     renderSummary(estimate, last.profile);
-    renderFigures(estimate);
+    renderFigures(estimate, last.profile);
     renderDetails(estimate);
     renderTraffic(estimate);
     renderSplitChart(estimate);
