@@ -1801,7 +1801,8 @@
             title: { display: true, text: `${LABELS[indicator]} per request (${scale[0]})` } },
         },
         plugins: {
-          legend: { position: "bottom", labels: { usePointStyle: true } },
+          legend: { position: "bottom",
+            labels: { usePointStyle: true, generateLabels: fittedLegendLabels } },
           tooltip: {
             filter: (item) => item.dataset.kind === "scenario",
             callbacks: {
@@ -1822,6 +1823,36 @@
       + `line joins the Pareto front, the scenarios that no other beats on both ${scoreName} and `
       + `${LABELS[indicator].toLowerCase()}: ${front.map((p) => p.name).join(", ") || "none"}.`
       + `${unscored.length ? ` Left out, without a score: ${unscored.join(", ")}.` : ""}`;
+  }
+
+  /**
+   * The legend's entries, each shortened in its middle with "…" to the chart's width, keeping
+   * the start and the end where scenario names differ ("Llama 3.1 70B, NVI…80GB, Poland"):
+   * Chart.js draws a name wider than the canvas cut off at both ends (a phone). The full names
+   * stay in the table, the tooltips and the chart's aria-label.
+   */
+  function fittedLegendLabels(chart) {
+    const items = window.Chart.defaults.plugins.legend.labels.generateLabels(chart);
+    const options = chart.options.plugins.legend.labels;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.font = window.Chart.helpers.toFont(options.font).string;
+    const box = options.usePointStyle ? window.Chart.helpers.toFont(options.font).size
+      : options.boxWidth;
+    const room = chart.width - box - 3 * options.padding;
+    for (const item of items) {
+      if (ctx.measureText(item.text).width <= room) continue;
+      let [head, tail] = [item.text.slice(0, item.text.length / 2),
+        item.text.slice(item.text.length / 2)];
+      while (head.length + tail.length > 2
+             && ctx.measureText(`${head}…${tail}`).width > room) {
+        if (head.length >= tail.length) head = head.slice(0, -1);
+        else tail = tail.slice(1);
+      }
+      item.text = `${head.trimEnd()}…${tail.trimStart()}`;
+    }
+    ctx.restore();
+    return items;
   }
 
   function renderComparisonChart() {
@@ -1852,7 +1883,7 @@
             ticks: { callback: (v) => `${v} %` } },
         },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", labels: { generateLabels: fittedLegendLabels } },
           tooltip: {
             callbacks: {
               label: (ctx) => `${ctx.dataset.label}: ${PERCENT.format(ctx.parsed.y)} % of the `
