@@ -48,7 +48,10 @@ def test_errors_and_hints_name_fields_by_label_and_say_the_accepted_range_in_wor
         page.fill(selector, "1 year" if "duration" in selector else "")
         expect(error).to_have_count(0)
 
-    page.check("input[name='inference.mode'][value='traffic']")
+    page.check("input[name='inference.mode'][value='traffic']")  # no rate yet: what is needed
+    expect(page.locator("#f-inference-rate-error")).to_have_text(
+        "needed with traffic: the mean request rate, e.g. 2 per second (or choose “Batch size” "
+        "above)")
     page.fill("#f-inference-rate", "5000")
     page.fill("#f-inference-replicas", "1")
     note = page.locator("#traffic-warning")

@@ -640,7 +640,11 @@
     const items = [];
     for (const error of errors) {
       const target = errorTarget(error.field);
-      const message = formMessage(error.message, error.field);
+      // Traffic without a rate: the API asks for the volume path's fields, which are hidden.
+      const noRate = target.control && target.control.id === "f-inference-rate"
+        && !target.control.value.trim();
+      const message = noRate ? "needed with traffic: the mean request rate, e.g. 2 per second "
+        + "(or choose “Batch size” above)" : formMessage(error.message, error.field);
       if (target.control) {
         markControl(target.control, message);
         const link = el("a", { href: `#${target.control.id}`, "data-focus": target.control.id },
