@@ -641,8 +641,8 @@
     for (const error of errors) {
       const target = errorTarget(error.field);
       // Traffic without a rate: the API asks for the volume path's fields, which are hidden.
-      const noRate = target.control && target.control.id === "f-inference-rate"
-        && !target.control.value.trim();
+      const noRate = error.field === "inference.requests_per_day" && target.control
+        && target.control.id === "f-inference-rate" && !target.control.value.trim();
       const message = noRate ? "needed with traffic: the mean request rate, e.g. 2 per second "
         + "(or choose “Batch size” above)" : formMessage(error.message, error.field);
       if (target.control) {
