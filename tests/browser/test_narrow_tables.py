@@ -1,6 +1,7 @@
 """The calculator's detail tables (assumptions, factor sources, drivers) read on a phone and on a
 wide screen: a key such as ``models.llama-3.1-70b.parameters`` wraps only after a dot or an
 underscore, no column shrinks to a letter, and a table wider than the phone scrolls in its box.
+The leaderboard's model names break at hyphens or spaces, never inside a word.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ sync_api = pytest.importorskip("playwright.sync_api",
                                reason="playwright is not installed (pip install -e '.[test]')")
 expect = sync_api.expect
 
-# Each key of the tables, as the lines the browser laid it out in.
+# Each key (or cell) of the tables, as the lines the browser laid it out in.
 KEY_LINES = """(selector) => [...document.querySelectorAll(selector)].map((code) => {
   const lines = [];
   let top = null;
@@ -64,3 +65,18 @@ def test_keys_of_the_detail_tables_wrap_only_after_dots_or_underscores_and_colum
         expect(page.locator("#sources").locator("xpath=..")).to_have_class("table-wrap scrolls")
     page.locator("#sources").scroll_into_view_if_needed()
     shoot(page, "detail-tables", size)
+
+
+def test_leaderboard_model_names_on_a_phone_break_at_hyphens_never_inside_a_word(
+        page, base_url):
+    page.set_viewport_size(NARROW)
+    open_calculator(page, base_url)
+    page.click("#lb-sample")
+    expect(page.locator("#lb-classes tbody tr").first).to_be_visible()
+    names = [lines for lines in page.evaluate(KEY_LINES, "#lb-classes tbody td")
+             if len(lines) > 1 or (lines and "/" in lines[0])]
+    assert names, "no model named in the best-per-class table"
+    for lines in names:
+        assert all(line.endswith(("-", " ", "/")) for line in lines[:-1]), lines
+    page.locator("#lb-classes").scroll_into_view_if_needed()
+    shoot(page, "leaderboard-names", NARROW)
