@@ -468,9 +468,9 @@ def test_a_bad_score_is_shown_next_to_it_and_lower_scores_can_be_better(page, ba
 def test_the_task_selector_sets_the_lengths_shown_and_sent(page, base_url):
     open_calculator(page, base_url)
     output = page.locator("#f-inference-output_tokens")
-    expect(output).to_have_attribute("placeholder", re.compile(r"^chat: 415$"))
+    expect(output).to_have_attribute("placeholder", re.compile(r"^415 \(chat\)$"))
     page.select_option("#f-inference-task", "reasoning")
-    expect(output).to_have_attribute("placeholder", re.compile(r"^reasoning: 5,535$"))
+    expect(output).to_have_attribute("placeholder", re.compile(r"^5,535 \(reasoning\)$"))
     response = estimate(page)
     assert response.request.post_data_json["inference"]["task"] == "reasoning"
     body = response.json()
@@ -561,7 +561,8 @@ def test_traffic_inputs_send_a_rate_and_replicas_not_the_batch_and_show_the_traf
     needed = body["inference"]["traffic"]["replicas_needed"]
     assert needed > 1
     expect(page.locator("#traffic-warning")).to_be_visible()
-    expect(page.locator("#traffic-warning")).to_contain_text(over["message"])
+    expect(page.locator("#traffic-warning")).to_contain_text(  # in the form's words
+        over["message"].replace("inference.max_replicas", "“Max replicas”"))
     expect(page.locator("#warnings")).to_contain_text("over-capacity")
     expect(page.locator("#status")).to_contain_text("exceeds what the replicas serve")
     assert body["inference"]["replica"]["batch_size"] <= 64

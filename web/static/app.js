@@ -267,7 +267,9 @@
         select.append(option(value, text ? `${value}: ${text}` : value, false));
       }
     }
-    for (const hint of $$("[data-doc]", form)) hint.textContent = docOf(hint.dataset.doc);
+    for (const hint of $$("[data-doc]", form)) {  // in the form's words, as errors are
+      hint.textContent = formMessage(docOf(hint.dataset.doc), hint.dataset.doc.toLowerCase());
+    }
   }
 
   function option(value, text, isDefault) {
@@ -336,8 +338,8 @@
     const row = rowOf("tasks", task);
     for (const input of $$("input[data-task-length]", form)) {
       const factor = row && row.attributes[input.dataset.taskLength];
-      input.placeholder = factor
-        ? `${task}: ${Math.round(factor.value).toLocaleString("en-US")}` : "";
+      input.placeholder = factor  // the number first: a narrow box cuts the task's name
+        ? `${Math.round(factor.value).toLocaleString("en-US")} (${task})` : "";
     }
   }
 
@@ -529,6 +531,60 @@
     return label ? label.textContent.replace(/\s+/g, " ").trim() : control.name;
   }
 
+  // The Julian year in hours, as lca/units.py (HOURS_PER_YEAR): ranges in hours also in years.
+  const HOURS_PER_YEAR = 8766;
+  const EXACT = new Intl.NumberFormat("en", { maximumSignificantDigits: 15 });
+
+  /** A bound or a value of an API message for people (1e+07 -> 10 million), never rounded. */
+  function exact(x) {
+    const a = Math.abs(x);
+    if (a >= 1e15) return x.toExponential().replace("e+", "e");
+    if (a >= 1e12) return `${EXACT.format(x / 1e12)} trillion`;
+    if (a >= 1e9) return `${EXACT.format(x / 1e9)} billion`;
+    if (a >= 1e6) return `${EXACT.format(x / 1e6)} million`;
+    return EXACT.format(x);
+  }
+
+  /** The control of the form that an API message names (`requests_per_day`), if any. */
+  function namedControl(name, field) {
+    const section = (field || "").split(".")[0];
+    for (const candidate of [name, `${section}.${name}`]) {
+      const item = form.elements.namedItem(candidate);
+      if (item && !(item instanceof RadioNodeList) && item.id
+          && $(`label[for="${item.id}"]`)) return item;
+    }
+    return null;
+  }
+
+  /** A label without its "(optional)" note. */
+  function shortLabel(control) {
+    const label = $(`label[for="${control.id}"]`).cloneNode(true);
+    for (const note of $$(".optional", label)) note.remove();
+    return label.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /**
+   * An API message about `field` in the form's words: the fields it names by their labels
+   * ("needed with “Requests per day”"), numbers in digits, and an accepted range in words
+   * ("[1, 4096]" -> "at least 1 and at most 4,096"; hours also in years).
+   */
+  function formMessage(message, field) {
+    return String(message)
+      .replace(/\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\b/g, (name) => {
+        const control = namedControl(name, field);
+        return control ? `“${shortLabel(control)}”` : name;
+      })
+      .replace(/the accepted range ([[(])(\S+), (\S+)]( .+)?$/,
+        (_, left, low, high, unit = "") => {
+          const [lo, hi] = [Number(low), Number(high)];
+          const years = unit.trim() === "h" && hi >= HOURS_PER_YEAR
+            ? ` (${exact(lo / HOURS_PER_YEAR)} to ${exact(hi / HOURS_PER_YEAR)} years)` : "";
+          return `the accepted range: ${left === "(" ? "more than" : "at least"} ${exact(lo)} `
+            + `and at most ${exact(hi)}${unit === " token" ? " tokens" : unit}${years}`;
+        })
+      .replace(/(?<![\w.'])-?\d+(?:\.\d+)?e[+-]\d+\b/g, (n) => exact(Number(n)));
+  }
+
   function clearErrors() {
     for (const control of $$("[aria-invalid]", form)) clearFieldError(control);
     for (const node of $$(".field-error[data-generated]", form)) node.remove();
@@ -584,18 +640,23 @@
     const items = [];
     for (const error of errors) {
       const target = errorTarget(error.field);
+      // Traffic without a rate: the API asks for the volume path's fields, which are hidden.
+      const noRate = error.field === "inference.requests_per_day" && target.control
+        && target.control.id === "f-inference-rate" && !target.control.value.trim();
+      const message = noRate ? "needed with traffic: the mean request rate, e.g. 2 per second "
+        + "(or choose “Batch size” above)" : formMessage(error.message, error.field);
       if (target.control) {
-        markControl(target.control, error.message);
+        markControl(target.control, message);
         const link = el("a", { href: `#${target.control.id}`, "data-focus": target.control.id },
-          `${labelText(target.control)}: ${error.message}`);
+          `${labelText(target.control)}: ${message}`);
         items.push(el("li", {}, link));
       } else if (target.section) {
         target.section.hidden = false;
         target.section.textContent = target.section.textContent
-          ? `${target.section.textContent} ${error.message}` : error.message;
-        items.push(el("li", {}, `${error.field}: ${error.message}`));
+          ? `${target.section.textContent} ${message}` : message;
+        items.push(el("li", {}, `${error.field}: ${message}`));
       } else {
-        items.push(el("li", {}, error.field ? `${error.field}: ${error.message}` : error.message));
+        items.push(el("li", {}, error.field ? `${error.field}: ${message}` : message));
       }
     }
     const summary = $("#form-errors");
@@ -709,10 +770,27 @@
     return cell;
   }
 
-  function figureColumns(estimate) {
+  /** The prompt and answer lengths of one request: as the profile gives them, else assumed. */
+  function requestTokens(estimate, profile) {
+    const given = (profile && profile.inference) || {};
+    return ["input_tokens", "output_tokens"].map((name) => {
+      const value = typeof given[name] === "string" ? Number.parseFloat(given[name])
+        : given[name];
+      if (Number.isFinite(value)) return value;
+      const assumed = (estimate.assumptions || []).find((a) => a.field === `inference.${name}`);
+      return assumed && Number.isFinite(assumed.value) ? assumed.value : null;
+    });
+  }
+
+  function figureColumns(estimate, profile) {
     const columns = [];
     const inference = estimate.inference;
-    if (inference) columns.push(["inference.per_request", "Per request", "one answer"]);
+    const [prompt, answer] = requestTokens(estimate, profile);
+    const count = (n) => Math.round(n).toLocaleString("en-US");
+    if (inference) {
+      columns.push(["inference.per_request", "Per request", prompt !== null && answer !== null
+        ? `one answer: ${count(prompt)} tokens in, ${count(answer)} out` : "one answer"]);
+    }
     if (inference && inference.total && !(estimate.lifecycle && estimate.lifecycle.total)) {
       columns.push(["inference.total", "Inference total",
         `${fmtCount(inference.requests)} requests`]);
@@ -726,8 +804,8 @@
     return columns;
   }
 
-  function renderFigures(estimate) {
-    const columns = figureColumns(estimate);
+  function renderFigures(estimate, profile) {
+    const columns = figureColumns(estimate, profile);
     const table = $("#figures");
     $("thead", table).replaceChildren(el("tr", {},
       el("th", { scope: "col" }, "Indicator"),
@@ -935,7 +1013,7 @@
           row.append(el("th", { scope: "rowgroup", rowspan: visible }, LABELS[indicator]));
         }
         row.append(
-          el("td", {}, describeKey(driver.input), el("br"), el("code", {}, driver.input)),
+          el("td", {}, describeKey(driver.input), el("br"), keyCode(driver.input)),
           el("td", { class: "num" }, fmtPercent(driver.share)),
           el("td", { class: "num" }, `${driver.correlation >= 0 ? "raises it" : "lowers it"} `
             + `(ρ = ${driver.correlation.toFixed(2)})`));
@@ -948,6 +1026,17 @@
     more.setAttribute("aria-expanded", String(allDrivers));
     more.textContent = allDrivers ? `Show the top ${TOP_DRIVERS} per indicator`
       : `Show all ${total} drivers (${shown} shown)`;
+  }
+
+  /**
+   * A dotted key (`models.llama-3.1-70b.parameters`) as code that wraps only after an
+   * underscore or a dot before a letter, never inside a word or a version (not at `llama-`,
+   * `3.` nor letter by letter).
+   */
+  function keyCode(key) {
+    const parts = String(key).split(/(?<=_)|(?<=\.)(?=[A-Za-z])/);
+    return el("code", { class: "key" }, ...parts.map((part, k) => (k < parts.length - 1
+      ? [el("span", {}, part), el("wbr")] : el("span", {}, part))));
   }
 
   function valueText(value) {
@@ -989,12 +1078,12 @@
     const over = (estimate.warnings || []).find((w) => w.code === "over-capacity");
     const note = $("#traffic-warning");
     note.hidden = !over;
-    note.textContent = over ? `Over capacity: ${over.message}.` : "";
+    note.textContent = over ? `Over capacity: ${formMessage(over.message, "inference")}.` : "";
   }
 
   function renderAssumptions(estimate) {
     $("#assumptions tbody").replaceChildren(...estimate.assumptions.map((a) => el("tr", {},
-      el("td", {}, el("code", {}, a.field)), el("td", {}, valueText(a.value)),
+      el("td", {}, keyCode(a.field)), el("td", {}, valueText(a.value)),
       el("td", {}, a.why))));
     const warnings = estimate.warnings || [];
     $("#warnings-box").hidden = warnings.length === 0;
@@ -1010,7 +1099,7 @@
       const unit = f.unit === "dimensionless" ? "" : ` ${f.unit}`;
       const range = f.low !== undefined && f.high !== undefined
         ? ` (${fmt(f.low)} – ${fmt(f.high)})` : "";
-      return el("tr", {}, el("td", {}, el("code", {}, f.key)),
+      return el("tr", {}, el("td", {}, keyCode(f.key)),
         el("td", { class: "num" }, `${valueText(f.value)}${unit}${range}`),
         el("td", {}, f.source), el("td", { class: "num" }, f.year === null ? "–" : f.year));
     }));
@@ -1112,7 +1201,7 @@
     $("#result-body").hidden = false;
     $("#result-body").classList.remove("stale");
     renderSummary(estimate, last.profile);
-    renderFigures(estimate);
+    renderFigures(estimate, last.profile);
     renderDetails(estimate);
     renderTraffic(estimate);
     renderSplitChart(estimate);
@@ -1716,7 +1805,8 @@
             title: { display: true, text: `${LABELS[indicator]} per request (${scale[0]})` } },
         },
         plugins: {
-          legend: { position: "bottom", labels: { usePointStyle: true } },
+          legend: { position: "bottom",
+            labels: { usePointStyle: true, generateLabels: fittedLegendLabels } },
           tooltip: {
             filter: (item) => item.dataset.kind === "scenario",
             callbacks: {
@@ -1737,6 +1827,36 @@
       + `line joins the Pareto front, the scenarios that no other beats on both ${scoreName} and `
       + `${LABELS[indicator].toLowerCase()}: ${front.map((p) => p.name).join(", ") || "none"}.`
       + `${unscored.length ? ` Left out, without a score: ${unscored.join(", ")}.` : ""}`;
+  }
+
+  /**
+   * The legend's entries, each shortened in its middle with "…" to the chart's width, keeping
+   * the start and the end where scenario names differ ("Llama 3.1 70B, NVI…80GB, Poland"):
+   * Chart.js draws a name wider than the canvas cut off at both ends (a phone). The full names
+   * stay in the table, the tooltips and the chart's aria-label.
+   */
+  function fittedLegendLabels(chart) {
+    const items = window.Chart.defaults.plugins.legend.labels.generateLabels(chart);
+    const options = chart.options.plugins.legend.labels;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.font = window.Chart.helpers.toFont(options.font).string;
+    const box = options.usePointStyle ? window.Chart.helpers.toFont(options.font).size
+      : options.boxWidth;
+    const room = chart.width - box - 3 * options.padding;
+    for (const item of items) {
+      if (ctx.measureText(item.text).width <= room) continue;
+      let [head, tail] = [item.text.slice(0, item.text.length / 2),
+        item.text.slice(item.text.length / 2)];
+      while (head.length + tail.length > 2
+             && ctx.measureText(`${head}…${tail}`).width > room) {
+        if (head.length >= tail.length) head = head.slice(0, -1);
+        else tail = tail.slice(1);
+      }
+      item.text = `${head.trimEnd()}…${tail.trimStart()}`;
+    }
+    ctx.restore();
+    return items;
   }
 
   function renderComparisonChart() {
@@ -1767,7 +1887,7 @@
             ticks: { callback: (v) => `${v} %` } },
         },
         plugins: {
-          legend: { position: "bottom" },
+          legend: { position: "bottom", labels: { generateLabels: fittedLegendLabels } },
           tooltip: {
             callbacks: {
               label: (ctx) => `${ctx.dataset.label}: ${PERCENT.format(ctx.parsed.y)} % of the `
