@@ -37,7 +37,7 @@ from lca.usage import (
     usage_result,
 )
 from lca.usage.arrow import from_arrow
-from lca.usage.columns import from_rows, hour_counts
+from lca.usage.columns import batches_of_rows, from_rows, hour_counts
 from lca.usage.run import Busy, Run, Totals
 
 LOG_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
@@ -121,14 +121,7 @@ def log_batches(path: str, kind: str, tags: list[str], part: tuple[int, int] | N
     instead), CSV row by row. ``ends["lines"]`` is set to the number of lines (rows) read."""
     ends = {} if ends is None else ends
     if kind == "csv" or not has_pyarrow():
-        chunk: list[tuple[int, object]] = []
-        for item in log_rows(path, kind):
-            chunk.append(item)
-            if len(chunk) >= PARQUET_BATCH:
-                yield from_rows(chunk, tags)
-                chunk = []
-        if chunk:
-            yield from_rows(chunk, tags)
+        yield from batches_of_rows(log_rows(path, kind), tags, PARQUET_BATCH)
         return
     if kind == "parquet":
         import pyarrow.parquet as pq

@@ -37,7 +37,7 @@ from lca.errors import ProfileError
 from lca.estimator import Estimator, estimator_for
 from lca.factors import FactorSet
 from lca.quantities import CANONICAL_UNITS
-from lca.usage.columns import Columns, from_rows, hour_counts
+from lca.usage.columns import Columns, batches_of_rows, hour_counts
 from lca.usage.deployments import Deployments, read_deployments
 from lca.usage.rows import TIME_GROUPS, Unreadable
 from lca.usage.run import DEFAULT_CHUNK_ROWS, DEFAULT_SAMPLES, Busy, Run, Totals
@@ -89,14 +89,7 @@ def usage_stream(source: Source, deployments: Mapping | Deployments, group_by: S
     tags = tag_names(check_group_by(group_by))
 
     def batches() -> Iterator[Columns]:
-        chunk: list[tuple[int, object]] = []
-        for item in source():
-            chunk.append(item)
-            if len(chunk) >= chunk_rows:
-                yield from_rows(chunk, tags)
-                chunk = []
-        if chunk:
-            yield from_rows(chunk, tags)
+        return batches_of_rows(source(), tags, chunk_rows)
     return usage_columns(batches, deployments, group_by, samples, seed, factors, on_reject,
                          progress)
 

@@ -9,7 +9,7 @@ Readers build a Columns from what they parse: ``from_rows`` from row objects (an
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -83,6 +83,20 @@ def pieces(columns: Columns, size: int) -> list[Columns]:
     parts = [columns.take(slice(start, start + size)) for start in range(0, len(columns), size)]
     parts[0].unreadable = list(columns.unreadable)
     return parts
+
+
+def batches_of_rows(items: Iterable[tuple[int, object]], tags: Sequence[str], size: int
+                    ) -> Iterator[Columns]:
+    """(line, row object) pairs as Columns of ``size`` rows at a time (the last one shorter),
+    so that a log of any length is read in bounded memory."""
+    chunk: list[tuple[int, object]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield from_rows(chunk, tags)
+            chunk = []
+    if chunk:
+        yield from_rows(chunk, tags)
 
 
 def from_rows(items: Sequence[tuple[int, object]], tags: Sequence[str]) -> Columns:
