@@ -67,11 +67,7 @@ def test_totals_range_equals_a_brute_force_monte_carlo_with_shared_draws():
         drawn = mc.simulate(reading, samples, seed=7)
         brute += np.array([drawn.outputs[f"inference.per_request.{i}"] for i in INDICATORS])
     (group,) = result["groups"]
-    for j, indicator in enumerate(INDICATORS):
-        low, high = np.percentile(brute[j], [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE])
-        total = group[indicator]["total"]
-        assert group[indicator]["low"] == pytest.approx(min(low, total), rel=1e-9)
-        assert group[indicator]["high"] == pytest.approx(max(high, total), rel=1e-9)
+    assert_range_of_brute_force(group, brute)
 
 
 def test_a_totals_relative_range_does_not_shrink_with_the_number_of_rows():
@@ -200,6 +196,12 @@ def test_alike_rows_drawn_once_give_the_sums_of_each_row_drawn():
         drawn = mc.simulate(lca.read(_profile(row, 30 / 3600)), 60, seed=2)
         brute += np.array([drawn.outputs[f"inference.per_request.{i}"] for i in INDICATORS])
     (group,) = result["groups"]
+    assert_range_of_brute_force(group, brute)
+
+
+def assert_range_of_brute_force(group: dict, brute: np.ndarray) -> None:
+    """Each indicator's low and high in ``group`` are the percentiles of ``brute`` (one row of
+    summed draws per indicator), widened to hold the total, to 1e-9."""
     for j, indicator in enumerate(INDICATORS):
         low, high = np.percentile(brute[j], [mc.LOW_PERCENTILE, mc.HIGH_PERCENTILE])
         total = group[indicator]["total"]
